@@ -1,0 +1,49 @@
+/** Phase 2: the queues move from Bull to BullMQ, one tier at a time, each soaking before the next. */
+import type { Plan } from '../src/plan/schema.js';
+import { FIELD } from '../src/state/model.js';
+import type { PhaseDefinition } from './types.js';
+
+function queuesOf(plan: Plan, tier: string): string[] {
+  return plan.tiers.find((entry) => entry.name === tier)?.queues ?? [];
+}
+
+export const phase2: PhaseDefinition<string> = {
+  id: 'phase2',
+  title: 'Queues to BullMQ, tier by tier',
+  steps: [
+    { id: 'lock', does: 'take the migration lock' },
+    { id: 'gate', does: 'the previous tier has run on BullMQ for its whole soak window (--force --reason to pass)' },
+    { id: 'checks', does: 'run the tier preflight checks (prefix collision, eviction policy, backlog, repeatables)' },
+    { id: 'confirm', does: 'ask the operator (or --yes)' },
+    { id: 'baseline', does: 'record the connection count before the change' },
+    { id: 'flip', does: 'the tier to BullMQ and USE_BULLMQ=true in one atomic change (state, version, audit, publish)' },
+    { id: 'confirmations', does: 'wait for running app instances to acknowledge the new version' },
+    { id: 'sinks', does: 'mirror the flags to the dotenv file and hook commands' },
+    { id: 'soak', does: "watch for the tier's soak window (redis-migrate monitor)" },
+  ],
+  checks: [
+    'redis.reachable',
+    'redis.auth',
+    'redis.version',
+    'redis.eviction-policy',
+    'redis.maxclients-headroom',
+    'redis.persistence',
+    'bullmq.prefix-collision',
+    'bullmq.cluster-hashtag',
+    'legacy.backlog',
+    'legacy.repeatables',
+    'gate.soak',
+  ],
+  flip: (plan, tier) => ({
+    [FIELD.tier(tier)]: 'bullmq',
+    [FIELD.tierQueues(tier)]: queuesOf(plan, tier).join(','),
+    [FIELD.useBullmq]: 'true',
+  }),
+  // One tier back to legacy; the master switch stays as it is for the other tiers.
+  rollback: (_plan, tier) => ({ [FIELD.tier(tier)]: 'legacy' }),
+};
+
+/** The default rollback: every queue back to legacy at once, tier states kept for a later phase2. */
+export function rollbackAllQueues(): Record<string, string> {
+  return { [FIELD.useBullmq]: 'false' };
+}

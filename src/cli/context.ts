@@ -1,0 +1,145 @@
+/**
+ * Everything a command needs from the outside world, resolved once: options with their
+ * precedence (flag > env > plan file > default), the plan, Redis connections it must close,
+ * stderr logging and confirmation. Commands receive it; they never read process.* themselves.
+ */
+import { hostname, userInfo } from 'node:os';
+import type { Redis } from 'ioredis';
+import { UsageError } from '../errors.js';
+import { parseDuration } from '../plan/duration.js';
+import { loadPlan, type LoadedPlan } from '../plan/load-plan.js';
+import { redact, registerSecret } from '../redact.js';
+import { openRedis } from '../redis/connect.js';
+import { DEFAULT_REDIS_URL } from '../redis/url.js';
+import { CONNECTION_NAME_PREFIX, stateKeys, type StateKeys } from '../state/keys.js';
+
+export interface GlobalOptions {
+  redisUrl?: string;
+  config?: string;
+  namespace?: string;
+  json?: boolean;
+  yes?: boolean;
+  color?: boolean;
+  timeout?: string;
+}
+
+export interface Io {
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: Record<string, string | undefined>;
+  /** Both stdin and stderr are terminals: prompts are possible. */
+  interactive: boolean;
+  cwd: string;
+}
+
+export class CommandContext {
+  readonly json: boolean;
+  readonly yes: boolean;
+  readonly timeoutMs: number;
+  readonly actor: string;
+  readonly host: string;
+  private readonly opened: Redis[] = [];
+  private planPromise: Promise<LoadedPlan> | undefined;
+
+  constructor(
+    readonly options: GlobalOptions,
+    readonly io: Io,
+  ) {
+    this.json = Boolean(options.json);
+    this.yes = Boolean(options.yes);
+    this.timeoutMs = parseTimeout(options.timeout ?? this.env('REDIS_MIGRATE_TIMEOUT') ?? '5s');
+    this.host = hostname();
+    this.actor = this.env('REDIS_MIGRATE_ACTOR') ?? `${safeUser()}@${this.host}`;
+    registerSecret(io.env.UPSTASH_REDIS_REST_TOKEN);
+  }
+
+  /** An environment variable, with empty meaning unset (as shells and CI templates often leave them). */
+  env(name: string): string | undefined {
+    const value = this.io.env[name];
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  /** The plan (file or embedded default), read once. */
+  plan(): Promise<LoadedPlan> {
+    this.planPromise ??= loadPlan({ configPath: this.options.config, cwd: this.io.cwd });
+    return this.planPromise;
+  }
+
+  redisUrl(loaded?: LoadedPlan): string {
+    return this.options.redisUrl ?? this.env('REDIS_URL') ?? loaded?.plan.redis.url ?? DEFAULT_REDIS_URL;
+  }
+
+  namespace(loaded?: LoadedPlan): string {
+    const namespace = this.options.namespace ?? this.env('REDIS_MIGRATE_NAMESPACE') ?? loaded?.plan.namespace ?? 'default';
+    if (!/^[a-z0-9][a-z0-9._-]*$/i.test(namespace)) {
+      throw new UsageError('namespace.invalid', `invalid namespace "${namespace}"`, { fix: 'use letters, digits, "-", "_" and "."' });
+    }
+    return namespace;
+  }
+
+  keys(loaded?: LoadedPlan): StateKeys {
+    return stateKeys(this.namespace(loaded));
+  }
+
+  /** A ready, named connection that is closed when the command ends. */
+  async connect(purpose: string, loaded?: LoadedPlan, options: { reconnect?: boolean } = {}): Promise<Redis> {
+    const client = await openRedis({
+      url: this.redisUrl(loaded),
+      name: `${CONNECTION_NAME_PREFIX.cli}${purpose}`,
+      timeoutMs: this.timeoutMs,
+      ...options,
+    });
+    this.opened.push(client);
+    return client;
+  }
+
+  /** Progress and notes go to stderr so stdout stays one JSON document under --json. */
+  log(message: string): void {
+    this.io.stderr.write(`${redact(message)}\n`);
+  }
+
+  /**
+   * Ask before changing state. On a terminal: a prompt (on stderr). Without one: --yes or exit 2;
+   * a migration tool never confirms on its own.
+   */
+  async confirm(question: string): Promise<void> {
+    if (this.yes) return;
+    if (!this.io.interactive) {
+      throw new UsageError('confirm.required', `refusing to change state without confirmation: ${question}`, {
+        fix: 'run it on a terminal to be asked, or pass --yes',
+      });
+    }
+    const { askConfirmation } = await import('./prompts.js');
+    await askConfirmation(question, this.io);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.opened.map((client) => client.quit().catch(() => client.disconnect())));
+    this.opened.length = 0;
+  }
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function parseTimeout(text: string): number {
+  const ms = /^\d+$/.test(text) ? Number(text) : parseDuration(text);
+  if (ms === undefined || ms <= 0) {
+    throw new UsageError('option.timeout', `invalid --timeout "${text}"`, { fix: 'give milliseconds (5000) or a duration (5s)' });
+  }
+  return ms;
+}
+
+/** `--wait 2s` / `--wait 2000` → ms; 0 allowed (do not wait). */
+export function parseWait(text: string): number {
+  const ms = /^\d+$/.test(text) ? Number(text) : parseDuration(text);
+  if (ms === undefined || ms < 0) {
+    throw new UsageError('option.wait', `invalid --wait "${text}"`, { fix: 'give milliseconds (2000) or a duration (2s)' });
+  }
+  return ms;
+}

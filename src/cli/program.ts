@@ -1,0 +1,98 @@
+/**
+ * The command table, and nothing else: each action lazy-loads its command module and renderer,
+ * so `--help` and `rollback` never load what they do not use.
+ */
+import { Command, Option } from 'commander';
+import type { ExitCode } from '../errors.js';
+import { CommandContext, type GlobalOptions, type Io } from './context.js';
+import { writeReport, type Outcome, type Report } from './output.js';
+
+interface CommandModule<O, R extends Report> {
+  run(ctx: CommandContext, options: O): Promise<Outcome<R>>;
+}
+interface RenderModule<R extends Report> {
+  render(report: R): string;
+}
+
+const VERSION = '0.1.0';
+
+export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
+  function action<O, R extends Report>(load: () => Promise<[CommandModule<O, R>, RenderModule<R>]>) {
+    return async (options: O, command: Command) => {
+      const ctx = new CommandContext(command.optsWithGlobals<GlobalOptions>(), io);
+      try {
+        const [commandModule, renderModule] = await load();
+        const outcome = await commandModule.run(ctx, options);
+        state.exitCode = writeReport(io.stdout, ctx.json, outcome, renderModule.render);
+      } finally {
+        await ctx.close();
+      }
+    };
+  }
+
+  const program = new Command('redis-migrate')
+    .description('Migrate an app\'s Redis usage safely: HTTP Redis (phase 1), Bull to BullMQ by tier (phase 2), cleanup (phase 3).')
+    .version(VERSION)
+    .option('--redis-url <url>', 'Redis holding the queues and the migration state (env REDIS_URL; default redis://127.0.0.1:6379)')
+    .option('--config <path>', 'plan file (default: ./redis-migrate.config.{json,yaml}, else the embedded plan)')
+    .option('--namespace <name>', 'migration state namespace (env REDIS_MIGRATE_NAMESPACE; default: the plan\'s)')
+    .option('--json', 'print exactly one JSON document on stdout (logs go to stderr)')
+    .option('--yes', 'confirm state changes without a prompt (required without a terminal)')
+    .option('--no-color', 'plain text output')
+    .option('--timeout <duration>', 'Redis connect and command timeout (env REDIS_MIGRATE_TIMEOUT; default 5s)')
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({ outputError: () => undefined });
+
+  program
+    .command('init')
+    .description('write a plan file (interactive on a terminal, defaults with --yes)')
+    .option('--output <path>', 'where to write it (.json or .yaml)', 'redis-migrate.config.json')
+    .option('--force', 'overwrite an existing file')
+    .action(action(async () => Promise.all([import('../commands/init.js'), import('./render/init.js')])));
+
+  program
+    .command('plan')
+    .description('what each phase and tier will do, with the current state when Redis is reachable')
+    .action(action(async () => Promise.all([import('../commands/plan.js'), import('./render/plan.js')])));
+
+  program
+    .command('status')
+    .description('flags, tiers and soak progress, flag version, live app instances, the lock')
+    .action(action(async () => Promise.all([import('../commands/status.js'), import('./render/status.js')])));
+
+  program
+    .command('phase1')
+    .description('cache and rate limiters to HTTP Redis: USE_HTTP_REDIS=true')
+    .option('--dry-run', 'print what would change and change nothing')
+    .option('--wait <duration>', 'how long to wait for app instances to confirm', '2s')
+    .action(action(async () => Promise.all([import('../commands/phase1.js'), import('./render/change.js')])));
+
+  program
+    .command('phase2')
+    .description("flip one tier's queues to BullMQ (gated on the previous tier's soak)")
+    .requiredOption('--tier <name>', 'the tier to flip (see `redis-migrate plan`)')
+    .option('--dry-run', 'print what would change and change nothing')
+    .option('--force', 'pass a closed gate (needs --reason, which is audited)')
+    .option('--reason <text>', 'why; recorded in the audit trail')
+    .option('--wait <duration>', 'how long to wait for app instances to confirm', '2s')
+    .action(action(async () => Promise.all([import('../commands/phase2.js'), import('./render/change.js')])));
+
+  program
+    .command('rollback')
+    .description('back to legacy now: USE_BULLMQ=false (default), one --tier, or --phase 1; never gated, never locked')
+    .option('--tier <name>', 'return only this tier to legacy')
+    .addOption(new Option('--phase <n>', 'roll back phase 1 (USE_HTTP_REDIS=false)').choices(['1', '2']))
+    .option('--reason <text>', 'why; recorded in the audit trail')
+    .option('--wait <duration>', 'how long to wait for app instances to confirm', '2s')
+    .option('--dry-run', 'print what would change and change nothing')
+    .action(action(async () => Promise.all([import('../commands/rollback.js'), import('./render/change.js')])));
+
+  program
+    .command('audit')
+    .description('the audit trail: who changed what, when and why')
+    .option('--limit <n>', 'how many of the newest entries', '20')
+    .action(action(async () => Promise.all([import('../commands/audit.js'), import('./render/audit.js')])));
+
+  return program;
+}

@@ -1,0 +1,49 @@
+/** Human text for phase1, phase2 and rollback reports. */
+import type { ChangeReport } from '../../commands/change.js';
+import { chalk, table } from '../format.js';
+import { fieldLabel, flagsLine } from './fields.js';
+
+function confirmationLine(report: ChangeReport): string {
+  const c = report.confirmations;
+  if (c.live === 0) return 'No live app instances (flags SDK) are registered; nothing to confirm.';
+  const all = c.confirmed === c.live;
+  const text = `${c.confirmed}/${c.live} live app instance(s) on version ${report.version}`;
+  const slowest = c.slowestMs !== null ? `, slowest confirmation ${c.slowestMs} ms` : '';
+  const pinned = c.killSwitch ? `; ${c.killSwitch} pinned to legacy by their own ${report.flags.names.useBullmq}=false` : '';
+  return (all ? chalk.green(text) : chalk.yellow(text)) + slowest + pinned;
+}
+
+export function render(report: ChangeReport): string {
+  const lines: string[] = [];
+  const diff = table([
+    ['FLAG', 'BEFORE', 'AFTER'],
+    ...Object.keys(report.after)
+      .filter((field) => !field.endsWith(':queues'))
+      .map((field) => [fieldLabel(field, report.flags.names), report.before[field] || '-', report.after[field] ?? '']),
+  ]);
+  if (report.dryRun) {
+    lines.push(chalk.bold(`${report.command} (dry run): nothing was changed.`));
+    lines.push(Object.keys(report.after).length ? `Would change:\n${diff}` : 'It would change nothing: the state is already so.');
+  } else if (report.changed) {
+    lines.push(chalk.bold(`${report.command}: changed (version ${report.version})`), diff);
+  } else {
+    lines.push(chalk.bold(`${report.command}: nothing to change, the state already is so (version ${report.version}).`));
+  }
+  if (report.gate) {
+    if (report.gate.forced) lines.push(chalk.yellow(`Gate passed by --force: ${report.gate.message}. Recorded in the audit.`));
+    else if (!report.gate.open) lines.push(chalk.yellow(`Gate closed: ${report.gate.message}.`));
+    else if (report.gate.previous) lines.push(`Gate open: tier "${report.gate.previous}" has soaked.`);
+  }
+  lines.push(`Flags: ${flagsLine(report.flags)}`);
+  lines.push(confirmationLine(report));
+  for (const instance of report.confirmations.unconfirmed.slice(0, 10)) {
+    lines.push(chalk.yellow(`  unconfirmed: ${instance.app} pid ${instance.pid} on ${instance.host} (at version ${instance.version})`));
+  }
+  if (report.sinks?.dotenv?.ok) lines.push(`Dotenv ${report.sinks.dotenv.path}: ${report.sinks.dotenv.changed ? 'updated' : 'already current'}`);
+  for (const run of report.sinks?.hooks ?? []) {
+    if (run.ok) lines.push(`Hook ${run.hook} (${run.flag}): ok in ${run.durationMs} ms`);
+  }
+  for (const note of report.notes) lines.push(`note: ${note}`);
+  for (const warning of report.warnings) lines.push(chalk.yellow(`warning: ${warning}`));
+  return lines.join('\n');
+}

@@ -1,0 +1,200 @@
+/**
+ * The one way the migration state changes, shared by phase1, phase2 and rollback:
+ * lock (unless rollback) → read → gate → diff → dry-run? → confirm → baseline → flip (atomic)
+ * → wait for app confirmations while the sinks run → audit sink failures → release.
+ */
+import type { Redis } from 'ioredis';
+import type { CommandContext } from '../cli/context.js';
+import type { Report } from '../cli/output.js';
+import { CheckFailedError, UsageError } from '../errors.js';
+import { formatDuration, parseDuration } from '../plan/duration.js';
+import type { LoadedPlan } from '../plan/load-plan.js';
+import { serverTimeMs } from '../redis/client.js';
+import { appendAudit } from '../state/audit.js';
+import { recordBaseline } from '../state/baselines.js';
+import { confirmationsFromRecords, watchAcks, type ConfirmationReport } from '../state/confirmations.js';
+import { applyFlagChange, readState, type AuditKind } from '../state/flag-store.js';
+import { readInstances } from '../state/instances.js';
+import { acquireLock, type HeldLock } from '../state/lock.js';
+import { diffChanges, fieldDefault, parseStateHash, type FieldChanges, type FlagState } from '../state/model.js';
+import { flagsView, tiersView, type FlagsView, type TierView } from '../state/view.js';
+import type { SinkReport } from '../flags/sinks/sinks.js';
+
+export interface GateVerdict {
+  open: boolean;
+  message?: string;
+  remainingMs?: number;
+  previous?: string | null;
+}
+
+export interface ChangeRequest {
+  kind: AuditKind;
+  /** The command as typed, minus secrets: what the audit shows. */
+  command: string;
+  /** Desired field values; only those that differ are written. */
+  changes: (state: FlagState) => FieldChanges;
+  question: string;
+  dryRun: boolean;
+  waitMs: number;
+  /** Rollback never takes the lock: it must work while a stuck operator holds it. */
+  useLock: boolean;
+  reason?: string | undefined;
+  force?: boolean;
+  gate?: (state: FlagState, now: number) => GateVerdict;
+  /** Baseline step recorded before the first flip of this step. */
+  baselineStep?: string;
+  /** Notes for the operator (e.g. a later tier still on BullMQ after its predecessor was rolled back). */
+  notes?: (state: FlagState) => string[];
+}
+
+export interface ChangeReport extends Report {
+  command: string;
+  namespace: string;
+  plan: string;
+  dryRun: boolean;
+  /** True when this run changed the state (false: it already was so, or dry run). */
+  changed: boolean;
+  version: number;
+  before: FieldChanges;
+  after: FieldChanges;
+  gate: (GateVerdict & { forced: boolean }) | null;
+  flags: FlagsView;
+  tiers: TierView[];
+  confirmations: ConfirmationReport;
+  sinks: SinkReport | null;
+  warnings: string[];
+  notes: string[];
+}
+
+export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, request: ChangeRequest): Promise<ChangeReport> {
+  const { plan } = loaded;
+  const keys = ctx.keys(loaded);
+  if (request.force && !request.reason?.trim() && plan.confirm.requireReasonForForce) {
+    throw new UsageError('force.reason', '--force needs --reason so the audit trail says why the gate was passed', {
+      fix: 'add --reason "why this cannot wait"',
+    });
+  }
+  const client = await ctx.connect(request.kind === 'rollback' ? 'rollback' : 'change', loaded);
+  let lock: HeldLock | undefined;
+  try {
+    if (request.useLock && !request.dryRun) {
+      lock = await acquireLock(client, keys, {
+        owner: ctx.actor,
+        command: request.command,
+        host: ctx.host,
+        ttlMs: parseDuration(plan.lock.ttl) ?? 30_000,
+      });
+    }
+    const [{ hash, state }, now] = await Promise.all([readState(client, keys), serverTimeMs(client)]);
+
+    const verdict = request.gate?.(state, now) ?? null;
+    const gate = verdict ? { ...verdict, forced: !verdict.open && Boolean(request.force) } : null;
+    const pending = diffChanges(hash, request.changes(state));
+    const changing = Object.keys(pending).length > 0;
+
+    if (gate && !gate.open && changing && !gate.forced) {
+      throw new CheckFailedError('gate.closed', `gate closed: ${gate.message}`, {
+        fix: 'wait for the soak window to pass (see `redis-migrate status`), or pass it with --force --reason "..."',
+        details: { remainingMs: gate.remainingMs, previous: gate.previous },
+      });
+    }
+
+    const base = {
+      ok: true,
+      command: request.command,
+      namespace: ctx.namespace(loaded),
+      plan: loaded.source,
+      gate,
+      warnings: [] as string[],
+      notes: request.notes?.(state) ?? [],
+    };
+
+    if (!changing || request.dryRun) {
+      const { instances } = await readInstances(client, keys);
+      return {
+        ...base,
+        dryRun: request.dryRun,
+        changed: false,
+        version: state.version,
+        before: Object.fromEntries(Object.keys(pending).map((field) => [field, hash[field] ?? fieldDefault(field)])),
+        after: pending,
+        flags: flagsView(plan, state),
+        tiers: tiersView(plan, state, now),
+        confirmations: confirmationsFromRecords(instances, state.version, state.epoch),
+        sinks: null,
+      };
+    }
+
+    await ctx.confirm(request.question);
+    if (request.baselineStep) await recordBaseline(client, keys, request.baselineStep);
+
+    const subscriber = client.duplicate({ connectionName: `redis-migrate:cli:acks` }) as Redis;
+    subscriber.on('error', () => undefined);
+    try {
+      await subscriber.connect();
+      const [watch, { instances }] = await Promise.all([watchAcks(subscriber, keys, client), readInstances(client, keys)]);
+      const expected = instances.filter((instance) => instance.live);
+      watch.markSent();
+      const result = await applyFlagChange(client, keys, {
+        changes: pending,
+        actor: ctx.actor,
+        command: request.command,
+        reason: request.reason,
+        kind: gate?.forced ? 'forced' : request.kind,
+        lockToken: lock?.info.token,
+        details: gate?.forced ? { gate: { message: gate.message, remainingMs: gate.remainingMs } } : {},
+      });
+
+      const before = parseStateHash({ ...hash });
+      const [confirmations, sinks] = await Promise.all([
+        watch.wait({ version: result.version, epoch: result.state.epoch, expected, waitMs: request.waitMs }),
+        runPlanSinks(loaded, before, result.state, result.version, base.namespace),
+      ]);
+      await watch.stop();
+
+      const warnings = [...base.warnings];
+      if (sinks) {
+        const { sinkFailures } = await import('../flags/sinks/sinks.js');
+        const failures = sinkFailures(sinks);
+        if (failures.length) {
+          warnings.push(...failures.map((failure) => `sink failed (the Redis change stands): ${failure}`));
+          await appendAudit(client, keys, {
+            kind: 'sink',
+            actor: ctx.actor,
+            command: request.command,
+            details: { version: result.version, failures },
+          });
+        }
+      }
+      if (confirmations.confirmed < confirmations.live) {
+        warnings.push(`${confirmations.live - confirmations.confirmed} of ${confirmations.live} live app instance(s) did not confirm within ${formatDuration(request.waitMs)}`);
+      }
+      return {
+        ...base,
+        warnings,
+        dryRun: false,
+        changed: result.changed,
+        version: result.version,
+        before: result.before,
+        after: result.after,
+        flags: flagsView(plan, result.state),
+        tiers: tiersView(plan, result.state, result.time),
+        confirmations,
+        sinks,
+      };
+    } finally {
+      subscriber.disconnect();
+    }
+  } finally {
+    await lock?.release();
+  }
+}
+
+async function runPlanSinks(loaded: LoadedPlan, before: FlagState, after: FlagState, version: number, namespace: string): Promise<SinkReport | null> {
+  // Loaded only when the plan has sinks: execa is not needed on the rollback fast path otherwise.
+  if (!loaded.plan.sinks.dotenv && loaded.plan.sinks.hooks.length === 0) return null;
+  const sinks = await import('../flags/sinks/sinks.js');
+  return sinks.runSinks(loaded.plan, before, after, { version, namespace });
+}
+
+export type { ConfirmationReport };

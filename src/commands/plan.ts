@@ -1,0 +1,62 @@
+/** `plan`: what each phase and tier will do, with the current state when Redis can be reached. */
+import { phase1 } from '../../phases/phase1.js';
+import { phase2 } from '../../phases/phase2.js';
+import type { PhaseStep } from '../../phases/types.js';
+import type { CommandContext } from '../cli/context.js';
+import type { Outcome, Report } from '../cli/output.js';
+import { CliError } from '../errors.js';
+import { parseRedisUrl } from '../redis/url.js';
+import { serverTimeMs } from '../redis/client.js';
+import { readState } from '../state/flag-store.js';
+import { flagsView, tiersView, type FlagsView, type TierView } from '../state/view.js';
+
+export interface PlanReport extends Report {
+  plan: string;
+  namespace: string;
+  redis: string;
+  legacy: { library: string; prefix: string };
+  bullmq: { prefix: string };
+  flagNames: { useBullmq: string; bullmqTiers: string; useHttpRedis: string };
+  phases: { id: string; title: string; steps: readonly PhaseStep[]; checks: readonly string[] }[];
+  tiers: (TierView & { order: number })[];
+  /** The live state, or null with the reason when Redis could not be read. */
+  state: { version: number; flags: FlagsView } | null;
+  stateError: string | null;
+}
+
+export async function run(ctx: CommandContext): Promise<Outcome<PlanReport>> {
+  const loaded = await ctx.plan();
+  const { plan } = loaded;
+  const keys = ctx.keys(loaded);
+  let state = null;
+  let stateError: string | null = null;
+  let now = Date.now();
+  try {
+    const client = await ctx.connect('plan', loaded);
+    const read = await readState(client, keys);
+    now = await serverTimeMs(client);
+    state = read.state;
+  } catch (error) {
+    // The plan itself is useful offline (e.g. reviewing a plan file in CI); the state is a bonus.
+    if (!(error instanceof CliError)) throw error;
+    stateError = error.message;
+    ctx.log(`note: current state not shown: ${error.message}`);
+  }
+  const { emptyState } = await import('../state/model.js');
+  const tiers = tiersView(plan, state ?? emptyState(), now).map((tier, order) => ({ ...tier, order: order + 1 }));
+  return {
+    report: {
+      ok: true,
+      plan: loaded.source,
+      namespace: ctx.namespace(loaded),
+      redis: parseRedisUrl(ctx.redisUrl(loaded)).display,
+      legacy: plan.legacy,
+      bullmq: plan.bullmq,
+      flagNames: plan.flags,
+      phases: [phase1, phase2].map(({ id, title, steps, checks }) => ({ id, title, steps, checks })),
+      tiers,
+      state: state ? { version: state.version, flags: flagsView(plan, state) } : null,
+      stateError,
+    },
+  };
+}

@@ -1,0 +1,289 @@
+/**
+ * The live flags client an app imports. Answers from an in-memory snapshot (no Redis round trip
+ * per call), follows changes by pub/sub, re-reads the store after every reconnect, acknowledges
+ * each version it applies and heartbeats so the CLI can count who has applied what.
+ */
+import { EventEmitter } from 'node:events';
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { defaultPlan } from '../plan/default-plan.js';
+import { parseRedisUrl, DEFAULT_REDIS_URL } from '../redis/url.js';
+import { stateKeys, CONNECTION_NAME_PREFIX, type StateKeys } from '../state/keys.js';
+import { parseStateHash } from '../state/model.js';
+import { pruneInstances, removeInstance, reportInstance, type InstanceRecord } from '../state/instances.js';
+import {
+  DEFAULT_FLAG_NAMES,
+  httpRedisOn,
+  isNewer,
+  killSwitchOn,
+  queueOnBullmq,
+  snapshotFromEnv,
+  snapshotFromState,
+  type FlagNames,
+  type FlagSnapshot,
+} from './snapshot.js';
+
+export interface ConnectFlagsOptions {
+  /** Name of the app or process kind ("api", "worker"); shown by `redis-migrate status`. */
+  app: string;
+  /** Defaults to REDIS_URL, then redis://127.0.0.1:6379. */
+  redisUrl?: string;
+  /** An existing ioredis connection for commands; the client duplicates it for pub/sub. Not closed by close(). */
+  redis?: Redis;
+  /** Defaults to REDIS_MIGRATE_NAMESPACE, then "default". */
+  namespace?: string;
+  /** Where the kill switch and the fallback values are read from, at every call. Default: process.env. */
+  env?: Record<string, string | undefined>;
+  flagNames?: Partial<FlagNames>;
+  /** Tier → queues, used until the store has recorded its own (and when it cannot be reached). Default: the default plan. */
+  tiers?: Record<string, string[]>;
+  /** Heartbeat interval; the CLI counts an instance live for three intervals. Default 5000 ms. */
+  heartbeatMs?: number;
+  /** How long `connectFlags` waits for the store before serving the environment's values. Default 2000 ms. */
+  connectTimeoutMs?: number;
+}
+
+export type FlagSource = 'redis' | 'env' | 'last-known';
+
+export interface FlagChangeEvent {
+  version: number;
+  previous: FlagSnapshot;
+  current: FlagSnapshot;
+  source: FlagSource;
+}
+
+export interface FlagsClientEvents {
+  change: [FlagChangeEvent];
+  error: [Error];
+}
+
+function defaultTiers(): Record<string, string[]> {
+  return Object.fromEntries(defaultPlan().tiers.map((tier) => [tier.name, tier.queues]));
+}
+
+export class FlagsClient extends EventEmitter<FlagsClientEvents> {
+  readonly id: string;
+  readonly app: string;
+  private snapshotValue: FlagSnapshot;
+  private sourceValue: FlagSource = 'env';
+  private readonly env: Record<string, string | undefined>;
+  private readonly names: FlagNames;
+  private readonly tiers: Record<string, string[]>;
+  private readonly keys: StateKeys;
+  private readonly heartbeatMs: number;
+  private readonly startedAt = Date.now();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private closed = false;
+  private refreshing: Promise<boolean> | undefined;
+  private firstRead: (() => void) | undefined;
+
+  /** @internal use connectFlags() */
+  constructor(
+    options: ConnectFlagsOptions,
+    private readonly command: Redis,
+    private readonly subscriber: Redis,
+    private readonly ownsCommand: boolean,
+  ) {
+    super();
+    this.app = options.app;
+    this.id = `${options.app}:${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+    this.env = options.env ?? process.env;
+    this.names = { ...DEFAULT_FLAG_NAMES, ...options.flagNames };
+    this.tiers = options.tiers ?? defaultTiers();
+    this.keys = stateKeys(options.namespace || this.env.REDIS_MIGRATE_NAMESPACE || 'default');
+    this.heartbeatMs = options.heartbeatMs ?? 5000;
+    this.snapshotValue = snapshotFromEnv(this.env, this.names, this.tiers);
+  }
+
+  /** Should this queue run on BullMQ right now? Synchronous, from memory; the kill switch wins. */
+  useBullMQ(queue: string): boolean {
+    return queueOnBullmq(this.snapshotValue, queue, this.env, this.names);
+  }
+
+  /** Should the cache and rate limiters use HTTP Redis right now? */
+  useHttpRedis(): boolean {
+    return httpRedisOn(this.snapshotValue, this.env, this.names);
+  }
+
+  /** The flag version applied (0 while serving environment values). */
+  get version(): number {
+    return this.snapshotValue.version;
+  }
+
+  get snapshot(): FlagSnapshot {
+    return this.snapshotValue;
+  }
+
+  /** Where the current values come from: the store, the environment, or the last values seen before the store went away. */
+  get source(): FlagSource {
+    return this.sourceValue;
+  }
+
+  /** @internal */
+  async start(connectTimeoutMs: number): Promise<void> {
+    this.subscriber.on('message', (channel: string, message: string) => {
+      if (channel === this.keys.changes) this.onMessage(message);
+    });
+    // Every (re)connect re-reads the store, so a change published while we were away is not missed.
+    this.subscriber.on('ready', () => void this.resync());
+    this.command.on('ready', () => void this.resync());
+    for (const connection of [this.command, this.subscriber]) {
+      connection.on('error', (error: Error) => this.fail(error));
+      connection.on('close', () => {
+        if (!this.closed && this.sourceValue === 'redis') this.sourceValue = 'last-known';
+      });
+    }
+
+    this.heartbeat = setInterval(() => void this.report(false), this.heartbeatMs);
+    this.heartbeat.unref();
+
+    const firstRead = new Promise<void>((resolve) => {
+      this.firstRead = resolve;
+    });
+    if (this.subscriber.status === 'wait') this.subscriber.connect().catch(() => undefined);
+    if (this.command.status === 'wait') this.command.connect().catch(() => undefined);
+    if (this.subscriber.status === 'ready' || this.command.status === 'ready') void this.resync();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([firstRead, new Promise<void>((resolve) => (timer = setTimeout(resolve, connectTimeoutMs)))]);
+    clearTimeout(timer);
+  }
+
+  private fail(error: Error): void {
+    // An 'error' event without a listener would crash the app; the flags must never do that.
+    if (this.listenerCount('error') > 0) this.emit('error', error);
+  }
+
+  private onMessage(message: string): void {
+    try {
+      const state = parseStateHash(JSON.parse(message) as Record<string, string>);
+      this.apply(snapshotFromState(state, this.tiers));
+    } catch (error) {
+      this.fail(error as Error);
+    }
+  }
+
+  /** Subscribe, then read: in that order no change can fall between the two. */
+  private resync(): Promise<boolean> {
+    if (this.closed) return Promise.resolve(false);
+    this.refreshing ??= (async () => {
+      try {
+        if (this.subscriber.status !== 'ready' || this.command.status !== 'ready') return false;
+        await this.subscriber.subscribe(this.keys.changes);
+        const hash = (await this.command.hgetall(this.keys.state)) as Record<string, string>;
+        const state = parseStateHash(hash);
+        if (state.version === 0) {
+          // An empty store: keep what we had (env values at start, or the last known ones).
+          if (this.sourceValue === 'last-known' || this.snapshotValue.version > 0) this.sourceValue = 'last-known';
+          await this.report(false);
+        } else if (!this.apply(snapshotFromState(state, this.tiers))) {
+          this.sourceValue = 'redis';
+          await this.report(false);
+        }
+        void pruneInstances(this.command, this.keys).catch(() => undefined);
+        this.firstRead?.();
+        return true;
+      } catch (error) {
+        this.fail(error as Error);
+        return false;
+      } finally {
+        this.refreshing = undefined;
+      }
+    })();
+    return this.refreshing;
+  }
+
+  /** Apply a newer snapshot, tell the app, acknowledge. Returns whether anything changed. */
+  private apply(incoming: FlagSnapshot): boolean {
+    if (!isNewer(this.snapshotValue, incoming)) return false;
+    const previous = this.snapshotValue;
+    this.snapshotValue = incoming;
+    this.sourceValue = 'redis';
+    this.emit('change', { version: incoming.version, previous, current: incoming, source: 'redis' });
+    void this.report(true);
+    return true;
+  }
+
+  private record(): InstanceRecord {
+    return {
+      id: this.id,
+      app: this.app,
+      host: hostname(),
+      pid: process.pid,
+      version: this.snapshotValue.version,
+      epoch: this.snapshotValue.epoch,
+      source: this.sourceValue,
+      killSwitch: killSwitchOn(this.env, this.names),
+      heartbeatMs: this.heartbeatMs,
+      startedAt: this.startedAt,
+    };
+  }
+
+  private async report(ack: boolean): Promise<void> {
+    if (this.closed || this.command.status !== 'ready') return;
+    try {
+      await reportInstance(this.command, this.keys, this.record(), ack);
+    } catch (error) {
+      this.fail(error as Error);
+    }
+  }
+
+  /** Stop following the store, remove this instance from it, close the connections this client opened. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.heartbeat);
+    if (this.command.status === 'ready') await removeInstance(this.command, this.keys, this.id).catch(() => undefined);
+    const connections = this.ownsCommand ? [this.subscriber, this.command] : [this.subscriber];
+    await Promise.all(
+      connections.map((connection) =>
+        connection.status === 'ready' ? connection.quit().catch(() => connection.disconnect()) : connection.disconnect(),
+      ),
+    );
+  }
+}
+
+function sdkConnectionOptions(name: string, timeoutMs: number) {
+  return {
+    connectionName: name,
+    protocol: 2 as const,
+    lazyConnect: true,
+    connectTimeout: timeoutMs,
+    // Keep trying for as long as the app lives; fail each command fast while the store is away.
+    retryStrategy: (times: number) => Math.min(100 * times, 2000),
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+  };
+}
+
+/**
+ * Connect to the flag store. Resolves once the store has been read, or after `connectTimeoutMs`
+ * with the environment's values (`USE_BULLMQ`, `BULLMQ_TIERS`, `USE_HTTP_REDIS`) while it keeps trying.
+ */
+export async function connectFlags(options: ConnectFlagsOptions): Promise<FlagsClient> {
+  const timeoutMs = options.connectTimeoutMs ?? 2000;
+  const suffix = randomBytes(3).toString('hex');
+  const name = `${CONNECTION_NAME_PREFIX.sdk}${options.app.replace(/\s+/g, '_')}:${suffix}`;
+  let command: Redis;
+  let subscriber: Redis;
+  if (options.redis) {
+    command = options.redis;
+    subscriber = options.redis.duplicate({ ...sdkConnectionOptions(`${name}:sub`, timeoutMs) });
+  } else {
+    const env = options.env ?? process.env;
+    const endpoint = parseRedisUrl(options.redisUrl || env.REDIS_URL || DEFAULT_REDIS_URL);
+    const base = {
+      host: endpoint.host,
+      port: endpoint.port,
+      username: endpoint.username,
+      password: endpoint.password,
+      db: endpoint.db,
+      ...(endpoint.tls ? { tls: { servername: endpoint.host } } : {}),
+    };
+    command = new Redis({ ...base, ...sdkConnectionOptions(name, timeoutMs) });
+    subscriber = new Redis({ ...base, ...sdkConnectionOptions(`${name}:sub`, timeoutMs) });
+  }
+  const client = new FlagsClient(options, command, subscriber, !options.redis);
+  await client.start(timeoutMs);
+  return client;
+}

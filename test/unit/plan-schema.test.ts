@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import { defaultPlan, defaultPlanDocument } from '../../src/plan/default-plan.js';
+import { formatIssue, validatePlan } from '../../src/plan/schema.js';
+
+function withTiers(tiers: unknown) {
+  return { ...defaultPlanDocument(), tiers };
+}
+
+describe('validatePlan', () => {
+  it('accepts the default plan: 11 queues in three tiers, soak 24h / 24h / 26h', () => {
+    const plan = defaultPlan();
+    expect(plan.tiers.map((tier) => tier.name)).toEqual(['non-critical', 'medium', 'critical']);
+    expect(plan.tiers.flatMap((tier) => tier.queues)).toHaveLength(11);
+    expect(plan.tiers.map((tier) => tier.soak)).toEqual(['24h', '24h', '26h']);
+    expect(plan.legacy.prefix).toBe('bull');
+    expect(plan.bullmq.prefix).toBe('bullmq');
+  });
+
+  it('fills in defaults for a minimal plan', () => {
+    const result = validatePlan({ tiers: [{ name: 'only', queues: ['q1'], soak: '90s' }] });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.plan.namespace).toBe('default');
+    expect(result.plan.flags).toEqual({ useBullmq: 'USE_BULLMQ', bullmqTiers: 'BULLMQ_TIERS', useHttpRedis: 'USE_HTTP_REDIS' });
+    expect(result.plan.lock.ttl).toBe('30s');
+    expect(result.plan.sinks.hooks).toEqual([]);
+  });
+
+  it('reports every problem with its path, not just the first', () => {
+    const document = {
+      ...withTiers([
+        { name: 'a', queues: ['q1'], soak: '24h' },
+        { name: 'b', queues: ['q2'], soak: 'a day' },
+      ]),
+      thresholds: { maxFailureRate: 2 },
+      bullmq: { prefix: 'has space' },
+      nmespace: 'x',
+    };
+    const result = validatePlan(document);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const lines = result.issues.map(formatIssue);
+    expect(lines).toContain('tiers[1].soak: expected a duration like "24h", got "a day"');
+    expect(lines).toContain('thresholds.maxFailureRate: expected a number from 0 to 1, got number 2');
+    expect(lines.some((line) => line.startsWith('bullmq.prefix: expected a key prefix'))).toBe(true);
+    expect(lines.some((line) => line.startsWith('nmespace: unknown key; did you mean "namespace"'))).toBe(true);
+  });
+
+  it('rejects a missing tiers list and an empty one', () => {
+    const missing = validatePlan({ namespace: 'x' });
+    expect(!missing.ok && missing.issues.map(formatIssue)).toContain('tiers: missing; expected a list of objects');
+    const empty = validatePlan({ tiers: [] });
+    expect(!empty.ok && empty.issues.map(formatIssue)).toContain('tiers: expected at least 1 item(s), got 0');
+  });
+
+  it('rejects a queue in two tiers, duplicate tiers, and a watch window longer than the soak', () => {
+    const result = validatePlan(
+      withTiers([
+        { name: 'a', queues: ['q1'], soak: '1h', watch: '2h' },
+        { name: 'a', queues: ['q1'], soak: '1h' },
+      ]),
+    );
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const lines = result.issues.map(formatIssue);
+    expect(lines).toContain('tiers[1].name: duplicate tier "a" (also tiers[0])');
+    expect(lines).toContain('tiers[1].queues[0]: queue "q1" is already in tier "a"');
+    expect(lines).toContain('tiers[0].watch: the watch window (2h) is longer than the soak (1h)');
+  });
+
+  it('checks hooks: a command is a non-empty list of strings', () => {
+    const result = validatePlan({ ...defaultPlanDocument(), sinks: { hooks: [{ command: 'echo hi' }, { command: [] }] } });
+    expect(!result.ok && result.issues.map(formatIssue)).toEqual([
+      'sinks.hooks[0].command: expected a list of non-empty strings, got "echo hi"',
+      'sinks.hooks[1].command: expected at least 1 item(s), got 0',
+    ]);
+  });
+});
