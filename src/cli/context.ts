@@ -30,6 +30,12 @@ export interface Io {
   /** Both stdin and stderr are terminals: prompts are possible. */
   interactive: boolean;
   cwd: string;
+  /**
+   * Run `handler` on the first Ctrl-C / SIGTERM instead of dying, so a long command can stop at a
+   * safe point (a second signal still ends the process). Returns the function that removes it.
+   * Absent (tests, embedding): interruption is not observable.
+   */
+  onInterrupt?: (handler: () => void) => () => void;
 }
 
 export class CommandContext {
@@ -111,6 +117,11 @@ export class CommandContext {
     }
     const { askConfirmation } = await import('./prompts.js');
     await askConfirmation(question, this.io);
+  }
+
+  /** See `Io.onInterrupt`; a no-op remover when the Io cannot observe signals. */
+  onInterrupt(handler: () => void): () => void {
+    return this.io.onInterrupt?.(handler) ?? (() => undefined);
   }
 
   async close(): Promise<void> {

@@ -13,6 +13,20 @@ export function defaultIo(): Io {
     env: process.env,
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
     cwd: process.cwd(),
+    onInterrupt(handler) {
+      let signals = 0;
+      const listener = () => {
+        // The first signal asks the command to stop at a safe point; a second one ends it now.
+        if (++signals > 1) process.exit(EXIT.aborted);
+        handler();
+      };
+      process.on('SIGINT', listener);
+      process.on('SIGTERM', listener);
+      return () => {
+        process.off('SIGINT', listener);
+        process.off('SIGTERM', listener);
+      };
+    },
   };
 }
 

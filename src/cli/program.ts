@@ -18,11 +18,15 @@ const VERSION = '0.1.0';
 
 export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
   function action<O, R extends Report>(load: () => Promise<[CommandModule<O, R>, RenderModule<R>]>) {
-    return async (options: O, command: Command) => {
+    // Commander passes positional arguments first, then the options and the command.
+    return async (...received: unknown[]) => {
+      const command = received[received.length - 1] as Command;
+      const options = received[received.length - 2] as O;
+      const args = received.slice(0, -2);
       const ctx = new CommandContext(command.optsWithGlobals<GlobalOptions>(), io);
       try {
         const [commandModule, renderModule] = await load();
-        const outcome = await commandModule.run(ctx, options);
+        const outcome = await commandModule.run(ctx, args.length ? ({ ...options, args } as O) : options);
         state.exitCode = writeReport(io.stdout, ctx.json, outcome, renderModule.render);
       } finally {
         await ctx.close();
@@ -93,6 +97,28 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .description('the audit trail: who changed what, when and why')
     .option('--limit <n>', 'how many of the newest entries', '20')
     .action(action(async () => Promise.all([import('../commands/audit.js'), import('./render/audit.js')])));
+
+  const phase3 = program
+    .command('phase3')
+    .description('phase 3: delete the legacy keys of soaked tiers safely, verify the end state, restore a backup');
+  phase3
+    .command('cleanup')
+    .description('legacy keys of queues on BullMQ that have soaked: a dry run without --yes, deletes with --yes')
+    .option('--dry-run', 'count and estimate only, even with --yes')
+    .option('--backup <file>', 'write every key (DUMP + expiry, NDJSON) to FILE before deleting it')
+    .option('--force', 'clean although legacy jobs or workers remain (needs --reason, which is audited)')
+    .option('--reason <text>', 'why; recorded in the audit trail')
+    .option('--rate <keys>', 'delete at most this many keys per second (gentler on a busy Redis)')
+    .option('--batch <n>', 'keys per SCAN / UNLINK batch', '2000')
+    .option('--restart', 'start over instead of resuming an interrupted cleanup')
+    .action(action(async () => Promise.all([import('../commands/phase3-cleanup.js'), import('./render/phase3-cleanup.js')])));
+  phase3
+    .command('restore')
+    .description('put the keys of a cleanup backup back (conflicts are reported, not overwritten, unless --replace)')
+    .argument('<file>', 'the backup file written by `phase3 cleanup --backup`')
+    .option('--replace', 'overwrite keys that exist with another value')
+    .option('--batch <n>', 'keys per batch', '1000')
+    .action(action(async () => Promise.all([import('../commands/phase3-restore.js'), import('./render/phase3-restore.js')])));
 
   return program;
 }

@@ -20,6 +20,8 @@ export interface StateKeys {
   changes: string;
   /** Pub/sub channel: SDK instances acknowledging a version. */
   acks: string;
+  /** Hash: the legacy-key cleanup in progress (run id, per-node SCAN cursor, counts), so a re-run resumes. */
+  cleanup: string;
 }
 
 export function stateKeys(namespace: string): StateKeys {
@@ -33,6 +35,7 @@ export function stateKeys(namespace: string): StateKeys {
     baselines: `${base}baselines`,
     changes: `${base}changes`,
     acks: `${base}acks`,
+    cleanup: `${base}cleanup`,
   };
 }
 

@@ -1,0 +1,225 @@
+/**
+ * The scan-classify-(backup)-delete loop, one node at a time. Memory is flat: one SCAN batch at a
+ * time, counts only. Each batch is: SCAN → classify (pure) → TYPE-check what needs it → in delete
+ * mode DUMP to the backup (synced) → UNLINK → report progress (which saves the cursor). A batch
+ * interrupted anywhere is simply scanned again on resume: UNLINK of a gone key is a no-op.
+ */
+import type { Redis } from 'ioredis';
+import { groupBySlot } from '../redis/key-slot.js';
+import { absoluteExpiry, type BackupEntry } from './backup-format.js';
+import type { BackupWriter } from './backup-file.js';
+import { classifyKey, isBullMeta, type LegacyKey, type LegacyKeyKind, type LegacyScope } from './legacy-keys.js';
+import { advanceScanProgress, startScanProgress, type ScanProgress } from './scan-progress.js';
+
+export interface ScanNode {
+  /** host:port, stable across runs: progress is saved per node. */
+  id: string;
+  client: Redis;
+}
+
+export interface CleanupTally {
+  /** Legacy keys deleted (delete mode) or found (dry run), by queue and kind. */
+  byQueue: Record<string, Partial<Record<LegacyKeyKind, number>>>;
+  keys: number;
+  /** Keys SCAN returned (all matched the pattern). */
+  scanned: number;
+  kept: {
+    /** Legacy-prefix keys of queues that are not targets, by queue (dry run shows them). */
+    notTargeted: Record<string, number>;
+    /** Legacy-looking name, but TYPE (or meta fields) not Bull's: left alone. */
+    typeMismatch: number;
+    /** Under a target queue but no shape Bull writes. */
+    unknownShape: number;
+    /** BullMQ-only keys under the legacy prefix. */
+    foreign: number;
+    /** Key names that are not UTF-8 (never guessed at). */
+    notUtf8: number;
+    /** Not a queue key, outside the prefix (with a whole-prefix pattern). */
+    other: number;
+  };
+  /** Sampled MEMORY USAGE per kind (dry run). */
+  memory: Partial<Record<LegacyKeyKind, { sampled: number; bytes: number }>>;
+}
+
+export function emptyTally(): CleanupTally {
+  return { byQueue: {}, keys: 0, scanned: 0, kept: { notTargeted: {}, typeMismatch: 0, unknownShape: 0, foreign: 0, notUtf8: 0, other: 0 }, memory: {} };
+}
+
+export interface BatchProgress {
+  node: string;
+  /** The cursor to resume from ('0' when the node is done). */
+  cursor: string;
+  tally: CleanupTally;
+  /** Estimated share of this node's keyspace scanned. */
+  fraction: number;
+  batchKeys: number;
+}
+
+export interface EngineOptions {
+  scope: LegacyScope;
+  pattern: string;
+  /** SCAN COUNT, and the most keys per UNLINK. */
+  batch: number;
+  mode: 'dry-run' | 'delete';
+  /** Group multi-key commands by hash slot (Redis Cluster nodes refuse cross-slot ones). */
+  cluster: boolean;
+  backup?: BackupWriter | undefined;
+  /** Keys per second at most (gentle on a busy production Redis); undefined = as fast as it goes. */
+  maxRate?: number | undefined;
+  /** MEMORY USAGE samples per batch in a dry run. */
+  memorySamplesPerBatch?: number;
+  /** Awaited before each delete: throws to stop (state changed, a worker came back). */
+  guard?: () => Promise<void>;
+  onBatch(progress: BatchProgress): Promise<void>;
+  shouldStop(): boolean;
+}
+
+interface Candidate {
+  key: string;
+  legacy: LegacyKey;
+}
+
+function count(tally: CleanupTally, queue: string, kind: LegacyKeyKind, n = 1): void {
+  const byKind = (tally.byQueue[queue] ??= {});
+  byKind[kind] = (byKind[kind] ?? 0) + n;
+  tally.keys += n;
+}
+
+// Distinct non-target "queues" under the prefix are bounded in the counts: memory stays flat.
+const MAX_KEPT_QUEUES = 200;
+
+function keptForQueue(tally: CleanupTally, queue: string): void {
+  const known = tally.kept.notTargeted;
+  const name = queue in known || Object.keys(known).length < MAX_KEPT_QUEUES ? queue : '(others)';
+  known[name] = (known[name] ?? 0) + 1;
+}
+
+/** Sort SCAN's keys into candidates (legacy shape) and what is kept, counting the kept ones. */
+function sortKeys(keys: Buffer[], scope: LegacyScope, tally: CleanupTally): Candidate[] {
+  const candidates: Candidate[] = [];
+  for (const raw of keys) {
+    const key = raw.toString('utf8');
+    // A name that does not round-trip through UTF-8 could not be UNLINKed by name safely.
+    if (key.includes('\uFFFD')) {
+      tally.kept.notUtf8++;
+      continue;
+    }
+    const verdict = classifyKey(key, scope);
+    if (verdict.verdict === 'legacy') candidates.push({ key, legacy: verdict });
+    else if (verdict.verdict === 'foreign') tally.kept.foreign++;
+    else if (verdict.reason === 'queue-not-targeted') keptForQueue(tally, verdict.queue ?? '');
+    else if (verdict.reason === 'unknown-shape') tally.kept.unknownShape++;
+    else tally.kept.other++;
+  }
+  return candidates;
+}
+
+/** Keep only candidates whose TYPE (and meta fields) prove them Bull's; one pipeline per batch. */
+async function verify(client: Redis, candidates: Candidate[], tally: CleanupTally): Promise<Candidate[]> {
+  const checks = candidates.filter((candidate) => candidate.legacy.verify);
+  if (checks.length === 0) return candidates;
+  const pipeline = client.pipeline();
+  for (const { key, legacy } of checks) {
+    pipeline.type(key);
+    if (legacy.verify?.bullMeta) pipeline.hkeys(key);
+  }
+  const replies = (await pipeline.exec()) ?? [];
+  const failed = new Set<string>();
+  let index = 0;
+  for (const { key, legacy } of checks) {
+    const [typeError, type] = replies[index++] ?? [];
+    let ok = !typeError && (legacy.verify?.types as readonly string[]).includes(String(type));
+    if (legacy.verify?.bullMeta) {
+      const [fieldsError, fields] = replies[index++] ?? [];
+      ok = ok && !fieldsError && isBullMeta(fields as string[]);
+    }
+    // 'none': deleted meanwhile; nothing to do, and not a mismatch.
+    if (!ok) {
+      failed.add(key);
+      if (String(type) !== 'none') tally.kept.typeMismatch++;
+    }
+  }
+  return candidates.filter((candidate) => !failed.has(candidate.key));
+}
+
+async function backupBatch(client: Redis, candidates: Candidate[], backup: BackupWriter): Promise<void> {
+  const pipeline = client.pipeline();
+  for (const { key } of candidates) pipeline.dumpBuffer(key).pttl(key);
+  pipeline.time();
+  const replies = (await pipeline.exec()) ?? [];
+  const [seconds, micros] = (replies[replies.length - 1]?.[1] ?? [0, 0]) as [string, string];
+  const now = Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+  const entries: BackupEntry[] = [];
+  candidates.forEach(({ key, legacy }, i) => {
+    const [dumpError, payload] = replies[2 * i] ?? [];
+    const [, pttl] = replies[2 * i + 1] ?? [];
+    if (dumpError) throw dumpError;
+    const expiry = absoluteExpiry(Number(pttl), now);
+    if (!payload || expiry === null) return; // gone between SCAN and DUMP
+    entries.push({ k: key, p: (payload as Buffer).toString('base64'), x: expiry, q: legacy.queue, t: legacy.kind });
+  });
+  await backup.append(entries);
+}
+
+async function unlink(client: Redis, keys: string[], cluster: boolean, batch: number): Promise<void> {
+  const groups = cluster ? groupBySlot(keys) : [keys];
+  const pipeline = client.pipeline();
+  for (const group of groups) {
+    for (let i = 0; i < group.length; i += batch) pipeline.unlink(...group.slice(i, i + batch));
+  }
+  for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+}
+
+async function sampleMemory(client: Redis, candidates: Candidate[], samples: number, tally: CleanupTally): Promise<void> {
+  if (candidates.length === 0 || samples <= 0) return;
+  const step = Math.max(1, Math.floor(candidates.length / samples));
+  const picked = candidates.filter((_, i) => i % step === 0).slice(0, samples);
+  const pipeline = client.pipeline();
+  for (const { key } of picked) pipeline.memory('USAGE', key);
+  const replies = (await pipeline.exec()) ?? [];
+  picked.forEach(({ legacy }, i) => {
+    const [error, bytes] = replies[i] ?? [];
+    if (error || bytes === null) return;
+    const entry = (tally.memory[legacy.kind] ??= { sampled: 0, bytes: 0 });
+    entry.sampled++;
+    entry.bytes += Number(bytes);
+  });
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Scan one node from `cursor` to the end (or until told to stop). Returns whether it finished. */
+export async function scanNode(node: ScanNode, startCursor: string, tally: CleanupTally, options: EngineOptions): Promise<boolean> {
+  let cursor = startCursor;
+  let progress: ScanProgress = startScanProgress();
+  let dbsize = Number(await node.client.dbsize());
+  const started = performance.now();
+  const keysAtStart = tally.keys;
+  let batches = 0;
+  do {
+    const [next, keys] = (await node.client.scanBuffer(cursor, 'MATCH', options.pattern, 'COUNT', options.batch)) as [Buffer, Buffer[]];
+    tally.scanned += keys.length;
+    let candidates = sortKeys(keys, options.scope, tally);
+    candidates = await verify(node.client, candidates, tally);
+    if (options.mode === 'dry-run') {
+      await sampleMemory(node.client, candidates, options.memorySamplesPerBatch ?? 0, tally);
+    } else if (candidates.length > 0) {
+      await options.guard?.();
+      if (options.backup) await backupBatch(node.client, candidates, options.backup);
+      await unlink(node.client, candidates.map((candidate) => candidate.key), options.cluster, options.batch);
+    }
+    for (const { legacy } of candidates) count(tally, legacy.queue, legacy.kind);
+
+    cursor = next.toString();
+    // The key table shrinks as keys go; refresh its size now and then for the estimate.
+    if (++batches % 50 === 0) dbsize = Number(await node.client.dbsize());
+    progress = advanceScanProgress(progress, cursor, dbsize);
+    await options.onBatch({ node: node.id, cursor, tally, fraction: progress.fraction, batchKeys: candidates.length });
+    if (cursor !== '0' && options.shouldStop()) return false;
+    if (options.maxRate && options.mode === 'delete') {
+      const due = ((tally.keys - keysAtStart) / options.maxRate) * 1000 - (performance.now() - started);
+      if (due > 0) await sleep(due);
+    }
+  } while (cursor !== '0');
+  return true;
+}
