@@ -1,6 +1,6 @@
 /**
- * The scan-classify-(backup)-delete loop, one node at a time. Memory is flat: one SCAN batch at a
- * time, counts only. Each batch is: SCAN → classify (pure) → TYPE-check what needs it → in delete
+ * The scan-classify-(backup)-delete loop, one node at a time. Memory is flat: two SCAN batches at
+ * most, counts only. Each batch is: SCAN → classify (pure) → TYPE-check what needs it → in delete
  * mode DUMP to the backup (synced) → UNLINK → report progress (which saves the cursor). A batch
  * interrupted anywhere is simply scanned again on resume: UNLINK of a gone key is a no-op.
  */
@@ -79,10 +79,12 @@ interface Candidate {
   legacy: LegacyKey;
 }
 
-function count(tally: CleanupTally, queue: string, kind: LegacyKeyKind, n = 1): void {
-  const byKind = (tally.byQueue[queue] ??= {});
-  byKind[kind] = (byKind[kind] ?? 0) + n;
-  tally.keys += n;
+function countBatch(tally: CleanupTally, candidates: readonly Candidate[]): void {
+  for (const { legacy } of candidates) {
+    const byKind = (tally.byQueue[legacy.queue] ??= {});
+    byKind[legacy.kind] = (byKind[legacy.kind] ?? 0) + 1;
+  }
+  tally.keys += candidates.length;
 }
 
 // Distinct non-target "queues" under the prefix are bounded in the counts: memory stays flat.
@@ -95,11 +97,10 @@ function keptForQueue(tally: CleanupTally, queue: string): void {
 }
 
 /** Sort SCAN's keys into candidates (legacy shape) and what is kept, counting the kept ones. */
-function sortKeys(keys: Buffer[], scope: LegacyScope, tally: CleanupTally): Candidate[] {
+function sortKeys(keys: string[], scope: LegacyScope, tally: CleanupTally): Candidate[] {
   const candidates: Candidate[] = [];
-  for (const raw of keys) {
-    const key = raw.toString('utf8');
-    // A name that does not round-trip through UTF-8 could not be UNLINKed by name safely.
+  for (const key of keys) {
+    // A name that is not valid UTF-8 decodes with U+FFFD and could not be UNLINKed by that name.
     if (key.includes('\uFFFD')) {
       tally.kept.notUtf8++;
       continue;
@@ -188,38 +189,56 @@ async function sampleMemory(client: Redis, candidates: Candidate[], samples: num
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Scan one node from `cursor` to the end (or until told to stop). Returns whether it finished. */
+/**
+ * Scan one node from `cursor` to the end (or until told to stop). Returns whether it finished.
+ * One delete is in flight while the next batch is classified: the next SCAN is sent before the
+ * UNLINK, so the client sorts batch N+1 while the server deletes batch N. The cursor after a batch
+ * is reported (and saved) only once that batch's UNLINK has answered.
+ */
 export async function scanNode(node: ScanNode, startCursor: string, tally: CleanupTally, options: EngineOptions): Promise<boolean> {
-  let cursor = startCursor;
+  const client = node.client;
+  const scan = (from: string) => client.scan(from, 'MATCH', options.pattern, 'COUNT', options.batch) as Promise<[string, string[]]>;
   let progress: ScanProgress = startScanProgress();
-  let dbsize = Number(await node.client.dbsize());
+  let dbsize = Number(await client.dbsize());
   const started = performance.now();
   const keysAtStart = tally.keys;
   let batches = 0;
-  do {
-    const [next, keys] = (await node.client.scanBuffer(cursor, 'MATCH', options.pattern, 'COUNT', options.batch)) as [Buffer, Buffer[]];
-    tally.scanned += keys.length;
-    let candidates = sortKeys(keys, options.scope, tally);
-    candidates = await verify(node.client, candidates, tally);
-    if (options.mode === 'dry-run') {
-      await sampleMemory(node.client, candidates, options.memorySamplesPerBatch ?? 0, tally);
-    } else if (candidates.length > 0) {
-      await options.guard?.();
-      if (options.backup) await backupBatch(node.client, candidates, options.backup);
-      await unlink(node.client, candidates.map((candidate) => candidate.key), options.cluster, options.batch);
-    }
-    for (const { legacy } of candidates) count(tally, legacy.queue, legacy.kind);
+  let inFlight: { done: Promise<void>; cursor: string; candidates: Candidate[] } | null = null;
 
-    cursor = next.toString();
-    // The key table shrinks as keys go; refresh its size now and then for the estimate.
-    if (++batches % 50 === 0) dbsize = Number(await node.client.dbsize());
-    progress = advanceScanProgress(progress, cursor, dbsize);
-    await options.onBatch({ node: node.id, cursor, tally, fraction: progress.fraction, batchKeys: candidates.length });
-    if (cursor !== '0' && options.shouldStop()) return false;
+  // Count a batch and report where to resume once its delete (if any) has answered.
+  const settle = async (batch: { done: Promise<void>; cursor: string; candidates: Candidate[] }) => {
+    await batch.done;
+    countBatch(tally, batch.candidates);
+    if (++batches % 50 === 0) dbsize = Number(await client.dbsize()); // the table shrinks as keys go
+    progress = advanceScanProgress(progress, batch.cursor, dbsize);
+    await options.onBatch({ node: node.id, cursor: batch.cursor, tally, fraction: progress.fraction, batchKeys: batch.candidates.length });
+  };
+
+  let reply = await scan(startCursor);
+  for (;;) {
+    const [cursor, keys] = reply;
+    tally.scanned += keys.length;
+    const candidates = await verify(client, sortKeys(keys, options.scope, tally), tally);
+    if (inFlight) {
+      await settle(inFlight);
+      inFlight = null;
+      if (options.shouldStop()) return false;
+    }
+    if (options.mode === 'dry-run') await sampleMemory(client, candidates, options.memorySamplesPerBatch ?? 0, tally);
+    else if (candidates.length > 0 && options.backup) await backupBatch(client, candidates, options.backup);
+    if (options.mode === 'delete' && candidates.length > 0) await options.guard?.();
+    const next = cursor === '0' ? null : scan(cursor);
+    next?.catch(() => undefined); // awaited below; never an unhandled rejection if we stop first
+    const done = options.mode === 'delete' && candidates.length > 0 ? unlink(client, candidates.map((candidate) => candidate.key), options.cluster, options.batch) : Promise.resolve();
+    inFlight = { done, cursor, candidates };
+    if (!next) {
+      await settle(inFlight);
+      return true;
+    }
     if (options.maxRate && options.mode === 'delete') {
-      const due = ((tally.keys - keysAtStart) / options.maxRate) * 1000 - (performance.now() - started);
+      const due = ((tally.keys + candidates.length - keysAtStart) / options.maxRate) * 1000 - (performance.now() - started);
       if (due > 0) await sleep(due);
     }
-  } while (cursor !== '0');
-  return true;
+    reply = await next;
+  }
 }

@@ -99,11 +99,41 @@ function job(queue: string, id: string, suffix: '' | 'lock' | 'logs', verified: 
   const repeat = BULL_REPEAT_ID.test(id);
   const kind: LegacyKeyKind = suffix === 'lock' ? 'job-lock' : suffix === 'logs' ? 'job-logs' : repeat ? 'repeat-job' : 'job';
   const type: RedisType = suffix === 'lock' ? 'string' : suffix === 'logs' ? 'list' : 'hash';
-  return verified ? { verdict: 'legacy', queue, kind } : { verdict: 'legacy', queue, kind, verify: { types: [type] } };
+  return verified ? sharedVerdict(queue, kind) : { verdict: 'legacy', queue, kind, verify: { types: [type] } };
+}
+
+// Verdicts that need no check are shared (they are read-only): classification of a million job
+// keys should not allocate a million verdicts.
+const shared = new Map<string, Partial<Record<LegacyKeyKind, LegacyKey>>>();
+function sharedVerdict(queue: string, kind: LegacyKeyKind): LegacyKey {
+  let byKind = shared.get(queue);
+  if (!byKind) {
+    if (shared.size > 10_000) shared.clear();
+    shared.set(queue, (byKind = {}));
+  }
+  return (byKind[kind] ??= Object.freeze({ verdict: 'legacy', queue, kind }) as LegacyKey);
+}
+
+/** Bull's counter ids: `<digits>`, `<digits>:lock`, `<digits>:logs` (the bulk of any legacy keyspace). */
+function numericJob(queue: string, suffix: string): LegacyKey | null {
+  let i = 0;
+  while (i < suffix.length) {
+    const c = suffix.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    i++;
+  }
+  if (i === 0) return null;
+  if (i === suffix.length) return sharedVerdict(queue, 'job');
+  const rest = suffix.length - i === 5 && suffix.charCodeAt(i) === 58 ? suffix.slice(i + 1) : '';
+  if (rest === 'lock') return sharedVerdict(queue, 'job-lock');
+  if (rest === 'logs') return sharedVerdict(queue, 'job-logs');
+  return null;
 }
 
 /** The part of a key after `<prefix>:<queue>:` → what Bull keeps there, or why it is not Bull's. */
 export function classifySuffix(queue: string, suffix: string): LegacyKey | ForeignKey | KeptKey {
+  const fast = numericJob(queue, suffix);
+  if (fast) return fast;
   if (suffix === '') return { verdict: 'keep', reason: 'unknown-shape', queue };
   if ((BULLMQ_ONLY_NAMES as readonly string[]).includes(suffix)) return { verdict: 'foreign', queue, shape: suffix };
   const fixed = FIXED[suffix];

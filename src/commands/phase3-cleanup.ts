@@ -164,19 +164,26 @@ export async function run(ctx: CommandContext, options: CleanupOptions): Promise
     const clock = performance.now();
     const keysBefore = tally.keys;
     let finished = true;
+    let lastSave: Promise<void> = Promise.resolve();
     try {
       for (const node of nodes) {
         if (resume?.doneNodes.includes(node.id)) continue;
         finished = await scanNode(node, resume?.cursors[node.id] ?? '0', tally, {
           scope, pattern, batch, cluster, mode: 'delete', backup, maxRate, guard,
           onBatch: async ({ cursor, fraction }) => {
-            await saveBatch(client, keys, node.id, cursor, tally, startedAt + Math.round(performance.now() - clock));
+            // Not awaited here: the save travels ahead of the next SCAN and UNLINK on the same
+            // connection, so it lands first; its reply is checked at the next batch.
+            const previousSave = lastSave;
+            lastSave = saveBatch(client, keys, node.id, cursor, tally, startedAt + Math.round(performance.now() - clock));
+            lastSave.catch(() => undefined);
+            await previousSave;
             progress.update(tally.keys - keysBefore, nodes.length === 1 ? fraction : null);
           },
           shouldStop: () => stop,
         });
         if (!finished) break;
       }
+      await lastSave;
     } catch (error) {
       progress.finish();
       await appendAudit(client, keys, {
