@@ -120,5 +120,30 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--batch <n>', 'keys per batch', '1000')
     .action(action(async () => Promise.all([import('../commands/phase3-restore.js'), import('./render/phase3-restore.js')])));
 
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  const runbook = program.command('runbook').description('markdown runbooks the CLI executes step by step, with evidence');
+  runbook
+    .command('list')
+    .description('the runbooks in ./runbooks and those shipped with redis-migrate')
+    .option('--dir <path>', 'look only in this directory')
+    .action(action(async () => Promise.all([import('../commands/runbook-list.js'), import('./render/runbook-list.js')])));
+  runbook
+    .command('show')
+    .description('a runbook rendered for the terminal, steps marked')
+    .argument('<name>', 'runbook name (see `runbook list`) or path to a .md file')
+    .option('--dir <path>', 'look only in this directory')
+    .option('--var <name=value>', 'fill in a variable (repeatable)', collect)
+    .action(action(async () => Promise.all([import('../commands/runbook-show.js'), import('./render/runbook-show.js')])));
+  runbook
+    .command('run')
+    .description('run the steps in order; asks before each on a terminal (else --yes); resumes an interrupted run')
+    .argument('<name>', 'runbook name (see `runbook list`) or path to a .md file')
+    .option('--dir <path>', 'look only in this directory')
+    .option('--var <name=value>', 'a variable the runbook declares (repeatable)', collect)
+    .option('--from <step>', 'start at this step (earlier unfinished steps are recorded as skipped)')
+    .option('--confirm-manual <step>', 'without a terminal: confirm this manual check yourself (repeatable, audited)', collect)
+    .option('--restart', 'start a new run instead of resuming the unfinished one')
+    .action(action(async () => Promise.all([import('../commands/runbook-run.js'), import('./render/runbook-run.js')])));
+
   return program;
 }

@@ -1,0 +1,70 @@
+/**
+ * Runs one step's process: output streamed live to the operator (stderr) and its tail kept for
+ * the record. The child gets its own process group and no stdin: the runner did the asking, and
+ * it alone decides when Ctrl-C is passed on (exactly once, so the child can stop cleanly).
+ */
+import { execa } from 'execa';
+
+export interface StepProcessResult {
+  exitCode: number;
+  /** The last EXCERPT_BYTES of stdout and stderr together. */
+  excerpt: string;
+  durationMs: number;
+  timedOut: boolean;
+  /** The process was asked to stop (Ctrl-C on the runner). */
+  interrupted: boolean;
+}
+
+const EXCERPT_BYTES = 4096;
+
+export interface StepProcess {
+  result: Promise<StepProcessResult>;
+  /** Pass an interrupt on to the child (once). */
+  interrupt(): void;
+}
+
+export function startStepProcess(
+  file: string,
+  args: readonly string[],
+  options: { env: Record<string, string>; cwd: string; timeoutMs?: number | undefined; echo: NodeJS.WritableStream },
+): StepProcess {
+  const started = performance.now();
+  let tail = '';
+  let interrupted = false;
+  const child = execa(file, [...args], {
+    reject: false,
+    cwd: options.cwd,
+    env: options.env,
+    extendEnv: true,
+    stdin: 'ignore',
+    buffer: false,
+    detached: true,
+    ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
+    forceKillAfterDelay: 10_000,
+  });
+  const keep = (chunk: Buffer) => {
+    options.echo.write(chunk);
+    tail = (tail + chunk.toString('utf8')).slice(-EXCERPT_BYTES);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const result = child.then((outcome) => ({
+    exitCode: outcome.exitCode ?? (outcome.signal ? 128 + signalNumber(outcome.signal) : 1),
+    excerpt: tail,
+    durationMs: Math.round(performance.now() - started),
+    timedOut: Boolean(outcome.timedOut),
+    interrupted,
+  }));
+  return {
+    result,
+    interrupt() {
+      if (interrupted) return;
+      interrupted = true;
+      child.kill('SIGINT');
+    },
+  };
+}
+
+function signalNumber(signal: string): number {
+  return ({ SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[signal] ?? 0;
+}
