@@ -60,7 +60,13 @@ export function startStepProcess(
     interrupt() {
       if (interrupted) return;
       interrupted = true;
-      child.kill('SIGINT');
+      // The whole group, as a terminal's Ctrl-C would: a shell step's own children stop too.
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGINT');
+        else child.kill('SIGINT');
+      } catch {
+        child.kill('SIGINT');
+      }
     },
   };
 }

@@ -68,7 +68,7 @@ const VAR_NAME = /^[a-z_][a-z0-9_-]*$/i;
 /** `id=flip kind=shell title="Flip it"` → attributes; values may be double-quoted. */
 export function parseAttributes(text: string): { attributes: Record<string, string>; error?: string } {
   const attributes: Record<string, string> = {};
-  const pattern = /\s*([a-z][a-z0-9_-]*)=(?:"((?:[^"\\]|\\.)*)"|(\S+))/giy;
+  const pattern = /\s*([a-z][a-z0-9_-]*)=(?:"((?:[^"\\]|\\.)*)"|([^"\s]\S*))/giy;
   let index = 0;
   while (index < text.length) {
     if (/^\s*$/.test(text.slice(index))) break;
