@@ -191,3 +191,42 @@ describe('runbook list and show', () => {
     expect(unknown.json().error.fix).toContain('phase2-tier');
   });
 });
+
+describe('runbook run on a terminal', () => {
+  // `script` gives the CLI a pseudo-terminal, so it prompts as it would for an operator.
+  const hasScript = existsSync('/usr/bin/script');
+
+  it.skipIf(!hasScript)('asks before each step; "no" stops the run (exit 130) and the next run resumes there', async () => {
+    const dir = setup('# T\n\n```step id=one kind=shell\necho one >> out.txt\n```\n\n```step id=two kind=shell\necho two >> out.txt\n```\n');
+    try {
+      const child = execa('script', ['-qfec', `node ${BIN} runbook run book --dir ${dir} --no-color`, '/dev/null'], {
+        cwd: dir,
+        reject: false,
+        env: { REDIS_URL: inject('redisUrl'), NO_COLOR: '1' },
+        stdin: 'pipe',
+        timeout: 30_000,
+      });
+      let output = '';
+      let answered = 0;
+      child.stdout?.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        const prompts = output.match(/Run step "(one|two)"/g)?.length ?? 0;
+        // Each prompt is answered once, when it appears: yes to the first, no to the second.
+        if (prompts > answered) {
+          answered = prompts;
+          child.stdin?.write(answered === 1 ? 'y\n' : 'n\n');
+        }
+      });
+      const result = await child;
+      expect(output).toContain('Run step "one"');
+      expect(output).toContain('Run step "two"');
+      expect(result.exitCode).toBe(130);
+      expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('one\n');
+      const resumed = await run(dir, ['book', '--yes']);
+      expect(resumed.json()).toMatchObject({ ok: true, resumed: true, startedAt: 'two' });
+      expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('one\ntwo\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
