@@ -3,7 +3,7 @@
 // least 2.5x faster, with the cleanup process's peak RSS under 200 MB.
 // `node bench/cleanup.bench.mjs [keys] [rounds]` (defaults 1000000 and 1).
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -92,6 +92,18 @@ try {
         `speedup ${speedup.toFixed(2)}x; peak RSS ${rssMb.toFixed(0)} MB (VmHWM ${(ours.vmHwmKb / 1024).toFixed(0)} MB)`,
     );
     if (baselineLeft !== 0 || oursLeft !== 0 || report.keys.total !== KEYS) throw new Error('a run did not delete every legacy key');
+
+    // For information (no target): the same cleanup writing a backup of every key first (DUMP, synced).
+    await fillLegacyKeys({ port: server.port, queue: QUEUE, count: KEYS });
+    const backupFile = join(dir, `backup-${round}.ndjson`);
+    const withBackup = await cli('phase3', 'cleanup', '--yes', '--json', '--backup', backupFile);
+    if (withBackup.code !== 0) throw new Error(`phase3 cleanup --backup exited ${withBackup.code}: ${withBackup.stderr}`);
+    const backupRss = Number(/PEAK_RSS_KB=(\d+)/.exec(withBackup.stderr)?.[1] ?? 0) / 1024;
+    console.log(
+      `round ${round}: with --backup ${withBackup.seconds.toFixed(2)} s (${Math.round(KEYS / withBackup.seconds).toLocaleString('en-US')} keys/s), ` +
+        `backup ${(statSync(backupFile).size / 2 ** 20).toFixed(0)} MB, peak RSS ${backupRss.toFixed(0)} MB`,
+    );
+    rmSync(backupFile);
   }
   const worst = results.reduce((a, b) => (a.speedup < b.speedup ? a : b));
   const peak = Math.max(...results.map((r) => r.rssMb));
