@@ -15,6 +15,7 @@ import { serverTimeMs } from '../redis/client.js';
 import { masterNodes } from '../redis/nodes.js';
 import { parseRedisUrl } from '../redis/url.js';
 import { appendAudit } from '../state/audit.js';
+import { recordBaseline } from '../state/baselines.js';
 import { readState } from '../state/flag-store.js';
 import { readInstances } from '../state/instances.js';
 import { acquireLock, type HeldLock } from '../state/lock.js';
@@ -145,6 +146,8 @@ export async function run(ctx: CommandContext, options: CleanupOptions): Promise
           });
     }
     if (!resume) {
+      // The connection count at the end of phase 2 (kept if an earlier run recorded it first).
+      await recordBaseline(client, keys, 'phase3');
       await startCleanupRun(client, keys, { run: runId, queues: targets, startedAt, actor: ctx.actor, backup: options.backup ?? null, forced });
     }
     await appendAudit(client, keys, {

@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import { BIN, runCli, uniqueNamespace } from '../support/cli.js';
 import { freePort } from '../support/redis-server.js';
 import { tempDir } from '../support/plan-files.js';
+import { runInTty } from '../support/tty.js';
 import { waitFor } from '../support/wait.js';
 import { stateKeys } from '../../src/state/keys.js';
 
@@ -193,38 +194,38 @@ describe('runbook list and show', () => {
 });
 
 describe('runbook run on a terminal', () => {
-  // `script` gives the CLI a pseudo-terminal, so it prompts as it would for an operator.
-  const hasScript = existsSync('/usr/bin/script');
-
-  it.skipIf(!hasScript)('asks before each step; "no" stops the run (exit 130) and the next run resumes there', async () => {
+  it('asks before each step; "no" stops the run (exit 130) and the next run resumes there', async () => {
     const dir = setup('# T\n\n```step id=one kind=shell\necho one >> out.txt\n```\n\n```step id=two kind=shell\necho two >> out.txt\n```\n');
     try {
-      const child = execa('script', ['-qfec', `node ${BIN} runbook run book --dir ${dir} --no-color`, '/dev/null'], {
-        cwd: dir,
-        reject: false,
-        env: { REDIS_URL: inject('redisUrl'), NO_COLOR: '1' },
-        stdin: 'pipe',
-        timeout: 30_000,
-      });
-      let output = '';
-      let answered = 0;
-      child.stdout?.on('data', (chunk: Buffer) => {
-        output += chunk.toString();
-        const prompts = output.match(/Run step "(one|two)"/g)?.length ?? 0;
-        // Each prompt is answered once, when it appears: yes to the first, no to the second.
-        if (prompts > answered) {
-          answered = prompts;
-          child.stdin?.write(answered === 1 ? 'y\n' : 'n\n');
-        }
-      });
-      const result = await child;
-      expect(output).toContain('Run step "one"');
-      expect(output).toContain('Run step "two"');
+      const result = await runInTty(
+        ['runbook', 'run', 'book', '--dir', dir],
+        [
+          { when: /Run step "one"/, send: 'y\r' },
+          { when: /Run step "two"/, send: 'n\r' },
+        ],
+        { cwd: dir, env: { REDIS_URL: inject('redisUrl') } },
+      );
+      expect(result.unanswered).toBe(0);
       expect(result.exitCode).toBe(130);
       expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('one\n');
       const resumed = await run(dir, ['book', '--yes']);
       expect(resumed.json()).toMatchObject({ ok: true, resumed: true, startedAt: 'two' });
       expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('one\ntwo\n');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a manual check is asked even with --yes; "no" fails that step (exit 3)', async () => {
+    const dir = setup('# M\n\n```step id=eyes kind=manual\nThe dashboard is green.\n```\n');
+    try {
+      const result = await runInTty(['runbook', 'run', 'book', '--dir', dir, '--yes'], [{ when: /Confirm: The dashboard is green/, send: 'n\r' }], {
+        cwd: dir,
+        env: { REDIS_URL: inject('redisUrl') },
+      });
+      expect(result.unanswered).toBe(0);
+      expect(result.exitCode).toBe(3);
+      expect(result.output).toContain('Stopped at step "eyes"');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
