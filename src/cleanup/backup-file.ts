@@ -6,12 +6,12 @@ import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { UsageError } from '../errors.js';
-import { encodeEntry, encodeHeader, parseBackupLine, type BackupEntry, type BackupHeader } from './backup-format.js';
+import { encodeHeader, parseBackupLine, type BackupEntry, type BackupHeader } from './backup-format.js';
 
 export interface BackupWriter {
   path: string;
-  /** Append entries and make them durable; resolves before the caller may delete the keys. */
-  append(entries: readonly BackupEntry[]): Promise<void>;
+  /** Append encoded entry lines and make them durable; resolves before the caller may delete the keys. */
+  append(lines: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -27,9 +27,9 @@ async function writeAll(handle: FileHandle, text: string): Promise<void> {
 function writer(path: string, handle: FileHandle): BackupWriter {
   return {
     path,
-    async append(entries) {
-      if (entries.length === 0) return;
-      await writeAll(handle, entries.map(encodeEntry).join(''));
+    async append(lines) {
+      if (lines.length === 0) return;
+      await writeAll(handle, lines.join(''));
       await handle.datasync();
     },
     async close() {
