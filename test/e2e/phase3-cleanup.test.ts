@@ -274,7 +274,10 @@ describe('phase3 cleanup interrupted', () => {
     expect(last.exitCode).toBe(0);
     const report = last.json();
     expect(report.run.resumed).toBe(true);
-    expect(report.keys.total).toBe(legacy); // counts carried across the three runs
+    // Counts carry across the three runs; kill -9 can lose the bookkeeping of the one batch in
+    // flight (deleted, not yet counted), never a key: the keyspace and the backup are exact.
+    expect(report.keys.total).toBeLessThanOrEqual(legacy);
+    expect(report.keys.total).toBeGreaterThan(legacy - 2 * 500);
     expect(await admin.keys('bull:sync:*')).toEqual([]);
     expect(await admin.hget(stateKeys(NS).cleanup, 'status')).toBe('done');
     const events = (await cli(['audit', '--limit', '50', '--json'])).json().entries.filter((e: { kind: string }) => e.kind === 'cleanup').map((e: { details: { event: string } }) => e.details.event);
