@@ -5,6 +5,7 @@
  */
 import { hostname, userInfo } from 'node:os';
 import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import { UsageError } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
 import { loadPlan, type LoadedPlan } from '../plan/load-plan.js';
@@ -38,7 +39,7 @@ export class CommandContext {
   readonly timeoutMs: number;
   readonly actor: string;
   readonly host: string;
-  private readonly opened: Redis[] = [];
+  private readonly opened: RedisClient[] = [];
   private planPromise: Promise<LoadedPlan> | undefined;
 
   constructor(
@@ -81,8 +82,13 @@ export class CommandContext {
     return stateKeys(this.namespace(loaded));
   }
 
-  /** A ready, named connection that is closed when the command ends. */
-  async connect(purpose: string, loaded?: LoadedPlan, options: { reconnect?: boolean } = {}): Promise<Redis> {
+  /**
+   * A ready, named connection that is closed when the command ends: an ioredis Cluster when the
+   * URL points at a Redis Cluster node, unless `cluster: false` asks for that one node only.
+   */
+  connect(purpose: string, loaded: LoadedPlan | undefined, options: { reconnect?: boolean; cluster: false }): Promise<Redis>;
+  connect(purpose: string, loaded?: LoadedPlan, options?: { reconnect?: boolean; cluster?: boolean }): Promise<RedisClient>;
+  async connect(purpose: string, loaded?: LoadedPlan, options: { reconnect?: boolean; cluster?: boolean } = {}): Promise<RedisClient> {
     const client = await openRedis({
       url: this.redisUrl(loaded),
       name: `${CONNECTION_NAME_PREFIX.cli}${purpose}`,

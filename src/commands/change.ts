@@ -3,13 +3,13 @@
  * lock (unless rollback) → read → gate → diff → dry-run? → confirm → baseline → flip (atomic)
  * → wait for app confirmations while the sinks run → audit sink failures → release.
  */
-import type { Redis } from 'ioredis';
 import type { CommandContext } from '../cli/context.js';
 import type { Report } from '../cli/output.js';
 import { CheckFailedError, UsageError } from '../errors.js';
 import { formatDuration, parseDuration } from '../plan/duration.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
 import { serverTimeMs } from '../redis/client.js';
+import { duplicateConnection } from '../redis/connect.js';
 import { appendAudit } from '../state/audit.js';
 import { recordBaseline } from '../state/baselines.js';
 import { confirmationsFromRecords, watchAcks, type ConfirmationReport } from '../state/confirmations.js';
@@ -128,7 +128,7 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
     await ctx.confirm(request.question);
     if (request.baselineStep) await recordBaseline(client, keys, request.baselineStep);
 
-    const subscriber = client.duplicate({ connectionName: `redis-migrate:cli:acks` }) as Redis;
+    const subscriber = duplicateConnection(client, 'redis-migrate:cli:acks');
     subscriber.on('error', () => undefined);
     try {
       await subscriber.connect();
