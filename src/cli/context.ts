@@ -31,6 +31,8 @@ export interface Io {
   /** Both stdin and stderr are terminals: prompts are possible. */
   interactive: boolean;
   cwd: string;
+  /** Call `handler` on Ctrl-C (SIGINT) or SIGTERM; returns the unsubscribe. Absent: never interrupted. */
+  onInterrupt?(handler: () => void): () => void;
 }
 
 export class CommandContext {
@@ -119,6 +121,16 @@ export class CommandContext {
     await askConfirmation(question, this.io);
   }
 
+  /**
+   * For commands that run until stopped (`connections --watch`, `monitor`): a signal that aborts on
+   * Ctrl-C, so they finish cleanly with their summary instead of dying mid-write.
+   */
+  interruptSignal(): { signal: AbortSignal; dispose(): void } {
+    const controller = new AbortController();
+    const dispose = this.io.onInterrupt?.(() => controller.abort()) ?? (() => undefined);
+    return { signal: controller.signal, dispose };
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.opened.map((client) => client.quit().catch(() => client.disconnect())));
     this.opened.length = 0;
@@ -148,4 +160,18 @@ export function parseWait(text: string): number {
     throw new UsageError('option.wait', `invalid --wait "${text}"`, { fix: 'give milliseconds (2000) or a duration (2s)' });
   }
   return ms;
+}
+
+/** Wait `ms`, or less if `signal` aborts first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

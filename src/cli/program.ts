@@ -89,6 +89,14 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .action(action(async () => Promise.all([import('../commands/rollback.js'), import('./render/change.js')])));
 
   program
+    .command('connections')
+    .description('live connections by role, queue and tier, against the baselines, the predicted budget and the target')
+    .option('--watch', 'redraw in place until Ctrl-C (then exit 0)')
+    .option('--interval <duration>', 'refresh interval with --watch', '2s')
+    .option('--list', 'list every connection in the human output (the JSON always does)')
+    .action(action(async () => Promise.all([import('../commands/connections.js'), import('./render/connections.js')])));
+
+  program
     .command('audit')
     .description('the audit trail: who changed what, when and why')
     .option('--limit <n>', 'how many of the newest entries', '20')

@@ -126,7 +126,11 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
     }
 
     await ctx.confirm(request.question);
-    if (request.baselineStep) await recordBaseline(client, keys, request.baselineStep);
+    if (request.baselineStep) {
+      // Lazy: the classification is not needed on the rollback path, which records no baseline.
+      const { baselineMeasurements } = await import('../observe/take-snapshot.js');
+      await recordBaseline(client, keys, request.baselineStep, await baselineMeasurements(client, plan));
+    }
 
     const subscriber = duplicateConnection(client, 'redis-migrate:cli:acks');
     subscriber.on('error', () => undefined);
