@@ -89,6 +89,15 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .action(action(async () => Promise.all([import('../commands/rollback.js'), import('./render/change.js')])));
 
   program
+    .command('preflight')
+    .description('run the checks of a phase (and tier): a table, --json, or --junit FILE for CI; exit 3 on any fail')
+    .addOption(new Option('--phase <n>', 'the phase to check').choices(['1', '2', '3']))
+    .option('--tier <name>', 'the tier about to be flipped (implies --phase 2)')
+    .option('--strict', 'warnings fail too')
+    .option('--junit <file>', 'also write JUnit XML to this file')
+    .action(action(async () => Promise.all([import('../commands/preflight.js'), import('./render/preflight.js')])));
+
+  program
     .command('connections')
     .description('live connections by role, queue and tier, against the baselines, the predicted budget and the target')
     .option('--watch', 'redraw in place until Ctrl-C (then exit 0)')

@@ -8,7 +8,7 @@ import type { Report } from '../cli/output.js';
 import { CheckFailedError, UsageError } from '../errors.js';
 import { formatDuration, parseDuration } from '../plan/duration.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
-import { serverTimeMs } from '../redis/client.js';
+import { serverTimeMs, type RedisClient } from '../redis/client.js';
 import { duplicateConnection } from '../redis/connect.js';
 import { appendAudit } from '../state/audit.js';
 import { recordBaseline } from '../state/baselines.js';
@@ -40,7 +40,8 @@ export interface ChangeRequest {
   useLock: boolean;
   reason?: string | undefined;
   force?: boolean;
-  gate?: (state: FlagState, now: number) => GateVerdict;
+  /** Read under the lock, with the same connection, so what it reads cannot change before the flip. */
+  gate?: (state: FlagState, now: number, client: RedisClient) => GateVerdict | Promise<GateVerdict>;
   /** Baseline step recorded before the first flip of this step. */
   baselineStep?: string;
   /** Notes for the operator (e.g. a later tier still on BullMQ after its predecessor was rolled back). */
@@ -87,7 +88,7 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
     }
     const [{ hash, state }, now] = await Promise.all([readState(client, keys), serverTimeMs(client)]);
 
-    const verdict = request.gate?.(state, now) ?? null;
+    const verdict = (await request.gate?.(state, now, client)) ?? null;
     const gate = verdict ? { ...verdict, forced: !verdict.open && Boolean(request.force) } : null;
     const pending = diffChanges(hash, request.changes(state));
     const changing = Object.keys(pending).length > 0;
