@@ -106,6 +106,15 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .action(action(async () => Promise.all([import('../commands/connections.js'), import('./render/connections.js')])));
 
   program
+    .command('monitor')
+    .description('the soak, measured: samples every interval, thresholds from the plan, optional --auto-rollback; Ctrl-C ends it with a summary')
+    .option('--duration <duration>', 'stop after this long (default: until Ctrl-C)')
+    .option('--interval <duration>', "time between samples (default: the plan's monitor.interval, 10s)")
+    .option('--auto-rollback', 'on a breach, roll back as `rollback` does and exit 3 (needs --yes)')
+    .option('--ndjson', 'stream one JSON sample per line, then a summary line')
+    .action(action(async () => Promise.all([import('../commands/monitor.js'), import('./render/monitor.js')])));
+
+  program
     .command('audit')
     .description('the audit trail: who changed what, when and why')
     .option('--limit <n>', 'how many of the newest entries', '20')
