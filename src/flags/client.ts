@@ -169,7 +169,8 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
   /** Subscribe, then read: in that order no change can fall between the two. */
   private resync(): Promise<boolean> {
     if (this.closed) return Promise.resolve(false);
-    this.refreshing ??= (async () => {
+    if (this.refreshing) return this.refreshing;
+    const run = (async () => {
       try {
         if (this.subscriber.status !== 'ready' || this.command.status !== 'ready') return false;
         await this.subscriber.subscribe(this.keys.changes);
@@ -189,11 +190,15 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
       } catch (error) {
         this.fail(error as Error);
         return false;
-      } finally {
-        this.refreshing = undefined;
       }
     })();
-    return this.refreshing;
+    // Cleared when settled, not in the body's finally: an early synchronous return would run that
+    // finally before the assignment and leave a settled promise that blocks every later resync.
+    this.refreshing = run;
+    void run.finally(() => {
+      if (this.refreshing === run) this.refreshing = undefined;
+    });
+    return run;
   }
 
   /** Apply a newer snapshot, tell the app, acknowledge. Returns whether anything changed. */
