@@ -7,7 +7,7 @@
  */
 import { CONNECTION_NAME_PREFIX } from '../state/keys.js';
 import { baseCommand, peerHost, type ClientInfo } from './client-list.js';
-import { appName, decodeQueueName } from './connection-names.js';
+import { appName, decodeQueueName, type DecodedName } from './connection-names.js';
 
 export const ROLES = [
   'legacy-worker',
@@ -86,12 +86,12 @@ function set(out: ClassifiedConnection, role: Role, system: ConnectionSystem, in
 }
 
 /** Classify what a single connection shows by itself; unnamed command connections stay pending. */
-function classifyAlone(client: ClientInfo, node: string | null, ctx: ClassifyContext, prefixes: string[]): { out: ClassifiedConnection; pending: boolean } {
+function classifyAlone(client: ClientInfo, node: string | null, ctx: ClassifyContext, decode: (name: string) => DecodedName | null): { out: ClassifiedConnection; pending: boolean } {
   const name = appName(client.name);
   if (name.startsWith(CONNECTION_NAME_PREFIX.sdk)) return { out: set(base(client, node, ctx, null), 'flags-sdk', 'flags'), pending: false };
   if (name.startsWith(CONNECTION_NAME_PREFIX.cli)) return { out: set(base(client, node, ctx, null), 'redis-migrate', 'tool'), pending: false };
 
-  const decoded = decodeQueueName(name, prefixes);
+  const decoded = decode(name);
   const out = base(client, node, ctx, decoded?.queue ?? null);
   const cmd = baseCommand(client.cmd);
   if (LEGACY_BLOCKING.has(cmd)) return { out: set(out, 'legacy-worker', 'legacy'), pending: false };
@@ -124,12 +124,22 @@ export interface ClientOnNode {
 /** Classify every connection; the host-level attribution needs them all at once. */
 export function classifyConnections(clients: readonly ClientOnNode[], ctx: ClassifyContext): ClassifiedConnection[] {
   const prefixes = [ctx.legacyPrefix, ctx.bullmqPrefix].sort((a, b) => b.length - a.length);
+  // Every replica of a process names its connections alike: decode each distinct name once.
+  const decodedNames = new Map<string, DecodedName | null>();
+  const decode = (name: string) => {
+    let decoded = decodedNames.get(name);
+    if (decoded === undefined) {
+      decoded = decodeQueueName(name, prefixes);
+      decodedNames.set(name, decoded);
+    }
+    return decoded;
+  };
   const out: ClassifiedConnection[] = new Array(clients.length);
   const pending: Pending[] = [];
   const hosts = new Map<string, { legacy: boolean; bullmq: boolean }>();
   for (let i = 0; i < clients.length; i++) {
     const { client, node } = clients[i] as ClientOnNode;
-    const result = classifyAlone(client, node, ctx, prefixes);
+    const result = classifyAlone(client, node, ctx, decode);
     out[i] = result.out;
     if (result.pending) {
       pending.push({ client, node, out: result.out });

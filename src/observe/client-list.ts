@@ -74,45 +74,94 @@ export function parseClientFields(line: string): Record<string, string> {
   return fields;
 }
 
-export function clientFromFields(fields: Record<string, string>): ClientInfo {
-  return {
-    id: fields.id ?? '',
-    addr: fields.addr ?? '',
-    laddr: str(fields.laddr),
-    fd: num(fields.fd),
-    name: fields.name ?? '',
-    age: num(fields.age) ?? 0,
-    idle: num(fields.idle) ?? 0,
-    flags: fields.flags ?? '',
-    db: num(fields.db),
-    sub: num(fields.sub) ?? 0,
-    psub: num(fields.psub) ?? 0,
-    ssub: num(fields.ssub) ?? 0,
-    multi: num(fields.multi),
-    watch: num(fields.watch),
-    qbuf: num(fields.qbuf),
-    qbufFree: num(fields['qbuf-free']),
-    argvMem: num(fields['argv-mem']),
-    multiMem: num(fields['multi-mem']),
-    rbs: num(fields.rbs),
-    rbp: num(fields.rbp),
-    obl: num(fields.obl),
-    oll: num(fields.oll),
-    omem: num(fields.omem),
-    totMem: num(fields['tot-mem']),
-    events: fields.events ?? '',
-    cmd: fields.cmd ?? '',
-    user: str(fields.user),
-    redir: num(fields.redir),
-    resp: num(fields.resp),
-    libName: str(fields['lib-name']),
-    libVer: str(fields['lib-ver']),
-    ioThread: num(fields['io-thread']),
-    totNetIn: num(fields['tot-net-in']),
-    totNetOut: num(fields['tot-net-out']),
-    totCmds: num(fields['tot-cmds']),
-    fields,
-  };
+const KNOWN = [
+  'id', 'addr', 'laddr', 'fd', 'name', 'age', 'idle', 'flags', 'db', 'sub', 'psub', 'ssub', 'multi', 'watch', 'qbuf', 'qbufFree',
+  'argvMem', 'multiMem', 'rbs', 'rbp', 'obl', 'oll', 'omem', 'totMem', 'events', 'cmd', 'user', 'redir', 'resp', 'libName', 'libVer',
+  'ioThread', 'totNetIn', 'totNetOut', 'totCmds',
+] as const;
+
+/**
+ * One client. The fields classification needs are read in one pass over the line; every other
+ * field is parsed on first access (10,000 clients parse in a few ms that way).
+ */
+class ParsedClient implements ClientInfo {
+  id = '';
+  addr = '';
+  name = '';
+  age = 0;
+  idle = 0;
+  flags = '';
+  sub = 0;
+  psub = 0;
+  cmd = '';
+  private all: Record<string, string> | undefined;
+
+  constructor(private readonly line: string) {
+    const length = line.length;
+    let start = 0;
+    while (start < length) {
+      let end = line.indexOf(' ', start);
+      if (end === -1) end = length;
+      const eq = line.indexOf('=', start);
+      if (eq !== -1 && eq < end) {
+        const keyLength = eq - start;
+        // Compare in place: no key strings are allocated for the fields skipped here.
+        if (keyLength === 2 && line.startsWith('id', start)) this.id = line.slice(eq + 1, end);
+        else if (keyLength === 4 && line.startsWith('addr', start)) this.addr = line.slice(eq + 1, end);
+        else if (keyLength === 4 && line.startsWith('name', start)) this.name = line.slice(eq + 1, end);
+        else if (keyLength === 3 && line.startsWith('age', start)) this.age = Number(line.slice(eq + 1, end)) || 0;
+        else if (keyLength === 4 && line.startsWith('idle', start)) this.idle = Number(line.slice(eq + 1, end)) || 0;
+        else if (keyLength === 5 && line.startsWith('flags', start)) this.flags = line.slice(eq + 1, end);
+        else if (keyLength === 3 && line.startsWith('sub', start)) this.sub = Number(line.slice(eq + 1, end)) || 0;
+        else if (keyLength === 4 && line.startsWith('psub', start)) this.psub = Number(line.slice(eq + 1, end)) || 0;
+        else if (keyLength === 3 && line.startsWith('cmd', start)) this.cmd = line.slice(eq + 1, end);
+      }
+      start = end + 1;
+    }
+  }
+
+  get fields(): Record<string, string> {
+    this.all ??= parseClientFields(this.line);
+    return this.all;
+  }
+  get laddr() { return str(this.fields.laddr); }
+  get fd() { return num(this.fields.fd); }
+  get db() { return num(this.fields.db); }
+  get ssub() { return num(this.fields.ssub) ?? 0; }
+  get multi() { return num(this.fields.multi); }
+  get watch() { return num(this.fields.watch); }
+  get qbuf() { return num(this.fields.qbuf); }
+  get qbufFree() { return num(this.fields['qbuf-free']); }
+  get argvMem() { return num(this.fields['argv-mem']); }
+  get multiMem() { return num(this.fields['multi-mem']); }
+  get rbs() { return num(this.fields.rbs); }
+  get rbp() { return num(this.fields.rbp); }
+  get obl() { return num(this.fields.obl); }
+  get oll() { return num(this.fields.oll); }
+  get omem() { return num(this.fields.omem); }
+  get totMem() { return num(this.fields['tot-mem']); }
+  get events() { return this.fields.events ?? ''; }
+  get user() { return str(this.fields.user); }
+  get redir() { return num(this.fields.redir); }
+  get resp() { return num(this.fields.resp); }
+  get libName() { return str(this.fields['lib-name']); }
+  get libVer() { return str(this.fields['lib-ver']); }
+  get ioThread() { return num(this.fields['io-thread']); }
+  get totNetIn() { return num(this.fields['tot-net-in']); }
+  get totNetOut() { return num(this.fields['tot-net-out']); }
+  get totCmds() { return num(this.fields['tot-cmds']); }
+
+  toJSON(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const key of KNOWN) out[key] = this[key];
+    out.fields = this.fields;
+    return out;
+  }
+}
+
+/** One `CLIENT LIST` line → a client. */
+export function parseClientLine(line: string): ClientInfo {
+  return new ParsedClient(line);
 }
 
 /** The whole reply: one client per `id=` line; blank or foreign lines are ignored. */
@@ -121,7 +170,7 @@ export function parseClientList(text: string): ClientInfo[] {
   for (const raw of text.split('\n')) {
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (!line.startsWith('id=')) continue;
-    out.push(clientFromFields(parseClientFields(line)));
+    out.push(new ParsedClient(line));
   }
   return out;
 }
