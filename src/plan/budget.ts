@@ -145,7 +145,7 @@ export function connectionBudget(plan: Pick<Plan, 'tiers' | 'topology' | 'target
   for (const merge of ['tier', 'all'] as const) {
     if (merge === topology.merge) continue;
     const value = total(topology, allQueues, queueTier, finalStep, merge).total;
-    alternatives.push({ label: merge === 'all' ? 'merge all queues into one BullMQ queue (jobs routed by job.name)' : 'one BullMQ queue per tier', final: value, reachesTarget: reaches(value) });
+    alternatives.push({ label: merge === 'all' ? 'all queues merged into one BullMQ queue (jobs routed by job.name)' : 'one BullMQ queue per tier', final: value, reachesTarget: reaches(value) });
   }
   // Split: every existing process only produces (1 connection each), one dedicated process works every queue.
   const split: Topology = {
