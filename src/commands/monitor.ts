@@ -125,6 +125,9 @@ export async function run(ctx: CommandContext, options: MonitorOptions): Promise
       cursors = raw.cursors;
       // The state read, the stream append and one soak script per tier on BullMQ are this monitor's too.
       raw.ownCommands += 2 + bullmqTiers.length + ownExtra;
+      raw.ownByCommand.hgetall = (raw.ownByCommand.hgetall ?? 0) + 1;
+      raw.ownByCommand.xadd = (raw.ownByCommand.xadd ?? 0) + 1 + ownExtra / 2;
+      raw.ownByCommand.evalsha = (raw.ownByCommand.evalsha ?? 0) + bullmqTiers.length;
       const sample = deriveSample(previous, raw, { plan, bullmqTiers, startBacklog, window, windowSize });
       startBacklog ??= sample.backlog.total;
       for (const [queue, entry] of Object.entries(windowEntries(sample))) window[queue] = [...(window[queue] ?? []), entry].slice(-windowSize);

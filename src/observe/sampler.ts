@@ -31,6 +31,24 @@ export interface RawSample {
   cursors: Record<string, string>;
   /** Commands this reading sent (subtracted from the app's rate). */
   ownCommands: number;
+  /** The same by command, as INFO commandstats names them (subtracted from the per-command rates). */
+  ownByCommand: Record<string, number>;
+}
+
+/** What one reading sends, by command: kept next to the reads so the two stay in step. */
+export function ownCommandsOf(nodes: number, queues: number): Record<string, number> {
+  return {
+    'client|id': nodes,
+    'client|list': nodes,
+    info: 2 * nodes,
+    // Bull: wait, active, paused (LLEN); delayed, failed, completed (ZCARD). BullMQ adds prioritized.
+    llen: 6 * queues,
+    zcard: 7 * queues,
+    xrange: queues,
+    hgetall: 1,
+    zrange: 1,
+    time: 1,
+  };
 }
 
 /** The stream id just after `id` (XRANGE's exclusive "(" start needs Redis 6.2; this works on 5.0). */
@@ -89,8 +107,8 @@ export async function readRawSample(client: RedisClient, plan: Plan, keys: State
     nextCursors[reading.queue] = reading.events.cursor;
     out[reading.queue] = { legacy: reading.legacy, bullmq: reading.bullmq, bullmqEvents: { completed: reading.events.completed, failed: reading.events.failed } };
   }
-  // Per node CLIENT ID + CLIENT LIST + 2 INFO; per queue 6 Bull + 7 BullMQ counts + 1 stream read; instances 3; TIME 1.
-  const ownCommands = nodes.length * 4 + queues.length * 14 + 4;
+  const ownByCommand = ownCommandsOf(nodes.length, queues.length);
+  const ownCommands = Object.values(ownByCommand).reduce((sum, n) => sum + n, 0);
   return {
     at,
     connections: { total: snapshot.total, app: snapshot.app, byRole: snapshot.byRole },
@@ -99,5 +117,6 @@ export async function readRawSample(client: RedisClient, plan: Plan, keys: State
     instances: { live: live.length, versions },
     cursors: nextCursors,
     ownCommands,
+    ownByCommand,
   };
 }

@@ -82,7 +82,7 @@ export function deriveSample(previous: RawSample | null, current: RawSample, ctx
     const own = previous.ownCommands;
     perSecond = Math.max(0, current.commands.total - previous.commands.total - own) / seconds;
     for (const [command, calls] of Object.entries(current.commands.byCommand)) {
-      const d = calls - (previous.commands.byCommand[command] ?? 0);
+      const d = calls - (previous.commands.byCommand[command] ?? 0) - (previous.ownByCommand[command] ?? 0);
       if (d > 0) top.push({ command, perSecond: d / seconds });
     }
     top.sort((a, b) => b.perSecond - a.perSecond);

@@ -28,7 +28,8 @@ async function clusterOk(port: number): Promise<boolean> {
   }
 }
 
-export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
+/** `replicas`: that many extra nodes, each added as a replica of the first master. */
+export async function startRedisCluster(masters = 3, replicas = 0): Promise<RedisCluster> {
   const nodes: LocalRedis[] = [];
   try {
     for (let i = 0; i < masters; i++) {
@@ -36,6 +37,11 @@ export async function startRedisCluster(masters = 3): Promise<RedisCluster> {
     }
     const addresses = nodes.map((node) => `127.0.0.1:${node.port}`);
     await execa('redis-cli', ['--cluster', 'create', ...addresses, '--cluster-replicas', '0', '--cluster-yes'], { timeout: 30_000 });
+    for (let i = 0; i < replicas; i++) {
+      const replica = await startLocalRedis({ args: ['--cluster-enabled', 'yes', '--cluster-node-timeout', '5000'] });
+      nodes.push(replica);
+      await execa('redis-cli', ['--cluster', 'add-node', `127.0.0.1:${replica.port}`, addresses[0]!, '--cluster-slave'], { timeout: 30_000 });
+    }
     const deadline = Date.now() + 30_000;
     for (const node of nodes) {
       while (!(await clusterOk(node.port))) {

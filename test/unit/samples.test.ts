@@ -15,7 +15,7 @@ function raw(at: number, commands: number, completed: number, failed: number, ap
   const queues: RawSample['queues'] = {};
   for (const queue of plan.tiers.flatMap((t) => t.queues)) queues[queue] = { legacy: emptyCounts(), bullmq: emptyCounts(), bullmqEvents: { completed: 0, failed: 0 } };
   queues['calendar-sync'] = { legacy: emptyCounts(), bullmq: { ...emptyCounts(), completed, failed }, bullmqEvents: { completed: 0, failed: 0 } };
-  return { at, connections: { total: app, app, byRole: emptyByRole() }, commands: { total: commands, byCommand: { evalsha: commands } }, queues, instances: { live: 1, versions: { '3': 1 } }, cursors: {}, ownCommands: 10 };
+  return { at, connections: { total: app, app, byRole: emptyByRole() }, commands: { total: commands, byCommand: { evalsha: commands } }, queues, instances: { live: 1, versions: { '3': 1 } }, cursors: {}, ownCommands: 10, ownByCommand: { evalsha: 10 } };
 }
 
 describe('deriveSample', () => {
