@@ -5,11 +5,12 @@
  */
 import type { CommandContext } from '../cli/context.js';
 import type { Report } from '../cli/output.js';
-import { CheckFailedError, UsageError } from '../errors.js';
+import { CheckFailedError, CliError, EXIT, UsageError } from '../errors.js';
 import { formatDuration, parseDuration } from '../plan/duration.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
 import { serverTimeMs, type RedisClient } from '../redis/client.js';
 import { duplicateConnection } from '../redis/connect.js';
+import type { StateKeys } from '../state/keys.js';
 import { appendAudit } from '../state/audit.js';
 import { recordBaseline } from '../state/baselines.js';
 import { confirmationsFromRecords, watchAcks, type ConfirmationReport } from '../state/confirmations.js';
@@ -40,7 +41,7 @@ export interface ChangeRequest {
   useLock: boolean;
   reason?: string | undefined;
   force?: boolean;
-  /** Read under the lock, with the same connection, so what it reads cannot change before the flip. */
+  /** May read Redis (the monitor's soak records); evaluated before the prompt and again under the lock. */
   gate?: (state: FlagState, now: number, client: RedisClient) => GateVerdict | Promise<GateVerdict>;
   /** Baseline step recorded before the first flip of this step. */
   baselineStep?: string;
@@ -78,28 +79,8 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
   const client = await ctx.connect(request.kind === 'rollback' ? 'rollback' : 'change', loaded);
   let lock: HeldLock | undefined;
   try {
-    if (request.useLock && !request.dryRun) {
-      lock = await acquireLock(client, keys, {
-        owner: ctx.actor,
-        command: request.command,
-        host: ctx.host,
-        ttlMs: parseDuration(plan.lock.ttl) ?? 30_000,
-      });
-    }
-    const [{ hash, state }, now] = await Promise.all([readState(client, keys), serverTimeMs(client)]);
-
-    const verdict = (await request.gate?.(state, now, client)) ?? null;
-    const gate = verdict ? { ...verdict, forced: !verdict.open && Boolean(request.force) } : null;
-    const pending = diffChanges(hash, request.changes(state));
+    let { hash, state, now, gate, pending } = await evaluate(client, keys, request);
     const changing = Object.keys(pending).length > 0;
-
-    if (gate && !gate.open && changing && !gate.forced) {
-      throw new CheckFailedError('gate.closed', `gate closed: ${gate.message}`, {
-        fix: 'wait for the soak window to pass (see `redis-migrate status`), or pass it with --force --reason "..."',
-        details: { remainingMs: gate.remainingMs, previous: gate.previous },
-      });
-    }
-
     const base = {
       ok: true,
       command: request.command,
@@ -126,7 +107,24 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
       };
     }
 
+    // Ask before taking the lock: an operator who walks away from a prompt must not lock others out.
     await ctx.confirm(request.question);
+    if (request.useLock) {
+      lock = await acquireLock(client, keys, {
+        owner: ctx.actor,
+        command: request.command,
+        host: ctx.host,
+        ttlMs: parseDuration(plan.lock.ttl) ?? 30_000,
+      });
+      const confirmed = JSON.stringify(pending);
+      ({ hash, state, now, gate, pending } = await evaluate(client, keys, request));
+      if (JSON.stringify(pending) !== confirmed) {
+        throw new CliError('state.changed', 'the migration state changed while you were confirming; nothing was changed', EXIT.lockHeld, {
+          fix: 'check `redis-migrate status` and `redis-migrate audit`, then run the command again',
+        });
+      }
+    }
+
     if (request.baselineStep) {
       // Lazy: the classification is not needed on the rollback path, which records no baseline.
       const { baselineMeasurements } = await import('../observe/take-snapshot.js');
@@ -176,6 +174,7 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
       }
       return {
         ...base,
+        gate,
         warnings,
         dryRun: false,
         changed: result.changed,
@@ -193,6 +192,21 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
   } finally {
     await lock?.release();
   }
+}
+
+/** Read the state and decide: the gate's verdict and the fields that would change. Throws on a closed gate. */
+async function evaluate(client: RedisClient, keys: StateKeys, request: ChangeRequest) {
+  const [{ hash, state }, now] = await Promise.all([readState(client, keys), serverTimeMs(client)]);
+  const verdict = (await request.gate?.(state, now, client)) ?? null;
+  const gate = verdict ? { ...verdict, forced: !verdict.open && Boolean(request.force) } : null;
+  const pending = diffChanges(hash, request.changes(state));
+  if (gate && !gate.open && !gate.forced && Object.keys(pending).length > 0) {
+    throw new CheckFailedError('gate.closed', `gate closed: ${gate.message}`, {
+      fix: 'wait for the soak window to pass (see `redis-migrate status`), or pass it with --force --reason "..."',
+      details: { remainingMs: gate.remainingMs, previous: gate.previous },
+    });
+  }
+  return { hash, state, now, gate, pending };
 }
 
 async function runPlanSinks(loaded: LoadedPlan, before: FlagState, after: FlagState, version: number, namespace: string): Promise<SinkReport | null> {

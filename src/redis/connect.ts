@@ -4,6 +4,7 @@
  * On a Redis Cluster (INFO cluster_enabled:1) it returns an ioredis Cluster seeded from the same
  * node, so the hash-tagged state keys are routed to their slot.
  */
+import { createConnection, isIP } from 'node:net';
 import { Cluster, Redis } from 'ioredis';
 import type { RedisClient } from './client.js';
 import { CliError, EnvironmentError, UsageError } from '../errors.js';
@@ -73,8 +74,10 @@ export function redisOptions(endpoint: RedisEndpoint, options: OpenRedisOptions)
     username: endpoint.username,
     password: endpoint.password,
     db: endpoint.db,
-    ...(endpoint.tls ? { tls: { servername: endpoint.host } } : {}),
+    ...(endpoint.tls ? { tls: isIP(endpoint.host) ? {} : { servername: endpoint.host } } : {}),
     connectionName: options.name,
+    // ioredis waits this long for a socket that never opened to close; the CLI should exit at once.
+    disconnectTimeout: 100,
     // RESP2 keeps reply shapes the same on every server version this tool supports (5.0+).
     protocol: 2 as const,
     lazyConnect: true,
@@ -117,7 +120,7 @@ export function clusterOptions(endpoint: RedisEndpoint, options: OpenRedisOption
     redisOptions: {
       username: node.username,
       password: node.password,
-      ...(endpoint.tls ? { tls: { servername: endpoint.host } } : {}),
+      ...(node.tls ? { tls: node.tls } : {}),
       connectionName: node.connectionName,
       protocol: node.protocol,
       connectTimeout: node.connectTimeout,
@@ -162,7 +165,14 @@ export async function openRedis(options: OpenRedisOptions): Promise<RedisClient>
   } catch (error) {
     client.disconnect();
     // The error event usually says more (ECONNREFUSED, WRONGPASS) than the rejection does.
-    throw connectionError(endpoint, lastError ?? error, options.timeoutMs);
+    const failure = connectionError(endpoint, lastError ?? error, options.timeoutMs);
+    // A plain Redis port waits for more bytes of a TLS hello instead of failing it: ask it in plain text.
+    if (endpoint.tls && failure.code === 'redis.timeout' && (await speaksPlainRedis(endpoint.host, endpoint.port, 1000))) {
+      throw new UsageError('redis.tls', `${endpoint.display} answers plain Redis, not TLS`, {
+        fix: 'use redis:// instead of rediss:// for this server',
+      });
+    }
+    throw failure;
   }
   if (options.cluster === false || !(await isClusterNode(client))) return client;
   client.disconnect();
@@ -173,4 +183,19 @@ export async function openRedis(options: OpenRedisOptions): Promise<RedisClient>
 export function duplicateConnection(client: RedisClient, name: string): RedisClient {
   if (client instanceof Cluster) return client.duplicate([], { lazyConnect: true, redisOptions: { connectionName: name } });
   return client.duplicate({ connectionName: name, lazyConnect: true });
+}
+
+/** Does host:port answer a plain-text PING like a Redis server (+PONG, or -NOAUTH/-ERR)? */
+export function speaksPlainRedis(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(/^[+-]/.test(data.toString('latin1'))));
+    socket.once('error', () => done(false));
+  });
 }
