@@ -158,10 +158,12 @@ export async function openRedis(options: OpenRedisOptions): Promise<RedisClient>
     lastError = error;
   });
 
+  let cluster = false;
   try {
     await withTimeout(client.connect(), options.timeoutMs);
-    // ioredis reports a failed AUTH as an event, not a rejection; a PING surfaces it.
-    await withTimeout(client.ping(), options.timeoutMs);
+    // ioredis reports a failed AUTH as an event, not a rejection; a PING surfaces it. The cluster
+    // question rides in the same round trip.
+    [, cluster] = await withTimeout(Promise.all([client.ping(), options.cluster === false ? false : isClusterNode(client)]), options.timeoutMs);
   } catch (error) {
     client.disconnect();
     // The error event usually says more (ECONNREFUSED, WRONGPASS) than the rejection does.
@@ -174,7 +176,7 @@ export async function openRedis(options: OpenRedisOptions): Promise<RedisClient>
     }
     throw failure;
   }
-  if (options.cluster === false || !(await isClusterNode(client))) return client;
+  if (!cluster) return client;
   client.disconnect();
   return openCluster(endpoint, options);
 }
