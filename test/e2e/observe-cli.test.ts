@@ -43,6 +43,26 @@ describe('observe commands as a process', () => {
     expect(out).toContain('By role');
   });
 
+  it('monitor ends cleanly on Ctrl-C with its summary', async () => {
+    const child = execa('node', [BIN, 'monitor', '--interval', '500ms', '--ndjson', '--redis-url', inject('redisUrl'), '--namespace', uniqueNamespace('ctrlc')], {
+      reject: false,
+      env: { NO_COLOR: '1', REDIS_URL: '' },
+      stdin: 'ignore',
+      timeout: 30_000,
+    });
+    let out = '';
+    child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    // The first sample line means the Ctrl-C handler is in place.
+    await eventually(async () => out.split('"type":"sample"').length - 1, (samples) => samples >= 2, 15_000);
+    child.kill('SIGINT');
+    const result = await child;
+    expect(result.exitCode).toBe(0);
+    const lines = String(result.stdout).trim().split('\n');
+    const summary = JSON.parse(lines[lines.length - 1]!);
+    expect(summary).toMatchObject({ type: 'summary', ok: true, stopped: 'interrupted' });
+    expect(summary.samples).toBeGreaterThanOrEqual(2);
+  });
+
   it('--watch with --json is a usage error', async () => {
     const run = await runCli(['connections', '--watch', '--json', '--redis-url', inject('redisUrl')]);
     expect(run.exitCode).toBe(2);
