@@ -6,7 +6,6 @@
 import { CliError, CheckFailedError, EXIT } from '../errors.js';
 import type { Plan } from '../plan/schema.js';
 import { serverTimeMs, type RedisClient } from '../redis/client.js';
-import type { KeyspaceNode } from '../redis/nodes.js';
 import { readState } from '../state/flag-store.js';
 import type { StateKeys } from '../state/keys.js';
 import type { HeldLock } from '../state/lock.js';
@@ -17,7 +16,6 @@ import { readBacklog, readLegacyWorkers } from './inspect.js';
 
 export interface GuardInput {
   client: RedisClient;
-  nodes: readonly KeyspaceNode[];
   keys: StateKeys;
   plan: Plan;
   targets: readonly string[];
@@ -55,7 +53,7 @@ export function makeGuard(input: GuardInput): () => Promise<void> {
     if (input.forced) return;
     const [backlog, workers] = await Promise.all([
       readBacklog(input.client, input.plan.legacy.prefix, input.targets),
-      readLegacyWorkers(input.nodes, input.plan.legacy.prefix, input.targets),
+      readLegacyWorkers(input.client, input.plan, input.targets),
     ]);
     const blockers = cleanupBlockers({
       legacyPrefix: input.plan.legacy.prefix,

@@ -1,13 +1,14 @@
 /**
  * Reads what decides whether a cleanup may run: the legacy backlog of the target queues, BullMQ
  * keys under the legacy prefix, legacy workers still connected. One round of reads; the rules are
- * pure (blockers.ts). Individual commands rather than one pipeline, so it also works on a Cluster.
+ * pure (blockers.ts). Individual commands rather than one pipeline, so it also works on a Cluster;
+ * connections are classified by the observe module (every node, Bull told apart by its command).
  */
+import { takeConnectionSnapshot } from '../observe/take-snapshot.js';
+import type { Plan } from '../plan/schema.js';
 import type { RedisClient } from '../redis/client.js';
-import type { KeyspaceNode } from '../redis/nodes.js';
 import type { LegacyWorker, QueueBacklog } from './blockers.js';
 import { backlogKeys, foreignMarkerKeys, isBullMeta } from './legacy-keys.js';
-import { legacyWorkers } from './legacy-workers.js';
 
 export async function readBacklog(client: RedisClient, legacyPrefix: string, queues: readonly string[]): Promise<QueueBacklog[]> {
   return Promise.all(
@@ -42,7 +43,11 @@ export async function readForeignKeys(client: RedisClient, legacyPrefix: string,
   return found;
 }
 
-export async function readLegacyWorkers(nodes: readonly KeyspaceNode[], legacyPrefix: string, queues: readonly string[]): Promise<LegacyWorker[]> {
-  const lists = await Promise.all(nodes.map(async (node) => ({ node: node.id, text: String(await node.client.client('LIST')) })));
-  return lists.flatMap(({ node, text }) => legacyWorkers(text, legacyPrefix, queues, node));
+/** Legacy (Bull) workers of the target queues, from the connections classified on every node. */
+export async function readLegacyWorkers(client: RedisClient, plan: Plan, queues: readonly string[]): Promise<LegacyWorker[]> {
+  const wanted = new Set(queues);
+  const snapshot = await takeConnectionSnapshot(client, plan);
+  return snapshot.connections
+    .filter((connection) => connection.role === 'legacy-worker' && connection.queue !== null && wanted.has(connection.queue))
+    .map((connection) => ({ queue: connection.queue as string, addr: connection.address, node: connection.node ?? 'server' }));
 }

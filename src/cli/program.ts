@@ -139,6 +139,11 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--restart', 'start over instead of resuming an interrupted cleanup')
     .action(action(async () => Promise.all([import('../commands/phase3-cleanup.js'), import('./render/phase3-cleanup.js')])));
   phase3
+    .command('verify')
+    .description('the end state: every tier on BullMQ and soaked, no legacy keys or connections, targets met, sinks, audit trail')
+    .option('--window <duration>', 'how long to measure the idle command rate', '30s')
+    .action(action(async () => Promise.all([import('../commands/phase3-verify.js'), import('./render/phase3-verify.js')])));
+  phase3
     .command('restore')
     .description('put the keys of a cleanup backup back (conflicts are reported, not overwritten, unless --replace)')
     .argument('<file>', 'the backup file written by `phase3 cleanup --backup`')

@@ -86,7 +86,7 @@ export async function run(ctx: CommandContext, options: CleanupOptions): Promise
   const [backlog, foreign, workers] = await Promise.all([
     readBacklog(client, legacyPrefix, targets),
     readForeignKeys(client, legacyPrefix, targets),
-    readLegacyWorkers(nodes, legacyPrefix, targets),
+    readLegacyWorkers(client, plan, targets),
   ]);
   const blockers = cleanupBlockers({
     legacyPrefix,
@@ -162,7 +162,7 @@ export async function run(ctx: CommandContext, options: CleanupOptions): Promise
       },
     });
 
-    const guard = makeGuard({ client, nodes, keys, plan, targets, forced, lock, version: state.version });
+    const guard = makeGuard({ client, keys, plan, targets, forced, lock, version: state.version });
     const progress = createProgress(ctx.io.stderr, progressMode(ctx.io.stderr, ctx.json), 'cleanup');
     const clock = performance.now();
     const keysBefore = tally.keys;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { cleanupBlockers, isBlocked } from '../../src/cleanup/blockers.js';
 import { eligibleQueues, lostEligibility, tierEligibility } from '../../src/cleanup/eligibility.js';
-import { legacyWorkers } from '../../src/cleanup/legacy-workers.js';
 import { defaultPlan } from '../../src/plan/default-plan.js';
 import { parseStateHash } from '../../src/state/model.js';
 
@@ -72,26 +71,5 @@ describe('blockers', () => {
     const foreign = cleanupBlockers({ ...base, foreign: new Map([['a', ['marker', 'meta']]]) });
     expect(foreign[0]).toMatchObject({ code: 'foreign-keys', overridable: false, queues: ['a'] });
     expect(isBlocked(foreign, true)).toBe(true);
-  });
-});
-
-describe('legacy workers from CLIENT LIST', () => {
-  // Captured from Bull 4.16.5 (bclient) and BullMQ 6 (Worker blocking connection) on Redis 7.0.
-  const text = [
-    'id=5 addr=127.0.0.1:35538 laddr=127.0.0.1:6451 fd=11 name=bull:Y2FsZW5kYXItc3luYw== age=2 idle=2 flags=b db=0 sub=0 psub=0 cmd=brpoplpush user=default resp=2',
-    'id=6 addr=127.0.0.1:35542 laddr=127.0.0.1:6451 fd=12 name=bull:Y2FsZW5kYXItc3luYw== age=9 idle=0 flags=N db=0 sub=0 psub=0 cmd=evalsha user=default resp=2',
-    'id=7 addr=127.0.0.1:35558 laddr=127.0.0.1:6451 fd=13 name= age=2 idle=2 flags=P db=0 sub=1 psub=0 cmd=subscribe user=default resp=2',
-    'id=8 addr=127.0.0.1:35600 laddr=127.0.0.1:6451 fd=14 name=bullmq:Y2FsZW5kYXItc3luYw== age=2 idle=2 flags=b db=0 cmd=bzpopmin user=default resp=2',
-    'id=9 addr=127.0.0.1:35601 laddr=127.0.0.1:6451 fd=15 name=bull:Y2FsZW5kYXItc3luYw== age=2 idle=2 flags=b db=0 cmd=bzpopmin user=default resp=2',
-    'id=10 addr=127.0.0.1:35602 laddr=127.0.0.1:6451 fd=16 name=bull:b3RoZXI= age=2 idle=2 flags=b db=0 cmd=brpoplpush user=default resp=2',
-  ].join('\n');
-
-  it('counts Bull blocking connections of the target queues only, busy or blocked, never BullMQ ones', () => {
-    expect(legacyWorkers(text, 'bull', ['calendar-sync'], 'n1')).toEqual([
-      { queue: 'calendar-sync', addr: '127.0.0.1:35538', node: 'n1' },
-      { queue: 'calendar-sync', addr: '127.0.0.1:35542', node: 'n1' },
-    ]);
-    expect(legacyWorkers(text, 'bull', ['other'], 'n1')).toHaveLength(1);
-    expect(legacyWorkers(text, 'bull', [], 'n1')).toEqual([]);
   });
 });
