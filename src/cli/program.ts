@@ -151,6 +151,14 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--batch <n>', 'keys per batch', '1000')
     .action(action(async () => Promise.all([import('../commands/phase3-restore.js'), import('./render/phase3-restore.js')])));
 
+  program
+    .command('report')
+    .description('a self-contained HTML report: timeline, connection and failure-rate charts, connections per step, checks')
+    .option('--html <file>', 'where to write the report')
+    .option('--samples <n>', 'newest monitor samples to draw', '5000')
+    .option('--no-checks', 'do not run the phase 3 checks for the report')
+    .action(action(async () => Promise.all([import('../commands/report.js'), import('./render/report.js')])));
+
   const collect = (value: string, previous: string[] = []) => [...previous, value];
   const runbook = program.command('runbook').description('markdown runbooks the CLI executes step by step, with evidence');
   runbook

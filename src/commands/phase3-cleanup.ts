@@ -16,6 +16,7 @@ import { masterNodes } from '../redis/nodes.js';
 import { parseRedisUrl } from '../redis/url.js';
 import { appendAudit } from '../state/audit.js';
 import { recordBaseline } from '../state/baselines.js';
+import { baselineMeasurements } from '../observe/take-snapshot.js';
 import { readState } from '../state/flag-store.js';
 import { readInstances } from '../state/instances.js';
 import { acquireLock, type HeldLock } from '../state/lock.js';
@@ -147,7 +148,7 @@ export async function run(ctx: CommandContext, options: CleanupOptions): Promise
     }
     if (!resume) {
       // The connection count at the end of phase 2 (kept if an earlier run recorded it first).
-      await recordBaseline(client, keys, 'phase3');
+      await recordBaseline(client, keys, 'phase3', await baselineMeasurements(client, plan));
       await startCleanupRun(client, keys, { run: runId, queues: targets, startedAt, actor: ctx.actor, backup: options.backup ?? null, forced });
     }
     await appendAudit(client, keys, {

@@ -22,9 +22,8 @@ import { verifyEndState } from '../phase3/verify-rules.js';
 import { serverTimeMs, type RedisClient } from '../redis/client.js';
 import { masterNodes } from '../redis/nodes.js';
 import { parseRedisUrl } from '../redis/url.js';
-import { appendAudit, parseAuditEntry, type AuditEntry } from '../state/audit.js';
+import { appendAudit, readWholeAudit } from '../state/audit.js';
 import { readState } from '../state/flag-store.js';
-import type { StateKeys } from '../state/keys.js';
 
 export interface VerifyOptions {
   window: string;
@@ -48,20 +47,6 @@ async function commandCalls(client: RedisClient): Promise<{ calls: number; nodes
   let calls = 0;
   for (const info of infos) for (const stat of Object.values(parseCommandStats(parseInfo(String(info))))) calls += stat.calls;
   return { calls, nodes: nodes.length };
-}
-
-/** Every entry of the audit stream, oldest first, read in pages. */
-export async function readWholeAudit(client: RedisClient, keys: StateKeys, max = 100_000): Promise<AuditEntry[]> {
-  const entries: AuditEntry[] = [];
-  let start = '-';
-  while (entries.length < max) {
-    const rows = (await client.xrange(keys.audit, start, '+', 'COUNT', 1000)) as [string, string[]][];
-    for (const [id, fields] of rows) entries.push(parseAuditEntry(id, fields));
-    if (rows.length < 1000) break;
-    const [ms, seq] = (rows[rows.length - 1]?.[0] ?? '0-0').split('-');
-    start = `${ms}-${Number(seq) + 1}`;
-  }
-  return entries;
 }
 
 async function legacyKeyCount(client: RedisClient, legacyPrefix: string, bullmqPrefix: string, queues: string[]): Promise<{ total: number; byQueue: Record<string, number> }> {

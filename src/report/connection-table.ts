@@ -28,8 +28,9 @@ export function connectionRows(
   const byStep = new Map(baselines.map((baseline) => [baseline.step, baseline]));
   return steps.map((step, index) => {
     const next = steps[index + 1];
-    // The baseline recorded when the next step began; phase 3's is recorded by the cleanup.
-    const measuredBy = next ? byStep.get(next.id) : byStep.get('phase3');
+    // The baseline recorded when the next step began; the one before `final` is phase 3's,
+    // recorded by the cleanup. `final` itself can only be measured now.
+    const measuredBy = next ? byStep.get(next.id === 'final' ? 'phase3' : next.id) : undefined;
     const current = now && now.step === step.id ? now : null;
     const measured = measuredBy ?? null;
     return {

@@ -87,10 +87,14 @@ function connectionSection(data: ReportData): string {
 }
 
 function checksSection(data: ReportData): string {
-  if (!data.checks) return '<h2>Latest checks</h2><p class="muted">No checks were run for this report.</p>';
-  const rows = data.checks.rows.map((row) => `<tr data-check="${e(row.id)}"><td><code>${e(row.id)}</code></td><td>${pill(row.status, row.status)}</td><td>${e(row.message)}</td></tr>`).join('');
-  return `<h2>Latest checks <span class="muted">${e(data.checks.source)}, ${time(data.checks.at)}</span></h2>
-<table id="checks"><thead><tr><th>check</th><th>status</th><th>result</th></tr></thead><tbody>${rows}</tbody></table>`;
+  if (data.checks.length === 0) return '<h2>Latest checks</h2><p class="muted">No checks were run for this report.</p>';
+  return data.checks
+    .map((run, index) => {
+      const rows = run.rows.map((row) => `<tr data-check="${e(row.id)}" data-status="${row.status}"><td><code>${e(row.id)}</code></td><td>${pill(row.status, row.status)}</td><td>${e(row.message)}</td></tr>`).join('');
+      return `<h2>${index === 0 ? 'Latest checks: ' : ''}${e(run.source)} <span class="muted">${time(run.at)}</span></h2>
+<table class="checks" data-source="${e(run.source)}"><thead><tr><th>check</th><th>status</th><th>result</th></tr></thead><tbody>${rows}</tbody></table>`;
+    })
+    .join('\n');
 }
 
 export function renderReportHtml(data: ReportData): string {

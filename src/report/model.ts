@@ -62,6 +62,7 @@ export interface ReportData {
   thresholds: { maxConnections: number | null; maxFailureRate: number | null };
   connections: ConnectionRow[];
   target: { connections: number | null };
-  checks: { at: number; source: string; rows: CheckRow[] } | null;
+  /** Check runs to show, newest source first (e.g. the checks run for this report, the last phase3 verify). */
+  checks: { at: number; source: string; rows: CheckRow[] }[];
   notes: string[];
 }

@@ -105,9 +105,10 @@ export function timelineChart(events: readonly TimelineEvent[], bands: readonly 
   for (const band of bands) {
     const x0 = x(band.start);
     const x1 = x(band.end ?? t1);
+    // A band too narrow for its name keeps the name as a tooltip only.
+    const label = x1 - x0 >= 56 ? `<text class="band-label" x="${(x0 + 4).toFixed(1)}" y="24">${escapeHtml(band.phase)}</text>` : '';
     parts.push(
-      `<rect class="band band-${band.phase.replace(' ', '')}" x="${x0.toFixed(1)}" y="8" width="${Math.max(1, x1 - x0).toFixed(1)}" height="22"/>` +
-        `<text class="band-label" x="${(x0 + 4).toFixed(1)}" y="24">${escapeHtml(band.phase)}</text>`,
+      `<rect class="band band-${band.phase.replace(' ', '')}" x="${x0.toFixed(1)}" y="8" width="${Math.max(1, x1 - x0).toFixed(1)}" height="22"><title>${escapeHtml(`${band.phase} from ${timeLabel(band.start)}`)}</title></rect>${label}`,
     );
   }
   parts.push(`<line class="grid" x1="${PAD.left}" x2="${width - PAD.right}" y1="48" y2="48"/>`);

@@ -86,7 +86,7 @@ describe('svg charts and the page', () => {
       title: 'Report <b>', generatedAt: T0, namespace: 'ns', redis: 'redis://h:6379',
       flags: { useBullmq: true, useHttpRedis: true, bullmqTiers: ['a'], names: { useBullmq: 'USE_BULLMQ', useHttpRedis: 'USE_HTTP_REDIS', bullmqTiers: 'BULLMQ_TIERS' } },
       tiers: [], timeline: [{ time: T0, kind: 'rollback', title: '<img src=x onerror=alert(1)>', actor: 'a', detail: '' }], phases: [],
-      samples: [], samplesRead: 0, thresholds: { maxConnections: null, maxFailureRate: 0.01 }, connections: [], target: { connections: null }, checks: null, notes: [],
+      samples: [], samplesRead: 0, thresholds: { maxConnections: null, maxFailureRate: 0.01 }, connections: [], target: { connections: null }, checks: [], notes: [],
     };
     const html = renderReportHtml(data);
     expect(html).not.toContain('<img');
