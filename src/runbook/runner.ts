@@ -57,6 +57,11 @@ const EXCERPT_AUDIT = 500;
 /** A resumed wait still watches a little: the soak window is not taken on trust. */
 const MIN_RESUMED_WAIT_MS = 10_000;
 
+/** A wait resumed after an interruption watches what is left of its window, never less than a little. */
+export function remainingWaitMs(durationMs: number, firstStartedAt: number, now: number): number {
+  return Math.max(MIN_RESUMED_WAIT_MS, durationMs - Math.max(0, now - firstStartedAt));
+}
+
 function childEnv(ctx: CommandContext, vars: Record<string, string>): Record<string, string> {
   const env: Record<string, string> = { REDIS_MIGRATE_ACTOR: ctx.actor };
   if (ctx.options.redisUrl) env.REDIS_URL = ctx.options.redisUrl;
@@ -205,9 +210,7 @@ export async function runRunbook(ctx: CommandContext, loaded: LoadedRunbook, opt
         if (step.kind === 'wait') {
           // A resumed wait watches what is left of its window (at least a little), not all of it again.
           const first = log.steps.find((record) => record.id === step.id);
-          const elapsed = first ? Date.now() - Date.parse(first.startedAt) : 0;
-          const remaining = Math.max(MIN_RESUMED_WAIT_MS, (step.durationMs ?? 0) - elapsed);
-          if (first) args = ['monitor', '--duration', formatDuration(remaining), ...args.slice(3)];
+          if (first) args = ['monitor', '--duration', formatDuration(remainingWaitMs(step.durationMs ?? 0, Date.parse(first.startedAt), Date.now())), ...args.slice(3)];
         }
         const [file, fileArgs] = step.kind === 'shell' ? ['/bin/sh', ['-e', '-c', step.script ?? '']] : [process.execPath, [BIN, ...globalArgs(ctx), ...args]];
         current = startStepProcess(file as string, fileArgs as string[], { env: childEnv(ctx, values), cwd: ctx.io.cwd, timeoutMs: step.timeoutMs, echo: ctx.io.stderr });

@@ -177,6 +177,23 @@ describe('runbook run', () => {
   });
 });
 
+describe('runbook wait steps', () => {
+  it('call the monitor command for the duration (samples land in its stream)', async () => {
+    const ns = uniqueNamespace('rbw');
+    const dir = setup('# W\n\n```step id=soak kind=wait duration=2s\n--interval 500ms\n```\n');
+    try {
+      const result = await run(dir, ['book', '--yes', '--namespace', ns]);
+      expect(result.exitCode).toBe(0);
+      const log = JSON.parse(readFileSync(result.json().log, 'utf8'));
+      expect(log.steps[0]).toMatchObject({ id: 'soak', status: 'done', command: 'redis-migrate monitor --duration 2s --interval 500ms' });
+      expect(log.steps[0].durationMs).toBeGreaterThanOrEqual(1500);
+      expect(await admin.xlen(stateKeys(ns).samples)).toBeGreaterThanOrEqual(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('runbook list and show', () => {
   it('lists the shipped runbooks and renders one for a terminal with variables filled in', async () => {
     const list = await runCli(['runbook', 'list', '--json'], { cwd: tempDir('list') });

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAttributes, parseRunbook, type Runbook } from '../../src/runbook/parse.js';
 import { parseVarOptions, resolveRunbook, resolveVariables, splitArgs, substitute } from '../../src/runbook/plan-steps.js';
 import { firstUnfinished, newRunId, pickResumable, type RunLog } from '../../src/runbook/run-log.js';
+import { remainingWaitMs } from '../../src/runbook/runner.js';
 
 const SAMPLE = [
   '# Sample',
@@ -162,5 +163,14 @@ describe('run log', () => {
     expect(pickResumable(logs, 'rb', { tier: 'a' })?.id).toBe('new');
     expect(pickResumable(logs, 'rb', { tier: 'c' })).toBeNull();
     expect(newRunId(new Date('2026-11-25T21:00:05.123Z'), 'abcdef')).toBe('20261125T210005Z-abcd');
+  });
+});
+
+describe('resumed wait', () => {
+  it('watches what is left of the window, at least 10 s', () => {
+    const HOUR = 3_600_000;
+    expect(remainingWaitMs(24 * HOUR, 0, 20 * HOUR)).toBe(4 * HOUR);
+    expect(remainingWaitMs(24 * HOUR, 0, 30 * HOUR)).toBe(10_000);
+    expect(remainingWaitMs(60_000, 1000, 500)).toBe(60_000);
   });
 });
