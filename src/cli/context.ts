@@ -113,6 +113,22 @@ export class CommandContext {
     await askConfirmation(question, this.io);
   }
 
+  /**
+   * Resolves with the signal that asks a long-running command (serve-http) to stop: SIGINT (Ctrl-C)
+   * or SIGTERM. Listening replaces Node's default exit, so the command can shut down gracefully.
+   */
+  stopSignal(): Promise<NodeJS.Signals> {
+    return new Promise((resolve) => {
+      const stop = (signal: NodeJS.Signals) => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve(signal);
+      };
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
+    });
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.opened.map((client) => client.quit().catch(() => client.disconnect())));
     this.opened.length = 0;

@@ -94,5 +94,15 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--limit <n>', 'how many of the newest entries', '20')
     .action(action(async () => Promise.all([import('../commands/audit.js'), import('./render/audit.js')])));
 
+  program
+    .command('serve-http')
+    .description('a local Upstash-compatible REST endpoint over --redis-url, for development and CI (runs until Ctrl-C / SIGTERM)')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', '8079')
+    .option('--token <token>', 'Bearer token clients must send (env UPSTASH_REDIS_REST_TOKEN; default: a random one)')
+    .option('--pool <n>', 'Redis connections shared by plain commands and pipelines', '4')
+    .option('--log-requests', 'log every request to stderr (method, path, status, time, command names)')
+    .action(action(async () => Promise.all([import('../commands/serve-http.js'), import('./render/serve-http.js')])));
+
   return program;
 }

@@ -30,6 +30,13 @@ export function defaultPlanDocument(): Record<string, unknown> {
     sinks: { hooks: [] },
     thresholds: { maxFailureRate: 0.01, maxBacklogGrowth: 1000 },
     lock: { ttl: '30s' },
+    http: {
+      tokenEnv: 'UPSTASH_REDIS_REST_TOKEN',
+      latencyWarnMs: 50,
+      cacheKeyPatterns: [],
+      rateLimiters: [],
+      pricePer100k: 0.2,
+    },
   };
 }
 
