@@ -63,10 +63,12 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
 
   program
     .command('phase1')
-    .description('cache and rate limiters to HTTP Redis: USE_HTTP_REDIS=true')
-    .option('--dry-run', 'print what would change and change nothing')
+    .description('HTTP checks, then cache and rate limiters to HTTP Redis: USE_HTTP_REDIS=true')
+    .option('--dry-run', 'run the checks, print what would change and change nothing')
+    .option('--force', 'flip despite failing HTTP checks (needs --reason, which is audited)')
+    .option('--reason <text>', 'why; recorded in the audit trail')
     .option('--wait <duration>', 'how long to wait for app instances to confirm', '2s')
-    .action(action(async () => Promise.all([import('../commands/phase1.js'), import('./render/change.js')])));
+    .action(action(async () => Promise.all([import('../commands/phase1.js'), import('./render/phase1.js')])));
 
   program
     .command('phase2')

@@ -1,0 +1,42 @@
+/**
+ * http.command-budget: the cache and rate-limiter traffic measured over TCP now (two INFO
+ * commandstats snapshots, http.budgetWindow apart), projected per month in commands and dollars
+ * at http.pricePer100k. Warns when the plan's http.monthlyBudget would be exceeded.
+ */
+import { parseDuration } from '../../plan/duration.js';
+import type { Check, CheckResult } from '../types.js';
+import { estimateTraffic, FREE_TIER_COMMANDS, parseCommandStats } from './budget-rules.js';
+import { compactCount, dollars, round } from './stats.js';
+
+export const httpCommandBudget: Check = {
+  id: 'http.command-budget',
+  title: 'HTTP command budget',
+  phases: [1],
+  async run(ctx): Promise<Omit<CheckResult, 'id'>> {
+    const redis = ctx.redis;
+    if (!redis) return { status: 'skip', message: 'Redis over TCP is not reachable, so the traffic cannot be measured' };
+    const { budgetWindow, pricePer100k, monthlyBudget } = ctx.plan.http;
+    const windowMs = parseDuration(budgetWindow) ?? 10_000;
+    const before = parseCommandStats(String(await redis.info('commandstats')));
+    const started = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, windowMs));
+    const after = parseCommandStats(String(await redis.info('commandstats')));
+    const estimate = estimateTraffic(before, after, performance.now() - started, pricePer100k);
+    const data = { ...estimate, monthlyBudget: monthlyBudget ?? null, freeTierCommands: FREE_TIER_COMMANDS };
+    const price = `${dollars(pricePer100k)} per 100K`;
+    const rate = `${round(estimate.perSecond.cache)}/s over ${budgetWindow}`;
+    const http = `cache and limiter commands ${rate} ≈ ${compactCount(estimate.httpMonthly)} a month ≈ ${dollars(estimate.httpMonthlyCost)} at ${price}`;
+    const all = `all billable traffic on this Redis ≈ ${compactCount(estimate.allMonthly)} a month ≈ ${dollars(estimate.allMonthlyCost)}`;
+    const free = estimate.httpMonthly <= FREE_TIER_COMMANDS ? ' (within the free tier\'s 500K)' : '';
+    const message = `${http}${free}; ${all} (by command type: an estimate)`;
+    if (monthlyBudget !== undefined && estimate.httpMonthlyCost > monthlyBudget) {
+      return {
+        status: 'warn',
+        message: `${message}: over the plan's monthly budget of ${dollars(monthlyBudget)}`,
+        fix: 'cut cache traffic (longer TTLs, fewer round trips: MGET, pipelines) or choose a fixed-price plan; then adjust http.monthlyBudget',
+        data,
+      };
+    }
+    return { status: 'pass', message, data };
+  },
+};
