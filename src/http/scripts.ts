@@ -27,7 +27,9 @@ export function isScriptCommand(name: string): boolean {
  */
 export function stripUpstashFlags(script: string): string {
   if (!script.startsWith('#!')) return script;
-  const eol = script.indexOf('\n');
+  const newline = script.indexOf('\n');
+  // The line ends before "\r\n" too, so a CRLF script keeps its CR.
+  const eol = newline === -1 ? -1 : newline > 0 && script[newline - 1] === '\r' ? newline - 1 : newline;
   const line = eol === -1 ? script : script.slice(0, eol);
   const parts = line.trim().split(/\s+/);
   const kept: string[] = [parts[0] ?? '#!lua'];

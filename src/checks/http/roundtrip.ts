@@ -22,14 +22,20 @@ export const httpRoundtrip: Check = {
     const redis = await restClient(target, ctx.timeoutMs);
     const key = scratchKey(ctx.namespace, 'http-roundtrip');
     const shortKey = `${key}:px`;
-    // Plain text that base64 mistakes would mangle ("test" is valid base64), plus non-ASCII.
-    const value = `test redis-migrate ✓ ${key.slice(-8)}`;
+    const textKey = `${key}:text`;
+    // Valid base64 ("test" + hex), which an endpoint that ignores Upstash-Encoding gets decoded into
+    // garbage; then non-ASCII text, which must survive the encoding both ways.
+    const value = `test${key.slice(-8)}`;
+    const text = 'naïve café ✓ 日本 "quoted"';
     const fail = (message: string, fix = 'check that the endpoint speaks the Upstash REST protocol, base64 responses included') => ({ status: 'fail' as const, message, fix });
     try {
       const set = await redis.set(key, value, { ex: TTL_SECONDS });
       if (set !== 'OK') return fail(`SET answered ${JSON.stringify(set)}, not "OK"`);
       const got = await redis.get<string>(key);
       if (got !== value) return fail(`GET returned ${JSON.stringify(got)} instead of the value written`);
+      await redis.set(textKey, text, { ex: TTL_SECONDS });
+      const gotText = await redis.get<string>(textKey);
+      if (gotText !== text) return fail(`GET of a non-ASCII value returned ${JSON.stringify(gotText)} instead of ${JSON.stringify(text)}`);
       const ttl = await redis.ttl(key);
       if (!(ttl > 0 && ttl <= TTL_SECONDS)) return fail(`TTL is ${ttl} right after SET EX ${TTL_SECONDS}`);
       const deleted = await redis.del(key);
@@ -42,7 +48,7 @@ export const httpRoundtrip: Check = {
     } catch (error) {
       return fail(`a command failed: ${(error as Error).message}`);
     } finally {
-      await redis.del(key, shortKey).catch(() => undefined);
+      await redis.del(key, shortKey, textKey).catch(() => undefined);
     }
   },
 };
