@@ -56,10 +56,26 @@ export class RedisPool {
     return new RedisPool(options, clients);
   }
 
-  /** A shared connection for a plain command or a pipeline (round-robin). */
+  private flushScheduled = false;
+
+  /**
+   * The shared connection for plain commands and pipelines. Everything asked for in one turn of
+   * the event loop goes to the same connection with its socket corked, and is written in one
+   * syscall when the turn ends; the next turn uses the next connection. Socket writes dominate the
+   * bridge's CPU time otherwise (one write per command).
+   */
   next(): Redis {
     const client = this.shared[this.cursor] as Redis;
-    this.cursor = (this.cursor + 1) % this.shared.length;
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      const stream = (client as unknown as { stream?: NodeJS.WritableStream & { cork(): void; uncork(): void } }).stream;
+      stream?.cork();
+      setImmediate(() => {
+        this.flushScheduled = false;
+        this.cursor = (this.cursor + 1) % this.shared.length;
+        stream?.uncork();
+      });
+    }
     return client;
   }
 
