@@ -186,11 +186,16 @@ export class HttpFrontend {
 
   private async subscribe(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
     const kind: SubscribeKind = path.startsWith('/subscribe/') ? 'subscribe' : 'psubscribe';
-    const names = path
-      .slice(kind.length + 2)
-      .split('/')
-      .filter((part) => part !== '')
-      .map((part) => decodeURIComponent(part));
+    let names: string[];
+    try {
+      names = path
+        .slice(kind.length + 2)
+        .split('/')
+        .filter((part) => part !== '')
+        .map((part) => decodeURIComponent(part));
+    } catch {
+      return this.send(res, 400, errorJson('ERR malformed percent-encoding in the path'));
+    }
     if (names.length === 0) return this.send(res, 400, errorJson(`ERR ${kind} needs a channel: /${kind}/<name>`));
     await this.options.hub.open(kind, names, req, res, { 'upstash-sync-token': this.syncText });
   }
