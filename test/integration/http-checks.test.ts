@@ -159,6 +159,8 @@ describe('http.deserialization', () => {
   beforeAll(async () => {
     await tcp.mset('typed:num', '1234', 'typed:bool', 'true', 'typed:null', 'null', 'typed:json', '{"a":1}', 'typed:str', 'hello', 'typed:lead0', '007');
     await tcp.mset('strings:a', 'alpha', 'strings:b', 'beta');
+    // Not a string: never sampled (the cache check is about GET/SET values).
+    await tcp.hset('typed:hash', 'field', '1');
   });
 
   it('fails with the fix when values would change type under the default settings', async () => {

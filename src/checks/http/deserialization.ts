@@ -14,11 +14,21 @@ import { restClient } from './sdk.js';
 // SCAN calls per pattern: enough to find a sample in a big keyspace without walking all of it.
 const MAX_SCANS = 200;
 
+async function scanPage(redis: RedisClient, cursor: string, pattern: string): Promise<[string, string[]]> {
+  try {
+    return (await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000, 'TYPE', 'string')) as [string, string[]];
+  } catch (error) {
+    // Redis 5 has no SCAN ... TYPE; non-string keys are then dropped when their GET fails.
+    if (!/syntax/i.test((error as Error).message)) throw error;
+    return (await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000)) as [string, string[]];
+  }
+}
+
 async function sampleKeys(redis: RedisClient, pattern: string, wanted: number): Promise<string[]> {
   const found = new Set<string>();
   let cursor = '0';
   for (let scans = 0; scans < MAX_SCANS; scans++) {
-    const [next, keys] = (await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000, 'TYPE', 'string')) as [string, string[]];
+    const [next, keys] = await scanPage(redis, cursor, pattern);
     for (const key of keys) {
       found.add(key);
       if (found.size >= wanted) return [...found];
@@ -49,15 +59,16 @@ export const httpDeserialization: Check = {
     const keys = new Set<string>();
     for (const pattern of cacheKeyPatterns) for (const key of await sampleKeys(ctx.redis, pattern, sampleSize)) keys.add(key);
     const list = [...keys];
-    if (list.length === 0) {
-      return {
-        status: 'warn',
-        message: `no string keys match ${cacheKeyPatterns.join(', ')} on this Redis, so no cached values were compared`,
-        fix: 'check http.cacheKeyPatterns against the keys the cache writes (redis-cli --scan --pattern ...)',
-        data: { patterns: cacheKeyPatterns, sampled: 0 },
-      };
-    }
-    const stored = await Promise.all(list.map((key) => ctx.redis!.getBuffer(key)));
+    const nothing = {
+      status: 'warn' as const,
+      message: `no string keys match ${cacheKeyPatterns.join(', ')} on this Redis, so no cached values were compared`,
+      fix: 'check http.cacheKeyPatterns against the keys the cache writes (redis-cli --scan --pattern ...)',
+      data: { patterns: cacheKeyPatterns, sampled: 0 },
+    };
+    if (list.length === 0) return nothing;
+    const redis = ctx.redis;
+    // A key that is not a string (WRONGTYPE) or is gone reads as null and is left out.
+    const stored = await Promise.all(list.map((key) => redis.getBuffer(key).catch(() => null)));
     const http = await restClient(target, ctx.timeoutMs, automaticDeserialization === false ? { automaticDeserialization: false } : {});
     // Issued together, so auto-pipelining sends them as one request.
     const read = await Promise.all(list.map((key) => http.get<unknown>(key)));
@@ -68,6 +79,7 @@ export const httpDeserialization: Check = {
       if (value === null || value === undefined) return;
       samples.push({ key, kind: classifyRead(value.toString('utf8'), read[i]) });
     });
+    if (samples.length === 0) return nothing;
     const summary = summarize(samples);
     const data = { patterns: cacheKeyPatterns, automaticDeserialization: automaticDeserialization ?? null, ...summary };
     const missing = summary.counts.missing ?? 0;
