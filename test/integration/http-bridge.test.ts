@@ -293,7 +293,8 @@ describe('graceful shutdown', () => {
     const own = await startTestBridge(server.url);
     // A script that keeps Redis busy for ~300 ms, so the request is in flight when close() starts.
     const slow = post(own.url, ['EVAL', 'local t = redis.call("TIME") local s = t[1] * 1000000 + t[2] repeat local n = redis.call("TIME") until n[1] * 1000000 + n[2] - s > 300000 return "done"', '0']);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Close only once the bridge has the request (a loaded machine may take a while to send it).
+    while (own.stats().requests === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     const closing = own.close();
     expect((await slow).json).toEqual({ result: 'done' });
     await closing;
