@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { defaultPlan } from '../plan/default-plan.js';
 import { parseRedisUrl, DEFAULT_REDIS_URL } from '../redis/url.js';
 import { stateKeys, CONNECTION_NAME_PREFIX, type StateKeys } from '../state/keys.js';
-import { parseStateHash } from '../state/model.js';
+import { parseStateHash, type FlagState } from '../state/model.js';
 import { pruneInstances, removeInstance, reportInstance, type InstanceRecord } from '../state/instances.js';
 import {
   DEFAULT_FLAG_NAMES,
@@ -156,8 +156,7 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
 
   private onMessage(message: string): void {
     try {
-      const state = parseStateHash(JSON.parse(message) as Record<string, string>);
-      this.apply(snapshotFromState(state, this.tiers));
+      this.apply(snapshotFromState(parseMessage(message), this.tiers));
     } catch (error) {
       this.fail(error as Error);
     }
@@ -165,32 +164,35 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
 
   /** Subscribe, then read: in that order no change can fall between the two. */
   private resync(): Promise<boolean> {
-    if (this.closed) return Promise.resolve(false);
-    this.refreshing ??= (async () => {
-      try {
-        if (this.subscriber.status !== 'ready' || this.command.status !== 'ready') return false;
-        await this.subscriber.subscribe(this.keys.changes);
-        const hash = (await this.command.hgetall(this.keys.state)) as Record<string, string>;
-        const state = parseStateHash(hash);
-        if (state.version === 0) {
-          // An empty store: keep what we had (env values at start, or the last known ones).
-          if (this.sourceValue === 'last-known' || this.snapshotValue.version > 0) this.sourceValue = 'last-known';
-          await this.report(false);
-        } else if (!this.apply(snapshotFromState(state, this.tiers))) {
-          this.sourceValue = 'redis';
-          await this.report(false);
-        }
-        void pruneInstances(this.command, this.keys).catch(() => undefined);
-        this.firstRead?.();
-        return true;
-      } catch (error) {
-        this.fail(error as Error);
-        return false;
-      } finally {
+    if (this.closed || this.subscriber.status !== 'ready' || this.command.status !== 'ready') return Promise.resolve(false);
+    if (!this.refreshing) {
+      this.refreshing = this.readStore().finally(() => {
         this.refreshing = undefined;
-      }
-    })();
+      });
+    }
     return this.refreshing;
+  }
+
+  private async readStore(): Promise<boolean> {
+    try {
+      await this.subscriber.subscribe(this.keys.changes);
+      const hash = (await this.command.hgetall(this.keys.state)) as Record<string, string>;
+      const state = parseStateHash(hash);
+      if (state.version === 0) {
+        // An empty store: keep what we had (env values at start, or the last known ones).
+        if (this.snapshotValue.version > 0) this.sourceValue = 'last-known';
+        await this.report(false);
+      } else if (!this.apply(snapshotFromState(state, this.tiers))) {
+        this.sourceValue = 'redis';
+        await this.report(false);
+      }
+      void pruneInstances(this.command, this.keys).catch(() => undefined);
+      this.firstRead?.();
+      return true;
+    } catch (error) {
+      this.fail(error as Error);
+      return false;
+    }
   }
 
   /** Apply a newer snapshot, tell the app, acknowledge. Returns whether anything changed. */
@@ -200,7 +202,8 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
     this.snapshotValue = incoming;
     this.sourceValue = 'redis';
     this.emit('change', { version: incoming.version, previous, current: incoming, source: 'redis' });
-    void this.report(true);
+    // Acknowledge after the event loop turn, so every instance in this process applies first.
+    setImmediate(() => void this.report(true));
     return true;
   }
 
@@ -241,6 +244,14 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
       ),
     );
   }
+}
+
+let lastMessage: { text: string; state: FlagState } | undefined;
+
+/** Instances in one process receive the same message: parse it once. */
+function parseMessage(text: string): FlagState {
+  if (lastMessage?.text !== text) lastMessage = { text, state: parseStateHash(JSON.parse(text) as Record<string, string>) };
+  return lastMessage.state;
 }
 
 function sdkConnectionOptions(name: string, timeoutMs: number) {
