@@ -7,8 +7,8 @@ export const phase1: PhaseDefinition = {
   title: 'Cache and rate limiters to HTTP Redis',
   steps: [
     { id: 'checks', does: 'run the HTTP checks (endpoint, auth, latency, round trip, deserialization, rate limiters, command budget); a failure stops here unless --force --reason' },
-    { id: 'lock', does: 'take the migration lock' },
     { id: 'confirm', does: 'ask the operator (or --yes)' },
+    { id: 'lock', does: 'take the migration lock' },
     { id: 'baseline', does: 'record the connection count before the change' },
     { id: 'flip', does: 'USE_HTTP_REDIS=true in one atomic change (state, version, audit, publish)' },
     { id: 'confirmations', does: 'wait for running app instances to acknowledge the new version' },

@@ -11,7 +11,9 @@ import { httpChecks } from '../checks/http/index.js';
 import { runChecks } from '../checks/http/run.js';
 import type { CheckContext, CheckResult } from '../checks/types.js';
 import { EXIT } from '../errors.js';
+import { parseDuration } from '../plan/duration.js';
 import { registerSecret } from '../redact.js';
+import { assertLockFree } from '../state/lock.js';
 import { applyChange, type ChangeReport, type ChangeRequest } from './change.js';
 
 export interface Phase1Options {
@@ -33,6 +35,8 @@ export async function run(ctx: CommandContext, options: Phase1Options): Promise<
   const { plan } = loaded;
   registerSecret(ctx.env(plan.http.tokenEnv));
   const redis = await ctx.connect('checks', loaded);
+  // A held lock would stop the flip after the checks: say so before spending seconds on them.
+  if (!options.dryRun) await assertLockFree(redis, ctx.keys(loaded), parseDuration(plan.lock.ttl) ?? 30_000);
   const checkContext: CheckContext = {
     plan,
     redis,

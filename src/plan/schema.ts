@@ -73,7 +73,7 @@ const httpSchema = object({
   /** US dollars per 100,000 commands (Upstash pay-as-you-go: 0.20). */
   pricePer100k: optional(number({ min: 0 }), () => 0.2),
   /** How long http.command-budget measures the traffic. */
-  budgetWindow: optional(duration(), () => '10s'),
+  budgetWindow: optional(duration(), () => '5s'),
   /** http.command-budget warns when the projected monthly cost is higher (US dollars). */
   monthlyBudget: optional(number({ min: 0 })),
 });
@@ -134,7 +134,7 @@ function defaultHttp(): Infer<typeof httpSchema> {
     automaticDeserialization: undefined,
     rateLimiters: [],
     pricePer100k: 0.2,
-    budgetWindow: '10s',
+    budgetWindow: '5s',
     monthlyBudget: undefined,
   };
 }

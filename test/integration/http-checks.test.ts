@@ -139,7 +139,7 @@ describe('reachability and auth', () => {
     const auth = await runOne('http.auth', ctx);
     expect(auth).toMatchObject({ status: 'fail', message: expect.stringMatching(/rejected the token .*HTTP 401/) });
     expect(JSON.stringify(auth)).not.toContain('wrong-token-123');
-    for (const id of ['http.latency', 'http.roundtrip', 'http.deserialization']) expect((await runOne(id, ctx)).status).toBe('skip');
+    for (const id of ['http.latency', 'http.roundtrip', 'http.deserialization', 'http.command-budget']) expect((await runOne(id, ctx)).status).toBe('skip');
   });
 });
 

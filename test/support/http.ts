@@ -73,3 +73,20 @@ export async function post(url: string, body: unknown, headers: Record<string, s
   }
   return { status: response.status, json: json as any, text, headers: response.headers };
 }
+
+/**
+ * What a CLI run of `phase1` needs for its HTTP checks to pass: a bridge over the test Redis and
+ * the environment pointing at it. Pair it with `fastHttpChecks()` in the plan.
+ */
+export async function restEndpoint(redisUrl: string): Promise<{ env: Record<string, string>; close(): Promise<void> }> {
+  const bridge = await startTestBridge(redisUrl);
+  return {
+    env: { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: TEST_TOKEN, UPSTASH_DISABLE_TELEMETRY: '1' },
+    close: () => bridge.close(),
+  };
+}
+
+/** The plan's http section with a short budget window (the check otherwise measures for 5 s). */
+export function fastHttpChecks(): Record<string, unknown> {
+  return { budgetWindow: '200ms', latencyWarnMs: 5000 };
+}

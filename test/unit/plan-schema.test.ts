@@ -91,7 +91,7 @@ describe('plan http section', () => {
       automaticDeserialization: undefined,
       rateLimiters: [],
       pricePer100k: 0.2,
-      budgetWindow: '10s',
+      budgetWindow: '5s',
       monthlyBudget: undefined,
     });
   });

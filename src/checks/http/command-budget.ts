@@ -5,6 +5,7 @@
  */
 import { parseDuration } from '../../plan/duration.js';
 import type { Check, CheckResult } from '../types.js';
+import { isSkip, usableTarget } from './probe.js';
 import { estimateTraffic, FREE_TIER_COMMANDS, parseCommandStats } from './budget-rules.js';
 import { compactCount, dollars, round } from './stats.js';
 
@@ -15,8 +16,11 @@ export const httpCommandBudget: Check = {
   async run(ctx): Promise<Omit<CheckResult, 'id'>> {
     const redis = ctx.redis;
     if (!redis) return { status: 'skip', message: 'Redis over TCP is not reachable, so the traffic cannot be measured' };
+    // The budget of an endpoint that cannot be used yet is not worth the wait.
+    const target = await usableTarget(ctx);
+    if (isSkip(target)) return target;
     const { budgetWindow, pricePer100k, monthlyBudget } = ctx.plan.http;
-    const windowMs = parseDuration(budgetWindow) ?? 10_000;
+    const windowMs = parseDuration(budgetWindow) ?? 5000;
     const before = parseCommandStats(String(await redis.info('commandstats')));
     const started = performance.now();
     await new Promise((resolve) => setTimeout(resolve, windowMs));
