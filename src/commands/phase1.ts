@@ -8,7 +8,7 @@ import type { CommandContext } from '../cli/context.js';
 import { parseWait } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
 import { httpChecks } from '../checks/http/index.js';
-import { runChecks } from '../checks/http/run.js';
+import { runChecks } from '../checks/run-checks.js';
 import type { CheckContext, CheckResult } from '../checks/types.js';
 import { EXIT } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';

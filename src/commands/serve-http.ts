@@ -76,7 +76,11 @@ export async function run(ctx: CommandContext, options: ServeHttpOptions): Promi
   const redisUrl = ctx.redisUrl(loaded);
   const redis = parseRedisUrl(redisUrl).display;
   // Listen for signals before announcing the URL: a supervisor may stop us as soon as it reads it.
-  const stopped = ctx.stopSignal();
+  const interrupt = ctx.interruptSignal();
+  const stopped = new Promise<void>((resolve) => {
+    if (interrupt.signal.aborted) resolve();
+    interrupt.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
 
   const bridge = await listen(
     () =>
@@ -102,8 +106,9 @@ export async function run(ctx: CommandContext, options: ServeHttpOptions): Promi
     ctx.log(`warning: listening on ${options.host}, not loopback: anyone who can reach it and learns the token can use this Redis, and plain HTTP carries the token in clear`);
   }
   ctx.log(`serve-http: Upstash-compatible REST endpoint on ${bridge.url} for ${redis} (${pool} connections); stop with Ctrl-C or SIGTERM`);
-  const signal = await stopped;
-  ctx.log(`serve-http: ${signal}: finishing in-flight requests...`);
+  await stopped;
+  interrupt.dispose();
+  ctx.log('serve-http: stopping: finishing in-flight requests...');
   await bridge.close();
   const stats = bridge.stats();
   ctx.log(`serve-http: stopped after ${stats.requests} requests (${stats.commands} commands, ${stats.errors} errors)`);

@@ -9,7 +9,8 @@
  * RESP2 (`protocol: 2`) keeps reply shapes flat, as Upstash answers, whatever ioredis defaults to.
  */
 import type { Redis } from 'ioredis';
-import { openRedis } from '../redis/connect.js';
+import { UsageError } from '../errors.js';
+import { isClusterNode, openRedis } from '../redis/connect.js';
 import { CONNECTION_NAME_PREFIX } from '../state/keys.js';
 
 export interface PoolOptions {
@@ -52,6 +53,13 @@ export class RedisPool {
     if (failure) {
       for (const client of clients) client.disconnect();
       throw failure.reason;
+    }
+    // MULTI/EXEC on one connection, scripts and pipelines over any keys: all need one server.
+    if (clients[0] && (await isClusterNode(clients[0]))) {
+      for (const client of clients) client.disconnect();
+      throw new UsageError('http.cluster', 'serve-http needs a single Redis server, and this one is a Redis Cluster node', {
+        fix: 'point --redis-url at a standalone Redis (for development: redis-server --port 6379)',
+      });
     }
     return new RedisPool(options, clients);
   }
@@ -121,6 +129,7 @@ export class RedisPool {
       name: `${CONNECTION_NAME}sub`,
       timeoutMs: this.options.timeoutMs,
       reconnect: true,
+      cluster: false,
     }).then((client) => {
       this.all.add(client);
       return client;
@@ -142,6 +151,7 @@ function connect(options: PoolOptions, role: string): Promise<Redis> {
     timeoutMs: options.timeoutMs,
     reconnect: true,
     failFast: true,
+    cluster: false,
     ...(options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs }),
   });
 }

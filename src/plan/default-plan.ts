@@ -29,13 +29,14 @@ export function defaultPlanDocument(): Record<string, unknown> {
     flags: { useBullmq: 'USE_BULLMQ', bullmqTiers: 'BULLMQ_TIERS', useHttpRedis: 'USE_HTTP_REDIS' },
     sinks: { hooks: [] },
     thresholds: { maxFailureRate: 0.01, maxBacklogGrowth: 1000 },
+    // The often-quoted goal; `plan` shows what the topology can reach and what it would take.
+    target: { connections: 3 },
     lock: { ttl: '30s' },
     http: {
       tokenEnv: 'UPSTASH_REDIS_REST_TOKEN',
       latencyWarnMs: 50,
       cacheKeyPatterns: [],
       rateLimiters: [],
-      pricePer100k: 0.2,
     },
   };
 }

@@ -48,7 +48,7 @@ describe('serve-http', () => {
     expect(result.exitCode).toBe(0);
     // stdout stayed one document; the logs went to stderr without the token.
     expect(String(result.stdout).trim().split('\n')).toHaveLength(1);
-    expect(String(result.stderr)).toMatch(/SIGTERM: finishing in-flight requests[\s\S]*stopped after \d+ requests/);
+    expect(String(result.stderr)).toMatch(/stopping: finishing in-flight requests[\s\S]*stopped after \d+ requests/);
     expect(String(result.stderr)).not.toContain(ready.token);
   });
 

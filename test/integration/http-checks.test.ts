@@ -2,7 +2,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpChecks } from '../../src/checks/http/index.js';
-import { runChecks } from '../../src/checks/http/run.js';
+import { runChecks } from '../../src/checks/run-checks.js';
 import type { CheckContext, CheckResult } from '../../src/checks/types.js';
 import type { Bridge } from '../../src/http/index.js';
 import { defaultPlan } from '../../src/plan/default-plan.js';

@@ -90,7 +90,6 @@ describe('plan http section', () => {
       sampleSize: 50,
       automaticDeserialization: undefined,
       rateLimiters: [],
-      pricePer100k: 0.2,
       budgetWindow: '5s',
       monthlyBudget: undefined,
     });

@@ -21,6 +21,7 @@ export function compactCount(value: number): string {
   return String(Math.round(value));
 }
 
-export function dollars(value: number): string {
-  return `$${value.toFixed(2)}`;
+/** "$2.59" for USD, "2.59 EUR" otherwise. */
+export function formatMoney(value: number, currency: string): string {
+  return currency === 'USD' ? `$${value.toFixed(2)}` : `${value.toFixed(2)} ${currency}`;
 }
