@@ -67,7 +67,7 @@ describe('phase3 verify', () => {
     expect(first.checks.find((check: { id: string }) => check.id === 'phase3.legacy-keys').message).toMatch(/^\d+ legacy key\(s\) remain: (mail|sync) \d+, (mail|sync) \d+$/);
     expect(first.checks.find((check: { id: string }) => check.id === 'phase3.legacy-connections').message).toContain('legacy-worker 1 (sync)');
 
-    expect((await cli(['phase1', '--yes', '--wait', '0'])).exitCode).toBe(0);
+    expect((await cli(['phase1', '--yes', '--wait', '0', '--force', '--reason', 'no HTTP endpoint in this test'])).exitCode).toBe(0);
     expect((await cli(['phase2', '--tier', 'one', '--yes', '--wait', '0'])).exitCode).toBe(0);
     await new Promise((resolve) => setTimeout(resolve, 1100));
     expect((await cli(['phase2', '--tier', 'two', '--yes', '--wait', '0'])).exitCode).toBe(0);

@@ -69,7 +69,7 @@ describe('report --html', () => {
     // Some app connections, so the baselines measure something.
     const app = Array.from({ length: 4 }, () => new Redis(server.port, { password: PASSWORD }));
     await Promise.all(app.map((client) => client.ping()));
-    expect((await cli(['phase1', '--yes', '--wait', '0'])).exitCode).toBe(0);
+    expect((await cli(['phase1', '--yes', '--wait', '0', '--force', '--reason', 'no HTTP endpoint in this test'])).exitCode).toBe(0);
     await app.pop()?.quit();
     expect((await cli(['phase2', '--tier', 'one', '--yes', '--wait', '0'])).exitCode).toBe(0);
     expect((await cli(['rollback', '--yes', '--wait', '0', '--reason', `errors up, see redis://ops:${TYPED_SECRET}@10.0.0.9:6379`])).exitCode).toBe(0);
@@ -131,7 +131,7 @@ describe('report --html', () => {
       kinds: [...document.querySelectorAll('#events tr.event-row')].map((row) => (row as HTMLElement).dataset.kind),
       bands: [...document.querySelectorAll('#timeline rect.band')].length,
     }));
-    expect(timeline).toEqual({ dots: 4, kinds: ['phase1', 'flip', 'rollback', 'flip'], bands: 2 });
+    expect(timeline).toEqual({ dots: 4, kinds: ['forced', 'flip', 'rollback', 'flip'], bands: 2 });
 
     // The connection table: predictions from the plan's budget, measurements from the baselines in Redis.
     const loaded = await loadPlan({ configPath: config, cwd: dir });
