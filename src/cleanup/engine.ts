@@ -80,12 +80,17 @@ interface Candidate {
   legacy: LegacyKey;
 }
 
-function countBatch(tally: CleanupTally, candidates: readonly Candidate[]): void {
+/**
+ * `removed`: what UNLINK reported (delete mode), so the total is exact even when SCAN returns a key
+ * twice (it may, while the table rehashes); the split by queue and kind counts keys as SCAN
+ * returned them.
+ */
+function countBatch(tally: CleanupTally, candidates: readonly Candidate[], removed: number | null): void {
   for (const { legacy } of candidates) {
     const byKind = (tally.byQueue[legacy.queue] ??= {});
     byKind[legacy.kind] = (byKind[legacy.kind] ?? 0) + 1;
   }
-  tally.keys += candidates.length;
+  tally.keys += removed ?? candidates.length;
 }
 
 // Distinct non-target "queues" under the prefix are bounded in the counts: memory stays flat.
@@ -185,13 +190,19 @@ async function backupBatch(client: Redis, candidates: Candidate[], backup: Backu
   await backup.append(lines);
 }
 
-async function unlink(client: Redis, keys: string[], cluster: boolean, batch: number): Promise<void> {
+/** UNLINK the batch; resolves to how many keys Redis really removed. */
+async function unlink(client: Redis, keys: string[], cluster: boolean, batch: number): Promise<number> {
   const groups = cluster ? groupBySlot(keys) : [keys];
   const pipeline = client.pipeline();
   for (const group of groups) {
     for (let i = 0; i < group.length; i += batch) pipeline.unlink(...group.slice(i, i + batch));
   }
-  for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+  let removed = 0;
+  for (const [error, count] of (await pipeline.exec()) ?? []) {
+    if (error) throw error;
+    removed += Number(count);
+  }
+  return removed;
 }
 
 async function sampleMemory(client: Redis, candidates: Candidate[], samples: number, tally: CleanupTally): Promise<void> {
@@ -226,12 +237,11 @@ export async function scanNode(node: ScanNode, startCursor: string, tally: Clean
   const started = performance.now();
   const keysAtStart = tally.keys;
   let batches = 0;
-  let inFlight: { done: Promise<void>; cursor: string; candidates: Candidate[] } | null = null;
+  let inFlight: { done: Promise<number | null>; cursor: string; candidates: Candidate[] } | null = null;
 
   // Count a batch and report where to resume once its delete (if any) has answered.
-  const settle = async (batch: { done: Promise<void>; cursor: string; candidates: Candidate[] }) => {
-    await batch.done;
-    countBatch(tally, batch.candidates);
+  const settle = async (batch: { done: Promise<number | null>; cursor: string; candidates: Candidate[] }) => {
+    countBatch(tally, batch.candidates, await batch.done);
     if (++batches % 50 === 0) dbsize = Number(await client.dbsize()); // the table shrinks as keys go
     progress = advanceScanProgress(progress, batch.cursor, dbsize);
     await options.onBatch({ node: node.id, cursor: batch.cursor, tally, fraction: progress.fraction, batchKeys: batch.candidates.length });
@@ -252,7 +262,8 @@ export async function scanNode(node: ScanNode, startCursor: string, tally: Clean
     if (options.mode === 'delete' && candidates.length > 0) await options.guard?.();
     const next = cursor === '0' ? null : scan(cursor);
     next?.catch(() => undefined); // awaited below; never an unhandled rejection if we stop first
-    const done = options.mode === 'delete' && candidates.length > 0 ? unlink(client, candidates.map((candidate) => candidate.key), options.cluster, options.batch) : Promise.resolve();
+    const done =
+      options.mode === 'delete' ? (candidates.length > 0 ? unlink(client, candidates.map((candidate) => candidate.key), options.cluster, options.batch) : Promise.resolve(0)) : Promise.resolve(null);
     inFlight = { done, cursor, candidates };
     if (!next) {
       await settle(inFlight);

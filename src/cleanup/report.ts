@@ -33,6 +33,11 @@ export interface CleanupReport extends Report {
   /** True: nothing was (or would be) deleted because of the blockers. */
   blocked: boolean;
   forced: boolean;
+  /**
+   * `total`: keys deleted as Redis reported them (delete mode; exact), or found (dry run). The
+   * split by queue and kind counts keys as SCAN returned them, which can count a key twice when
+   * the key table rehashes during the scan (SCAN's own guarantee), never miss one.
+   */
   keys: { total: number; byQueue: CleanupTally['byQueue']; byKind: Partial<Record<LegacyKeyKind, number>> };
   kept: CleanupTally['kept'];
   /** Dry run: estimated memory of the legacy keys from sampled MEMORY USAGE. */
