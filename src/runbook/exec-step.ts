@@ -1,9 +1,10 @@
 /**
- * Runs one step's process: output streamed live to the operator (stderr) and its tail kept for
- * the record. The child gets its own process group and no stdin: the runner did the asking, and
+ * Runs one step's process: output streamed live to the operator (stderr, redacted) and its tail
+ * kept for the record. The child gets its own process group and no stdin: the runner did the asking, and
  * it alone decides when Ctrl-C is passed on (exactly once, so the child can stop cleanly).
  */
 import { execa } from 'execa';
+import { redact } from '../redact.js';
 
 export interface StepProcessResult {
   exitCode: number;
@@ -42,19 +43,40 @@ export function startStepProcess(
     ...(options.timeoutMs ? { timeout: options.timeoutMs } : {}),
     forceKillAfterDelay: 10_000,
   });
+  // Echoed line by line through `redact`, so a secret split across two chunks is still caught.
+  let pending = '';
+  let timer: NodeJS.Timeout | undefined;
+  const flush = () => {
+    clearTimeout(timer);
+    if (pending) options.echo.write(redact(pending));
+    pending = '';
+  };
   const keep = (chunk: Buffer) => {
-    options.echo.write(chunk);
-    tail = (tail + chunk.toString('utf8')).slice(-EXCERPT_BYTES);
+    const text = chunk.toString('utf8');
+    tail = (tail + text).slice(-EXCERPT_BYTES);
+    pending += text;
+    const end = Math.max(pending.lastIndexOf('\n'), pending.lastIndexOf('\r'));
+    if (end !== -1) {
+      options.echo.write(redact(pending.slice(0, end + 1)));
+      pending = pending.slice(end + 1);
+    }
+    clearTimeout(timer);
+    // A prompt or a progress line without a newline still shows, a moment later.
+    if (pending.length > EXCERPT_BYTES) flush();
+    else if (pending) timer = setTimeout(flush, 150);
   };
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
-  const result = child.then((outcome) => ({
+  const result = child.then((outcome) => {
+    flush();
+    return {
     exitCode: outcome.exitCode ?? (outcome.signal ? 128 + signalNumber(outcome.signal) : 1),
     excerpt: tail,
     durationMs: Math.round(performance.now() - started),
     timedOut: Boolean(outcome.timedOut),
     interrupted,
-  }));
+    };
+  });
   return {
     result,
     interrupt() {

@@ -13,6 +13,7 @@ import type { Report } from '../cli/output.js';
 import { AbortedError, UsageError } from '../errors.js';
 import { formatDuration } from '../plan/duration.js';
 import { redact, registerSecret } from '../redact.js';
+import { parseRedisUrl } from '../redis/url.js';
 import { RunbookAudit } from './audit-sink.js';
 import { startStepProcess, type StepProcess } from './exec-step.js';
 import type { LoadedRunbook } from './library.js';
@@ -56,6 +57,15 @@ export interface RunbookRunReport extends Report {
 const EXCERPT_AUDIT = 500;
 /** A resumed wait still watches a little: the soak window is not taken on trust. */
 const MIN_RESUMED_WAIT_MS = 10_000;
+
+/** Steps print what they like: the Redis password (flag, env or plan) is masked in every excerpt. */
+function registerRedisPassword(ctx: CommandContext): void {
+  try {
+    registerSecret(parseRedisUrl(ctx.redisUrl()).password);
+  } catch {
+    // A malformed URL is the steps' problem to report; there is no password to mask.
+  }
+}
 
 /** A wait resumed after an interruption watches what is left of its window, never less than a little. */
 export function remainingWaitMs(durationMs: number, firstStartedAt: number, now: number): number {
@@ -111,7 +121,7 @@ function preflight(ctx: CommandContext, steps: readonly ResolvedStep[], start: n
 
 export async function runRunbook(ctx: CommandContext, loaded: LoadedRunbook, options: RunbookRunOptions): Promise<{ report: RunbookRunReport; failed: boolean }> {
   const { runbook } = loaded;
-  if (ctx.options.redisUrl) registerSecret(/:([^:@/]+)@/.exec(ctx.options.redisUrl)?.[1]);
+  registerRedisPassword(ctx);
   const values = resolveVariables(runbook, options.vars);
   const steps = resolveRunbook(runbook, values);
   const ids = steps.map((step) => step.id);

@@ -177,6 +177,26 @@ describe('runbook run', () => {
   });
 });
 
+describe('runbook evidence', () => {
+  it('never records a secret a step prints (run log and excerpts are redacted)', async () => {
+    const dir = setup('# S\n\n```step id=leak kind=shell\necho "pw=$(echo "$REDIS_URL" | sed \'s#.*:\\(.*\\)@.*#\\1#\')"\necho "url=$REDIS_URL"\n```\n');
+    try {
+      const secret = 'S3cretPW-xyz';
+      const result = await run(dir, ['book', '--yes', '--timeout', '1s'], { REDIS_URL: `redis://:${secret}@127.0.0.1:${await freePort()}` });
+      expect(result.exitCode).toBe(0);
+      const text = readFileSync(result.json().log, 'utf8');
+      expect(text).toContain('pw=***');
+      expect(text).toContain('url=redis://:***@127.0.0.1');
+      expect(text).not.toContain(secret);
+      expect(result.stdout).not.toContain(secret);
+      expect(result.stderr).toContain('pw=***'); // the live echo too
+      expect(result.stderr).not.toContain(secret);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('runbook wait steps', () => {
   it('call the monitor command for the duration (samples land in its stream)', async () => {
     const ns = uniqueNamespace('rbw');
