@@ -70,11 +70,11 @@ export function startStepProcess(
   const result = child.then((outcome) => {
     flush();
     return {
-    exitCode: outcome.exitCode ?? (outcome.signal ? 128 + signalNumber(outcome.signal) : 1),
-    excerpt: tail,
-    durationMs: Math.round(performance.now() - started),
-    timedOut: Boolean(outcome.timedOut),
-    interrupted,
+      exitCode: outcome.exitCode ?? (outcome.signal ? 128 + signalNumber(outcome.signal) : 1),
+      excerpt: tail,
+      durationMs: Math.round(performance.now() - started),
+      timedOut: Boolean(outcome.timedOut),
+      interrupted,
     };
   });
   return {
