@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectFlags } from '../../src/flags/client.js';
+import { connectFlags } from '../../src/flags/index.js';
 import { defaultPlanDocument } from '../../src/plan/default-plan.js';
 import { openRedis } from '../../src/redis/connect.js';
 import { runCli, uniqueNamespace } from '../support/cli.js';
