@@ -6,8 +6,10 @@ import { runCli } from '../support/cli.js';
 import { tempDir, writePlan } from '../support/plan-files.js';
 import { startRedisCluster, type RedisCluster } from '../support/redis-cluster.js';
 
-// On Redis Cluster the legacy keys of one queue spread over every master (prefix without a hash
-// tag): the cleanup must scan each master and delete slot by slot.
+// Redis Cluster, the hard case: legacy keys under a prefix without a hash tag spread over every
+// master (a working Bull needs a `{hash tag}` prefix, which puts a queue on one node; the cleanup
+// must not assume either), so it has to scan each master and delete slot by slot. BullMQ uses a
+// hash-tag prefix, as phase2's checks require on a cluster.
 let cluster: RedisCluster;
 let client: Cluster;
 let dir: string;
@@ -42,7 +44,7 @@ beforeAll(async () => {
   cluster = await startRedisCluster(3);
   client = new Cluster([{ host: '127.0.0.1', port: cluster.ports[0] as number }]);
   dir = tempDir('cluster');
-  config = writePlan({ namespace: 'c', tiers: [{ name: 'one', queues: ['sync'], soak: '1s' }, { name: 'two', queues: ['mail'], soak: '1h' }] }, { dir });
+  config = writePlan({ namespace: 'c', bullmq: { prefix: '{bullmq}' }, tiers: [{ name: 'one', queues: ['sync'], soak: '1s' }, { name: 'two', queues: ['mail'], soak: '1h' }] }, { dir });
 }, 60_000);
 
 afterAll(async () => {
@@ -57,7 +59,7 @@ describe('phase3 cleanup on Redis Cluster', () => {
     await client.zadd('bull:sync:completed', 1, '1');
     await client.set('bull:sync:id', String(LEGACY));
     for (let i = 1; i <= 200; i++) await client.hset(`bull:mail:${i}`, 'name', '__default__');
-    for (let i = 1; i <= 200; i++) await client.hset(`bullmq:sync:${i}`, 'name', 'sync');
+    for (let i = 1; i <= 200; i++) await client.hset(`{bullmq}:sync:${i}`, 'name', 'sync');
     await client.set('app:settings', 'x');
     const spread = await keysOnEveryMaster('bull:sync:*');
     expect(spread.every((n) => n > 0)).toBe(true); // really on every master
@@ -70,7 +72,7 @@ describe('phase3 cleanup on Redis Cluster', () => {
     expect(run.json()).toMatchObject({ keys: { total: LEGACY + 2 }, run: { nodes: 3 } });
     expect(await keysOnEveryMaster('bull:sync:*')).toEqual([0, 0, 0]);
     expect((await keysOnEveryMaster('bull:mail:*')).reduce((a, b) => a + b)).toBe(200);
-    expect((await keysOnEveryMaster('bullmq:*')).reduce((a, b) => a + b)).toBe(200);
+    expect((await keysOnEveryMaster('{bullmq}:*')).reduce((a, b) => a + b)).toBe(200);
     expect(await client.get('app:settings')).toBe('x');
 
     const restored = await cli(['phase3', 'restore', backup, '--yes']);
