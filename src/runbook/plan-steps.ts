@@ -88,6 +88,11 @@ export function splitArgs(line: string): string[] {
   return args;
 }
 
+/** Arguments as a person would type them again (quoted where they hold spaces or quotes). */
+export function displayArgs(args: readonly string[]): string {
+  return args.map((arg) => (arg === '' || /[\s"'\\]/.test(arg) ? JSON.stringify(arg) : arg)).join(' ');
+}
+
 export interface ResolvedStep {
   id: string;
   kind: StepKind;
@@ -126,7 +131,7 @@ export function resolveStep(runbook: Runbook, step: RunbookStep, values: Record<
     case 'redis-migrate': {
       const args = splitArgs(step.body.trim()).map((arg) => substitute(arg, values, where));
       if (args[0] === 'redis-migrate') args.shift(); // tolerate the binary's name written out
-      return { ...base, args, display: `redis-migrate ${args.join(' ')}` };
+      return { ...base, args, display: `redis-migrate ${displayArgs(args)}` };
     }
     case 'wait': {
       const duration = attr('duration') ?? '';
@@ -134,7 +139,7 @@ export function resolveStep(runbook: Runbook, step: RunbookStep, values: Record<
       if (durationMs === undefined) throw new UsageError('runbook.duration', `${where}: duration "${duration}" is not a duration`, { fix: 'e.g. --var soak=24h' });
       const extra = step.body.trim() ? splitArgs(step.body.trim()).map((arg) => substitute(arg, values, where)) : [];
       const args = ['monitor', '--duration', duration, ...extra];
-      return { ...base, args, durationMs, display: `redis-migrate ${args.join(' ')}` };
+      return { ...base, args, durationMs, display: `redis-migrate ${displayArgs(args)}` };
     }
     default: {
       const text = substitute(step.body, values, where);

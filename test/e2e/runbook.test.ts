@@ -177,6 +177,29 @@ describe('runbook run', () => {
   });
 });
 
+describe('the shipped rollback runbook', () => {
+  it('works with a broken plan file: only the flag store is needed', async () => {
+    const ns = uniqueNamespace('rbr');
+    const dir = tempDir('rollback');
+    try {
+      expect((await runCli(['phase2', '--tier', 'non-critical', '--yes', '--wait', '0', '--namespace', ns], { env: { REDIS_URL: inject('redisUrl') } })).exitCode).toBe(0);
+      writeFileSync(join(dir, 'redis-migrate.config.json'), '{"tiers": "oops"');
+      const result = await runCli(['runbook', 'run', 'rollback', '--yes', '--namespace', ns, '--confirm-manual', 'apps-recover', '--json'], {
+        cwd: dir,
+        env: { REDIS_URL: inject('redisUrl') },
+        timeoutMs: 60_000,
+      });
+      expect(result.exitCode).toBe(0);
+      expect(result.json()).toMatchObject({ completed: true });
+      expect(await admin.hget(stateKeys(ns).state, 'useBullmq')).toBe('false');
+      const log = JSON.parse(readFileSync(result.json().log, 'utf8'));
+      expect(log.steps[0].command).toBe('redis-migrate rollback --yes --reason "on-call rollback (runbook)" --wait 5s');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('runbook evidence', () => {
   it('never records a secret a step prints (run log and excerpts are redacted)', async () => {
     const dir = setup('# S\n\n```step id=leak kind=shell\necho "pw=$(echo "$REDIS_URL" | sed \'s#.*:\\(.*\\)@.*#\\1#\')"\necho "url=$REDIS_URL"\n```\n');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseAttributes, parseRunbook, type Runbook } from '../../src/runbook/parse.js';
-import { parseVarOptions, resolveRunbook, resolveVariables, splitArgs, substitute } from '../../src/runbook/plan-steps.js';
+import { displayArgs, parseVarOptions, resolveRunbook, resolveVariables, splitArgs, substitute } from '../../src/runbook/plan-steps.js';
 import { firstUnfinished, newRunId, pickResumable, type RunLog } from '../../src/runbook/run-log.js';
 import { remainingWaitMs } from '../../src/runbook/runner.js';
 
@@ -133,6 +133,7 @@ describe('variables and resolved steps', () => {
     expect(splitArgs(`rollback --reason "it's down" --tier 'a b' x\\ y`)).toEqual(['rollback', '--reason', "it's down", '--tier', 'a b', 'x y']);
     expect(splitArgs('  a   ""  b ')).toEqual(['a', '', 'b']);
     expect(() => splitArgs('a "b')).toThrow(/unclosed/);
+    expect(splitArgs(displayArgs(['rollback', '--reason', 'it\'s "down"', '']))).toEqual(['rollback', '--reason', 'it\'s "down"', '']);
   });
 });
 
