@@ -1,5 +1,9 @@
 // Flag propagation: time from the flip's write to the moment the last of 100 SDK instances has applied
-// it (in-process 'change' events), and to the last acknowledgement the CLI receives. 60 flips.
+// it, and to the last acknowledgement the flipper receives. 60 flips each in two layouts: all 100
+// instances in one process (one event loop handles every message: the pessimistic case), and 100
+// spread over 4 processes (as apps run), timed with a wall clock shared by the processes.
+import { fork } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { connectFlags } from '../dist/src/flags/index.js';
 import { applyFlagChange } from '../dist/src/state/flag-store.js';
@@ -51,5 +55,36 @@ await withRedis(async (server) => {
   console.log('flip → last instance applied (ms):', JSON.stringify(summary(applied)));
   console.log('flip → last acknowledgement received by the flipper (ms):', JSON.stringify(summary(acknowledged)));
   await Promise.all(clients.map((client) => client.close()));
-  await Promise.all([admin.quit(), acks.quit()]);
+  await acks.quit();
+
+  // The same over 4 processes of 25 instances.
+  const PROCESSES = 4;
+  const children = [];
+  let spread = null;
+  for (let i = 0; i < PROCESSES; i++) {
+    const child = fork(fileURLToPath(new URL('./sdk-child.mjs', import.meta.url)), [server.url, 'bench-spread', String(INSTANCES / PROCESSES)]);
+    await new Promise((resolve) => child.once('message', resolve));
+    child.on('message', ({ version, at }) => {
+      if (spread && version === spread.version) {
+        spread.applied.push(at);
+        if (spread.applied.length === INSTANCES) spread.done();
+      }
+    });
+    children.push(child);
+  }
+  const spreadKeys = stateKeys('bench-spread');
+  const spreadApplied = [];
+  for (let flip = 0; flip < FLIPS; flip++) {
+    const finished = new Promise((resolve) => (spread = { version: flip + 1, applied: [], done: resolve }));
+    const started = performance.timeOrigin + performance.now();
+    await applyFlagChange(admin, spreadKeys, { actor: 'bench', command: 'bench', kind: 'flip', changes: { useBullmq: flip % 2 === 0 ? 'true' : 'false' } });
+    await finished;
+    spreadApplied.push(Math.max(...spread.applied) - started);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  console.log(`${INSTANCES} SDK instances over ${PROCESSES} processes; ${FLIPS} flips`);
+  console.log('flip → last instance applied (ms):', JSON.stringify(summary(spreadApplied)));
+  for (const child of children) child.send('stop');
+  await Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve))));
+  await admin.quit();
 });
