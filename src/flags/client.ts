@@ -165,32 +165,35 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
 
   /** Subscribe, then read: in that order no change can fall between the two. */
   private resync(): Promise<boolean> {
-    if (this.closed) return Promise.resolve(false);
-    this.refreshing ??= (async () => {
-      try {
-        if (this.subscriber.status !== 'ready' || this.command.status !== 'ready') return false;
-        await this.subscriber.subscribe(this.keys.changes);
-        const hash = (await this.command.hgetall(this.keys.state)) as Record<string, string>;
-        const state = parseStateHash(hash);
-        if (state.version === 0) {
-          // An empty store: keep what we had (env values at start, or the last known ones).
-          if (this.sourceValue === 'last-known' || this.snapshotValue.version > 0) this.sourceValue = 'last-known';
-          await this.report(false);
-        } else if (!this.apply(snapshotFromState(state, this.tiers))) {
-          this.sourceValue = 'redis';
-          await this.report(false);
-        }
-        void pruneInstances(this.command, this.keys).catch(() => undefined);
-        this.firstRead?.();
-        return true;
-      } catch (error) {
-        this.fail(error as Error);
-        return false;
-      } finally {
-        this.refreshing = undefined;
-      }
-    })();
+    if (this.closed || this.subscriber.status !== 'ready' || this.command.status !== 'ready') return Promise.resolve(false);
+    // Cleared in a later microtask, never before the assignment: a read that finished synchronously
+    // must not leave a settled promise behind that hides every later resync.
+    this.refreshing ??= this.readStore().finally(() => {
+      this.refreshing = undefined;
+    });
     return this.refreshing;
+  }
+
+  private async readStore(): Promise<boolean> {
+    try {
+      await this.subscriber.subscribe(this.keys.changes);
+      const hash = (await this.command.hgetall(this.keys.state)) as Record<string, string>;
+      const state = parseStateHash(hash);
+      if (state.version === 0) {
+        // An empty store: keep what we had (env values at start, or the last known ones).
+        if (this.sourceValue === 'last-known' || this.snapshotValue.version > 0) this.sourceValue = 'last-known';
+        await this.report(false);
+      } else if (!this.apply(snapshotFromState(state, this.tiers))) {
+        this.sourceValue = 'redis';
+        await this.report(false);
+      }
+      void pruneInstances(this.command, this.keys).catch(() => undefined);
+      this.firstRead?.();
+      return true;
+    } catch (error) {
+      this.fail(error as Error);
+      return false;
+    }
   }
 
   /** Apply a newer snapshot, tell the app, acknowledge. Returns whether anything changed. */
