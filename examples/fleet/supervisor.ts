@@ -3,11 +3,15 @@
  * feeds their reports into a Ledger, and stops them gracefully (or kills them, on purpose).
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { FleetMessage } from './events.js';
 import type { Ledger } from './ledger.js';
 
-export const FLEET_MAIN = fileURLToPath(new URL('./main.js', import.meta.url));
+/** The compiled entry; from the TypeScript sources (vitest) it is the one `npm run build` wrote to dist/. */
+export const FLEET_MAIN = [new URL('./main.js', import.meta.url), new URL('../../dist/examples/fleet/main.js', import.meta.url)]
+  .map((url) => fileURLToPath(url))
+  .find((path) => existsSync(path)) as string;
 
 export interface FleetChildOptions {
   name: string;
