@@ -82,7 +82,7 @@ export class CommandContext {
   }
 
   /** A ready, named connection that is closed when the command ends. */
-  async connect(purpose: string, loaded?: LoadedPlan, options: { reconnect?: boolean } = {}): Promise<Redis> {
+  async connect(purpose: string, loaded?: LoadedPlan, options: { reconnect?: boolean; queues?: boolean } = {}): Promise<Redis> {
     const client = await openRedis({
       url: this.redisUrl(loaded),
       name: `${CONNECTION_NAME_PREFIX.cli}${purpose}`,

@@ -14,6 +14,12 @@ export interface OpenRedisOptions {
   timeoutMs: number;
   /** Keep reconnecting after the first connect (long-running commands such as monitor). */
   reconnect?: boolean;
+  /**
+   * A connection BullMQ Queues and Workers can share (verify, loadtest): no per-command timeout,
+   * which Worker blocking connections would inherit through duplicate(), and
+   * `maxRetriesPerRequest: null`, which BullMQ requires of Worker connections.
+   */
+  queues?: boolean;
 }
 
 export function isAuthError(message: string): boolean {
@@ -74,9 +80,9 @@ export function redisOptions(endpoint: RedisEndpoint, options: OpenRedisOptions)
     protocol: 2 as const,
     lazyConnect: true,
     connectTimeout: options.timeoutMs,
-    commandTimeout: options.timeoutMs,
-    maxRetriesPerRequest: options.reconnect ? null : 0,
-    enableOfflineQueue: Boolean(options.reconnect),
+    commandTimeout: options.queues ? undefined : options.timeoutMs,
+    maxRetriesPerRequest: options.reconnect || options.queues ? null : 0,
+    enableOfflineQueue: Boolean(options.reconnect || options.queues),
     retryStrategy: options.reconnect ? (times: number) => Math.min(times * 200, 2000) : () => null,
   };
 }
