@@ -6,10 +6,11 @@
 import type { Redis } from 'ioredis';
 import type { CommandContext } from '../cli/context.js';
 import type { Report } from '../cli/output.js';
-import { CheckFailedError, UsageError } from '../errors.js';
+import { CheckFailedError, CliError, EXIT, UsageError } from '../errors.js';
 import { formatDuration, parseDuration } from '../plan/duration.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
-import { serverTimeMs } from '../redis/client.js';
+import { serverTimeMs, type RedisClient } from '../redis/client.js';
+import type { StateKeys } from '../state/keys.js';
 import { appendAudit } from '../state/audit.js';
 import { recordBaseline } from '../state/baselines.js';
 import { confirmationsFromRecords, watchAcks, type ConfirmationReport } from '../state/confirmations.js';
@@ -77,28 +78,8 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
   const client = await ctx.connect(request.kind === 'rollback' ? 'rollback' : 'change', loaded);
   let lock: HeldLock | undefined;
   try {
-    if (request.useLock && !request.dryRun) {
-      lock = await acquireLock(client, keys, {
-        owner: ctx.actor,
-        command: request.command,
-        host: ctx.host,
-        ttlMs: parseDuration(plan.lock.ttl) ?? 30_000,
-      });
-    }
-    const [{ hash, state }, now] = await Promise.all([readState(client, keys), serverTimeMs(client)]);
-
-    const verdict = request.gate?.(state, now) ?? null;
-    const gate = verdict ? { ...verdict, forced: !verdict.open && Boolean(request.force) } : null;
-    const pending = diffChanges(hash, request.changes(state));
+    let { hash, state, now, gate, pending } = await evaluate(client, keys, request);
     const changing = Object.keys(pending).length > 0;
-
-    if (gate && !gate.open && changing && !gate.forced) {
-      throw new CheckFailedError('gate.closed', `gate closed: ${gate.message}`, {
-        fix: 'wait for the soak window to pass (see `redis-migrate status`), or pass it with --force --reason "..."',
-        details: { remainingMs: gate.remainingMs, previous: gate.previous },
-      });
-    }
-
     const base = {
       ok: true,
       command: request.command,
@@ -125,7 +106,24 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
       };
     }
 
+    // Ask before taking the lock: an operator who walks away from a prompt must not lock others out.
     await ctx.confirm(request.question);
+    if (request.useLock) {
+      lock = await acquireLock(client, keys, {
+        owner: ctx.actor,
+        command: request.command,
+        host: ctx.host,
+        ttlMs: parseDuration(plan.lock.ttl) ?? 30_000,
+      });
+      const confirmed = JSON.stringify(pending);
+      ({ hash, state, now, gate, pending } = await evaluate(client, keys, request));
+      if (JSON.stringify(pending) !== confirmed) {
+        throw new CliError('state.changed', 'the migration state changed while you were confirming; nothing was changed', EXIT.lockHeld, {
+          fix: 'check `redis-migrate status` and `redis-migrate audit`, then run the command again',
+        });
+      }
+    }
+
     if (request.baselineStep) await recordBaseline(client, keys, request.baselineStep);
 
     const subscriber = client.duplicate({ connectionName: `redis-migrate:cli:acks` }) as Redis;
@@ -171,6 +169,7 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
       }
       return {
         ...base,
+        gate,
         warnings,
         dryRun: false,
         changed: result.changed,
@@ -188,6 +187,21 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
   } finally {
     await lock?.release();
   }
+}
+
+/** Read the state and decide: the gate's verdict and the fields that would change. Throws on a closed gate. */
+async function evaluate(client: RedisClient, keys: StateKeys, request: ChangeRequest) {
+  const [{ hash, state }, now] = await Promise.all([readState(client, keys), serverTimeMs(client)]);
+  const verdict = request.gate?.(state, now) ?? null;
+  const gate = verdict ? { ...verdict, forced: !verdict.open && Boolean(request.force) } : null;
+  const pending = diffChanges(hash, request.changes(state));
+  if (gate && !gate.open && !gate.forced && Object.keys(pending).length > 0) {
+    throw new CheckFailedError('gate.closed', `gate closed: ${gate.message}`, {
+      fix: 'wait for the soak window to pass (see `redis-migrate status`), or pass it with --force --reason "..."',
+      details: { remainingMs: gate.remainingMs, previous: gate.previous },
+    });
+  }
+  return { hash, state, now, gate, pending };
 }
 
 async function runPlanSinks(loaded: LoadedPlan, before: FlagState, after: FlagState, version: number, namespace: string): Promise<SinkReport | null> {

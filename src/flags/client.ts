@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { defaultPlan } from '../plan/default-plan.js';
 import { parseRedisUrl, DEFAULT_REDIS_URL } from '../redis/url.js';
 import { stateKeys, CONNECTION_NAME_PREFIX, type StateKeys } from '../state/keys.js';
-import { parseStateHash } from '../state/model.js';
+import { parseStateHash, type FlagState } from '../state/model.js';
 import { pruneInstances, removeInstance, reportInstance, type InstanceRecord } from '../state/instances.js';
 import {
   DEFAULT_FLAG_NAMES,
@@ -156,8 +156,7 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
 
   private onMessage(message: string): void {
     try {
-      const state = parseStateHash(JSON.parse(message) as Record<string, string>);
-      this.apply(snapshotFromState(state, this.tiers));
+      this.apply(snapshotFromState(parseMessage(message), this.tiers));
     } catch (error) {
       this.fail(error as Error);
     }
@@ -166,11 +165,11 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
   /** Subscribe, then read: in that order no change can fall between the two. */
   private resync(): Promise<boolean> {
     if (this.closed || this.subscriber.status !== 'ready' || this.command.status !== 'ready') return Promise.resolve(false);
-    // Cleared in a later microtask, never before the assignment: a read that finished synchronously
-    // must not leave a settled promise behind that hides every later resync.
-    this.refreshing ??= this.readStore().finally(() => {
-      this.refreshing = undefined;
-    });
+    if (!this.refreshing) {
+      this.refreshing = this.readStore().finally(() => {
+        this.refreshing = undefined;
+      });
+    }
     return this.refreshing;
   }
 
@@ -181,7 +180,7 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
       const state = parseStateHash(hash);
       if (state.version === 0) {
         // An empty store: keep what we had (env values at start, or the last known ones).
-        if (this.sourceValue === 'last-known' || this.snapshotValue.version > 0) this.sourceValue = 'last-known';
+        if (this.snapshotValue.version > 0) this.sourceValue = 'last-known';
         await this.report(false);
       } else if (!this.apply(snapshotFromState(state, this.tiers))) {
         this.sourceValue = 'redis';
@@ -203,7 +202,8 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
     this.snapshotValue = incoming;
     this.sourceValue = 'redis';
     this.emit('change', { version: incoming.version, previous, current: incoming, source: 'redis' });
-    void this.report(true);
+    // Acknowledge after the event loop turn, so every instance in this process applies first.
+    setImmediate(() => void this.report(true));
     return true;
   }
 
@@ -244,6 +244,14 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
       ),
     );
   }
+}
+
+let lastMessage: { text: string; state: FlagState } | undefined;
+
+/** Instances in one process receive the same message: parse it once. */
+function parseMessage(text: string): FlagState {
+  if (lastMessage?.text !== text) lastMessage = { text, state: parseStateHash(JSON.parse(text) as Record<string, string>) };
+  return lastMessage.state;
 }
 
 function sdkConnectionOptions(name: string, timeoutMs: number) {

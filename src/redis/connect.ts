@@ -2,6 +2,7 @@
  * Opens a named, ready ioredis connection for the CLI, or fails within the timeout with one clear
  * error. The CLI never sits in an ioredis reconnect loop: a command either reaches Redis or says why not.
  */
+import { createConnection, isIP } from 'node:net';
 import { Redis } from 'ioredis';
 import { CliError, EnvironmentError, UsageError } from '../errors.js';
 import { registerSecret } from '../redact.js';
@@ -74,8 +75,10 @@ export function redisOptions(endpoint: RedisEndpoint, options: OpenRedisOptions)
     username: endpoint.username,
     password: endpoint.password,
     db: endpoint.db,
-    ...(endpoint.tls ? { tls: { servername: endpoint.host } } : {}),
+    ...(endpoint.tls ? { tls: isIP(endpoint.host) ? {} : { servername: endpoint.host } } : {}),
     connectionName: options.name,
+    // ioredis waits this long for a socket that never opened to close; the CLI should exit at once.
+    disconnectTimeout: 100,
     // RESP2 keeps reply shapes the same on every server version this tool supports (5.0+).
     protocol: 2 as const,
     lazyConnect: true,
@@ -109,8 +112,30 @@ export async function openRedis(options: OpenRedisOptions): Promise<Redis> {
   } catch (error) {
     client.disconnect();
     // The error event usually says more (ECONNREFUSED, WRONGPASS) than the rejection does.
-    throw connectionError(endpoint, lastError ?? error, options.timeoutMs);
+    const failure = connectionError(endpoint, lastError ?? error, options.timeoutMs);
+    // A plain Redis port waits for more bytes of a TLS hello instead of failing it: ask it in plain text.
+    if (endpoint.tls && failure.code === 'redis.timeout' && (await speaksPlainRedis(endpoint.host, endpoint.port, 1000))) {
+      throw new UsageError('redis.tls', `${endpoint.display} answers plain Redis, not TLS`, {
+        fix: 'use redis:// instead of rediss:// for this server',
+      });
+    }
+    throw failure;
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Does host:port answer a plain-text PING like a Redis server (+PONG, or -NOAUTH/-ERR)? */
+export function speaksPlainRedis(host: string, port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host, port });
+    const done = (answer: boolean) => {
+      socket.destroy();
+      resolve(answer);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.once('data', (data) => done(/^[+-]/.test(data.toString('latin1'))));
+    socket.once('error', () => done(false));
+  });
 }

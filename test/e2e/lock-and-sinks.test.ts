@@ -1,0 +1,102 @@
+import { chmodSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { execa } from 'execa';
+import { Redis } from 'ioredis';
+import { stateKeys } from '../../src/state/keys.js';
+import { BIN, runCli, uniqueNamespace } from '../support/cli.js';
+import { shortSoakPlan, tempDir, writePlan } from '../support/plan-files.js';
+import { waitFor } from '../support/wait.js';
+
+let admin: Redis;
+beforeAll(() => {
+  admin = new Redis(inject('redisUrl'), { protocol: 2 });
+});
+afterAll(async () => {
+  await admin.quit();
+});
+
+/** A plan whose hook sleeps, so the command holds the lock for a while (hooks run under the lock). */
+function slowHookPlan(seconds: number, lockTtl: string): string {
+  return writePlan(shortSoakPlan({ sinks: { hooks: [{ name: 'slow-platform', command: ['sleep', String(seconds)], timeout: '60s' }] }, lock: { ttl: lockTtl } }));
+}
+
+function startHolder(ns: string, config: string) {
+  return execa('node', [BIN, 'phase1', '--yes', '--json', '--namespace', ns, '--config', config], {
+    reject: false,
+    env: { REDIS_URL: inject('redisUrl'), NO_COLOR: '1', REDIS_MIGRATE_ACTOR: 'alice@ops' },
+  });
+}
+
+describe('the migration lock between processes', () => {
+  it('a second operator gets exit 5 with who holds it and since when', async () => {
+    const ns = uniqueNamespace();
+    const config = slowHookPlan(3, '30s');
+    const holder = startHolder(ns, config);
+    await waitFor(() => admin.exists(stateKeys(ns).lock), { what: 'the first process to take the lock' });
+    const second = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--namespace', ns, '--config', config], { env: { REDIS_URL: inject('redisUrl') } });
+    expect(second.exitCode).toBe(5);
+    expect(second.json().error).toMatchObject({ code: 'lock.held' });
+    expect(second.json().error.message).toMatch(/held by alice@ops \(phase1, pid \d+ on .+\) since \d{4}-\d\d-\d\dT/);
+    const first = await holder;
+    expect(first.exitCode).toBe(0);
+    expect(await admin.exists(stateKeys(ns).lock)).toBe(0);
+  });
+
+  it('a killed holder\'s lock expires by itself', async () => {
+    const ns = uniqueNamespace();
+    const config = slowHookPlan(8, '2s');
+    const holder = startHolder(ns, config);
+    await waitFor(() => admin.exists(stateKeys(ns).lock), { what: 'the first process to take the lock' });
+    holder.kill('SIGKILL');
+    await holder;
+    const other = writePlan(shortSoakPlan({ lock: { ttl: '2s' } }));
+    const blocked = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--namespace', ns, '--config', other], { env: { REDIS_URL: inject('redisUrl') } });
+    expect(blocked.exitCode).toBe(5);
+    await waitFor(async () => (await admin.exists(stateKeys(ns).lock)) === 0, { what: 'the lock to expire' });
+    const after = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--namespace', ns, '--config', other], { env: { REDIS_URL: inject('redisUrl') } });
+    expect(after.exitCode).toBe(0);
+  });
+});
+
+describe('sinks', () => {
+  it('updates the dotenv file in place, keeps comments and file mode, and runs hooks per changed flag', async () => {
+    const dir = tempDir('sinks');
+    const envFile = join(dir, '.env.production');
+    writeFileSync(envFile, '# production settings\nDATABASE_URL=postgres://db/app\nUSE_BULLMQ=false # managed by redis-migrate\n');
+    chmodSync(envFile, 0o600);
+    const hookLog = join(dir, 'hook.log');
+    const config = writePlan(
+      shortSoakPlan({
+        sinks: {
+          dotenv: { path: envFile },
+          hooks: [{ name: 'record', command: ['sh', '-c', `echo "$0=$1 v$2" >> ${hookLog}`, '{{name}}', '{{value}}', '{{version}}'] }],
+        },
+      }),
+      { dir },
+    );
+    const ns = uniqueNamespace();
+    const run = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--namespace', ns, '--config', config], { env: { REDIS_URL: inject('redisUrl') } });
+    expect(run.exitCode).toBe(0);
+    expect(run.json().sinks.dotenv).toMatchObject({ ok: true, changed: true });
+    expect(readFileSync(envFile, 'utf8')).toBe(
+      '# production settings\nDATABASE_URL=postgres://db/app\nUSE_BULLMQ=true # managed by redis-migrate\nBULLMQ_TIERS=non-critical\nUSE_HTTP_REDIS=false\n',
+    );
+    expect(statSync(envFile).mode & 0o777).toBe(0o600);
+    expect(readFileSync(hookLog, 'utf8').trim().split('\n').sort()).toEqual(['BULLMQ_TIERS=non-critical v1', 'USE_BULLMQ=true v1']);
+  });
+
+  it('a failing hook is reported and audited, and the Redis change stands', async () => {
+    const ns = uniqueNamespace();
+    const config = writePlan(shortSoakPlan({ sinks: { hooks: [{ name: 'broken-platform', command: ['sh', '-c', 'echo "token=abc123secret denied" >&2; exit 7'] }] } }));
+    const run = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--namespace', ns, '--config', config], { env: { REDIS_URL: inject('redisUrl') } });
+    expect(run.exitCode).toBe(0);
+    const report = run.json();
+    expect(report.flags.USE_BULLMQ).toBe(true);
+    expect(report.warnings.join('\n')).toContain('hook broken-platform (USE_BULLMQ): exited with code 7');
+    expect(report.sinks.hooks[0]).toMatchObject({ ok: false, exitCode: 7 });
+    const audit = (await runCli(['audit', '--json', '--namespace', ns], { env: { REDIS_URL: inject('redisUrl') } })).json();
+    expect(audit.entries.map((e: { kind: string }) => e.kind)).toEqual(['flip', 'sink']);
+    expect(JSON.stringify(audit.entries[1].details)).toContain('exited with code 7');
+  });
+});

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Redis } from 'ioredis';
+import { connectFlags, type FlagsClient } from '../../src/flags/index.js';
+import { stateKeys } from '../../src/state/keys.js';
+import { runCli, uniqueNamespace } from '../support/cli.js';
+import { writePlan } from '../support/plan-files.js';
+
+let admin: Redis;
+beforeAll(() => {
+  admin = new Redis(inject('redisUrl'), { protocol: 2 });
+});
+afterAll(async () => {
+  await admin.quit();
+});
+
+function cli(namespace: string, args: string[], extra: string[] = []) {
+  return runCli([...args, '--json', '--namespace', namespace, ...extra], { env: { REDIS_URL: inject('redisUrl') } });
+}
+
+describe('rollback', () => {
+  it('puts every queue back on legacy, reports how many app instances confirmed, and is idempotent', async () => {
+    const ns = uniqueNamespace();
+    const apps: FlagsClient[] = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => connectFlags({ app: i < 4 ? 'api' : 'worker', redisUrl: inject('redisUrl'), namespace: ns, env: {}, heartbeatMs: 1000 })),
+    );
+    try {
+      const flip = await cli(ns, ['phase2', '--tier', 'non-critical', '--yes']);
+      expect(flip.json().confirmations).toMatchObject({ live: 8, confirmed: 8 });
+      expect(apps.every((app) => app.useBullMQ('token-health-reminder'))).toBe(true);
+
+      const rollback = await cli(ns, ['rollback', '--yes', '--reason', 'error rate up']);
+      expect(rollback.exitCode).toBe(0);
+      const report = rollback.json();
+      expect(report).toMatchObject({ ok: true, changed: true, version: 2, after: { useBullmq: 'false' } });
+      expect(report.confirmations).toMatchObject({ live: 8, confirmed: 8, unconfirmed: [] });
+      expect(report.confirmations.slowestMs).toBeGreaterThanOrEqual(0);
+      // Every instance was back on legacy before the command returned.
+      expect(apps.every((app) => !app.useBullMQ('token-health-reminder') && app.version === 2)).toBe(true);
+      // Tier states are kept so the next phase2 restores them.
+      expect(report.tiers.find((t: { name: string }) => t.name === 'non-critical')).toMatchObject({ state: 'bullmq', effective: 'legacy' });
+
+      const again = await cli(ns, ['rollback', '--yes']);
+      expect(again.json()).toMatchObject({ changed: false, version: 2, confirmations: { live: 8, confirmed: 8 } });
+      const audit = (await cli(ns, ['audit'])).json();
+      expect(audit.entries.map((e: { kind: string }) => e.kind)).toEqual(['flip', 'rollback']);
+      expect(audit.entries[1]).toMatchObject({ reason: 'error rate up', before: { useBullmq: 'true' }, after: { useBullmq: 'false' } });
+
+      const restore = await cli(ns, ['phase2', '--tier', 'non-critical', '--yes']);
+      expect(restore.json()).toMatchObject({ changed: true, after: { useBullmq: 'true' } });
+      expect(apps.every((app) => app.useBullMQ('token-health-reminder'))).toBe(true);
+    } finally {
+      await Promise.all(apps.map((app) => app.close()));
+    }
+  });
+
+  it('reports instances that did not confirm within --wait', async () => {
+    const ns = uniqueNamespace();
+    const keys = stateKeys(ns);
+    // A registered, heart-beating instance that never applies anything (a hung process).
+    const now = Number((await admin.time())[0]) * 1000;
+    await admin.hset(keys.instances, 'ghost', JSON.stringify({ id: 'ghost', app: 'legacy-cron', host: 'box9', pid: 4242, version: 0, epoch: null, source: 'env', killSwitch: false, heartbeatMs: 60_000, startedAt: now }));
+    await admin.zadd(keys.heartbeats, now, 'ghost');
+    await cli(ns, ['phase2', '--tier', 'non-critical', '--yes', '--wait', '0']);
+    const rollback = await cli(ns, ['rollback', '--yes', '--wait', '300ms']);
+    expect(rollback.exitCode).toBe(0);
+    expect(rollback.json().confirmations).toMatchObject({ live: 1, confirmed: 0, unconfirmed: [{ id: 'ghost', app: 'legacy-cron', pid: 4242 }] });
+    expect(rollback.json().warnings.join(' ')).toContain('1 of 1 live app instance(s) did not confirm');
+  });
+
+  it('--tier returns one tier; --phase 1 turns HTTP Redis off', async () => {
+    const ns = uniqueNamespace();
+    await cli(ns, ['phase1', '--yes']);
+    await cli(ns, ['phase2', '--tier', 'non-critical', '--yes']);
+    await cli(ns, ['phase2', '--tier', 'medium', '--yes', '--force', '--reason', 'test']);
+    const tier = await cli(ns, ['rollback', '--tier', 'non-critical', '--yes']);
+    expect(tier.json()).toMatchObject({ changed: true, after: { 'tier:non-critical': 'legacy' }, flags: { USE_BULLMQ: true, BULLMQ_TIERS: ['medium'] } });
+    expect(tier.json().notes.join(' ')).toContain('medium stay on BullMQ');
+    const http = await cli(ns, ['rollback', '--phase', '1', '--yes']);
+    expect(http.json()).toMatchObject({ changed: true, flags: { USE_HTTP_REDIS: false, USE_BULLMQ: true } });
+    const bad = await cli(ns, ['rollback', '--tier', 'nope', '--yes']);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.json().error.message).toContain('valid tiers');
+  });
+
+  it('is not blocked by the lock or a broken plan file', async () => {
+    const ns = uniqueNamespace();
+    await cli(ns, ['phase2', '--tier', 'non-critical', '--yes']);
+    await admin.set(stateKeys(ns).lock, JSON.stringify({ owner: 'stuck@ops', command: 'phase2 --tier medium', host: 'h', pid: 1, since: 0, token: 't' }), 'PX', 60_000);
+    const broken = writePlan('{ "namespace": "x", "tiers": [ ');
+    const rollback = await cli(ns, ['rollback', '--yes'], ['--config', broken]);
+    expect(rollback.exitCode).toBe(0);
+    expect(rollback.json()).toMatchObject({ changed: true, flags: { USE_BULLMQ: false } });
+    expect(rollback.json().warnings[0]).toContain('plan file unusable');
+    // Other state changes do wait for the lock.
+    const blocked = await cli(ns, ['phase1', '--yes']);
+    expect(blocked.exitCode).toBe(5);
+    expect(blocked.json().error.message).toContain('stuck@ops (phase2 --tier medium');
+  });
+
+  it('with a broken plan and no namespace to go on, it says how to proceed', async () => {
+    const broken = writePlan('not json at all');
+    const run = await runCli(['rollback', '--yes', '--json', '--config', broken], { env: { REDIS_URL: inject('redisUrl') } });
+    expect(run.exitCode).toBe(2);
+    expect(run.json().error.fix).toContain('--namespace');
+  });
+});
