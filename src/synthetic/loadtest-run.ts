@@ -125,7 +125,7 @@ export async function runLoadtest(connection: Redis, sampler: Redis, samplerName
   } finally {
     clearInterval(sampling);
     clearTimeout(timer);
-    await Promise.all(workers.map((worker) => worker.close(true).catch(() => undefined)));
+    await Promise.all(workers.map((worker) => worker.close().catch(() => undefined)));
     await Promise.all(bullQueues.map((queue) => queue.close().catch(() => undefined)));
   }
 }
