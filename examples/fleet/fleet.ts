@@ -3,7 +3,7 @@
  * BullMQ per queue as the flags say, switching live. Shutdown order: producers stop, workers
  * close (active jobs finish), queues close, the flags client, then the shared connection.
  */
-import { connectFlags } from '../../src/flags/client.js';
+import { connectFlags } from '../../src/flags/index.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { BullSide } from './bull-side.js';
 import { BullmqSide } from './bullmq-side.js';

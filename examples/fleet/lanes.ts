@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import type { FlagsClient } from '../../src/flags/client.js';
+import type { FlagsClient } from '../../src/flags/index.js';
 import type { StateKeys } from '../../src/state/keys.js';
 import { allApplied, backlogCount } from './backlog.js';
 import type { BullSide } from './bull-side.js';

@@ -4,7 +4,7 @@
  * its Bull queue open; every add also holds it until the add returns, so a flip never closes a
  * Bull queue under an add in flight.
  */
-import type { FlagsClient } from '../../src/flags/client.js';
+import type { FlagsClient } from '../../src/flags/index.js';
 import { JOB_OPTIONS, type BullSide } from './bull-side.js';
 import type { BullmqSide } from './bullmq-side.js';
 import { bullmqQueueOf } from './catalog.js';
