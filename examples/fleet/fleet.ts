@@ -48,7 +48,8 @@ export async function startFleet(options: FleetOptions, send: Send): Promise<Fle
   flags.on('error', () => undefined);
 
   const reporter = new EventReporter(name, send);
-  const kv = options.kv ? new KvStores(options.redisUrl, name, options.http, warn) : undefined;
+  // Only job handlers use the cache and limiters: a producer-only process opens none of their connections.
+  const kv = options.kv && roles.has('work') ? new KvStores(options.redisUrl, name, options.http, warn) : undefined;
   await kv?.use(flags.useHttpRedis());
   const handler = makeHandler(reporter, kv, options.workMs, `fleet:{${options.namespace}}:`);
   const bull = new BullSide(Bull, { redisUrl: options.redisUrl, process: name, prefix: prefixes.bull, worker: options.worker, handler, warn });

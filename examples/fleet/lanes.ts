@@ -87,9 +87,10 @@ export class Lanes {
 
   private async stopLane(lane: Lane): Promise<void> {
     if (!this.running.delete(lane.id)) return;
-    this.deps.onChange();
     if (lane.system === 'bull') await this.deps.bull.release(lane.queue, 'work');
     else await this.deps.bullmq.stopWorker(lane.queue);
+    // Reported once the worker's connections are closed, so an observer can measure right after.
+    this.deps.onChange();
   }
 
   private current(lane: Lane, generation: number): boolean {

@@ -107,6 +107,13 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .action(action(async () => Promise.all([import('../commands/loadtest.js'), import('./render/loadtest.js')])));
 
   program
+    .command('demo')
+    .description('the whole migration on a throwaway redis-server (or REDIS_URL) with a simulated app: measured connections and jobs at every step')
+    .option('--soak <duration>', 'soak window of every tier in the demo plan', '1s')
+    .option('--rate <n>', 'jobs per second the simulated app produces', '40')
+    .action(action(async () => Promise.all([import('../commands/demo.js'), import('./render/demo.js')])));
+
+  program
     .command('audit')
     .description('the audit trail: who changed what, when and why')
     .option('--limit <n>', 'how many of the newest entries', '20')

@@ -1,0 +1,31 @@
+/** The migration the demo walks, as data (pure): each step's command and what it shows. */
+
+export type DemoCommand =
+  | { command: 'none' }
+  | { command: 'phase1' }
+  | { command: 'phase2'; tier: string }
+  | { command: 'rollback'; tier?: string };
+
+export interface DemoStep {
+  id: string;
+  label: string;
+  run: DemoCommand;
+}
+
+export function demoSteps(tiers: readonly string[]): DemoStep[] {
+  const first = tiers[0] as string;
+  return [
+    { id: 'legacy', label: 'baseline: every queue on Bull, cache and limiters on TCP', run: { command: 'none' } },
+    { id: 'phase1', label: 'phase 1: cache and rate limiters to HTTP Redis', run: { command: 'phase1' } },
+    ...tiers.map((tier): DemoStep => ({ id: `phase2:${tier}`, label: `phase 2: tier ${tier} to BullMQ`, run: { command: 'phase2', tier } })),
+    { id: 'rollback', label: 'rollback: every queue back to Bull (USE_BULLMQ=false)', run: { command: 'rollback' } },
+    { id: 'reflip', label: `re-flip: phase2 --tier ${first} restores every tier recorded on BullMQ`, run: { command: 'phase2', tier: first } },
+  ];
+}
+
+export function commandText(run: DemoCommand): string {
+  if (run.command === 'none') return '-';
+  if (run.command === 'phase2') return `phase2 --tier ${run.tier}`;
+  if (run.command === 'rollback') return run.tier ? `rollback --tier ${run.tier}` : 'rollback';
+  return run.command;
+}
