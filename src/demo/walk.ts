@@ -45,6 +45,8 @@ export interface WalkContext {
   rate: string;
   started: number;
   http: boolean;
+  /** Extra environment for every fleet process (benchmarks: FLEET_KV=0 runs without cache and limiters). */
+  fleetEnv?: Record<string, string>;
 }
 
 function onBullmqAfter(report: ChangeReport | undefined, previous: Set<string>): Set<string> {
@@ -93,7 +95,8 @@ async function step(walk: WalkContext, step: DemoStep, topology: DemoTopology, w
   const settled = await settle(worker, expectedLanes(queues, state.onBullmq, topology !== 'single'));
   const { all, byProcess } = await stableCount(walk.world);
   const kvOnHttp = walk.http && state.http;
-  const predicted = predictConnections({ queues, onBullmq: state.onBullmq, kvOnHttp, topology });
+  const noKv = walk.fleetEnv?.FLEET_KV === '0';
+  const predicted = predictConnections({ queues, onBullmq: state.onBullmq, kvOnHttp: kvOnHttp || noKv, topology });
   const summary = walk.ledger.summary();
   const result: DemoStepResult = {
     id: step.id,
@@ -127,7 +130,7 @@ async function drainAndStop(walk: WalkContext, producers: FleetChild[]): Promise
 }
 
 export async function walkMain(walk: WalkContext): Promise<DemoStepResult[]> {
-  const app = await walk.world.fleet('app', { FLEET_ROLES: 'produce,work,schedule', FLEET_RATE: walk.rate, FLEET_TOPOLOGY: 'per-queue' }, walk.ledger);
+  const app = await walk.world.fleet('app', { ...walk.fleetEnv, FLEET_ROLES: 'produce,work,schedule', FLEET_RATE: walk.rate, FLEET_TOPOLOGY: 'per-queue' }, walk.ledger);
   const state: WalkState = { onBullmq: new Set<string>(), http: false, changedAt: 0 };
   const results: DemoStepResult[] = [];
   for (const entry of demoSteps(walk.world.tiers.map((tier) => tier.name))) results.push(await step(walk, entry, 'single', app, state));
@@ -136,17 +139,13 @@ export async function walkMain(walk: WalkContext): Promise<DemoStepResult[]> {
 }
 
 export async function walkMerged(walk: WalkContext): Promise<DemoStepResult[]> {
-  const env = { FLEET_TOPOLOGY: 'merged' };
+  const env = { ...walk.fleetEnv, FLEET_TOPOLOGY: 'merged' };
   const api = await walk.world.fleet('api', { ...env, FLEET_ROLES: 'produce,schedule', FLEET_RATE: walk.rate }, walk.ledger);
   const worker = await walk.world.fleet('worker', { ...env, FLEET_ROLES: 'work', FLEET_RATE: '0' }, walk.ledger);
   const state: WalkState = { onBullmq: new Set<string>(), http: false, changedAt: 0 };
   const steps = demoSteps(walk.world.tiers.map((tier) => tier.name)).filter((entry) => entry.id !== 'rollback' && entry.id !== 'reflip');
   const results: DemoStepResult[] = [];
-  for (const entry of steps) {
-    const result = await step(walk, entry, 'split', worker, state);
-    // Only the ends are worth a row in the merged walk; the tiers in between are in the JSON.
-    results.push(result);
-  }
+  for (const entry of steps) results.push(await step(walk, entry, 'split', worker, state));
   await drainAndStop(walk, [api]);
   return results;
 }
