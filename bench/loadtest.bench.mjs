@@ -2,7 +2,7 @@
 // `loadtest` command runs it) and through raw BullMQ doing the same (same connection pattern, same
 // bulk adds, no sampling or latency tracking). Target: under 3 s; harness overhead at most 10 %.
 import { spawnSync } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
@@ -11,7 +11,7 @@ import { defaultPlan } from '../dist/src/plan/default-plan.js';
 import { runLoadtest } from '../dist/src/synthetic/loadtest-run.js';
 
 const JOBS = Number(process.env.BENCH_JOBS ?? 1000);
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 11);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
 const CONCURRENCY = 10;
 const queues = defaultPlan().tiers.flatMap((tier) => tier.queues);
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
@@ -84,14 +84,16 @@ try {
       rawMs.push(await raw(server.url, `raw${round}`));
     }
   }
-  const rawMedian = median(rawMs);
-  const harnessMedian = median(harnessMs);
+  // Interference from other work only ever adds time: the best of N is the cleanest comparison,
+  // the median of per-round ratios (each pair ran back to back) the fairest under load.
+  const best = (values) => Math.min(...values);
+  const ratios = rawMs.map((raw, i) => harnessMs[i] / raw);
   const last = results.at(-1);
-  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, node ${process.version}`);
-  console.log(`jobs ${JOBS} over ${queues.length} queues, concurrency ${CONCURRENCY}, ${ROUNDS} rounds (median)`);
-  console.log(`raw BullMQ     : ${rawMedian.toFixed(0)} ms  (all: ${rawMs.map((v) => v.toFixed(0)).join(', ')})`);
-  console.log(`harness        : ${harnessMedian.toFixed(0)} ms  (all: ${harnessMs.join(', ')})`);
-  console.log(`overhead       : ${(((harnessMedian - rawMedian) / rawMedian) * 100).toFixed(1)} % (target <= 10 %)`);
+  console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, node ${process.version}, load average ${loadavg()[0].toFixed(1)}`);
+  console.log(`jobs ${JOBS} over ${queues.length} queues, concurrency ${CONCURRENCY}, ${ROUNDS} rounds (enqueue start to last completion)`);
+  console.log(`raw BullMQ     : best ${best(rawMs).toFixed(0)} ms, median ${median(rawMs).toFixed(0)} ms  (all: ${rawMs.map((v) => v.toFixed(0)).join(', ')})`);
+  console.log(`harness        : best ${best(harnessMs).toFixed(0)} ms, median ${median(harnessMs).toFixed(0)} ms  (all: ${harnessMs.join(', ')})`);
+  console.log(`overhead       : best vs best ${(((best(harnessMs) - best(rawMs)) / best(rawMs)) * 100).toFixed(1)} %, median of paired ratios ${((median(ratios) - 1) * 100).toFixed(1)} % (target <= 10 %)`);
   console.log(`harness report : ${last.throughput} jobs/s, p50 ${last.latencyMs.p50} ms, p95 ${last.latencyMs.p95} ms, p99 ${last.latencyMs.p99} ms, peak ${last.peakConnections.loadtest} connections, ${last.commands.perJob} commands/job`);
 
   await admin.flushall();
