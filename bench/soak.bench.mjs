@@ -143,7 +143,10 @@ try {
   for (const r of s.repeatables) {
     console.log(`repeatable    ${r.queue}: ${r.ticks} ticks (bull ${r.bySystem.bull}, bullmq ${r.bySystem.bullmq}), fired twice ${r.doubleFired.length}, missing ${r.gaps.length}, last on ${r.lastSystem}`);
   }
-  console.log(`exit codes    ${codes.join(', ')}`);
+  console.log(`exit codes    ${children.map((child, i) => `${child.name} ${codes[i] ?? 'killed'}`).join(', ')}`);
+  for (const [i, child] of children.entries()) {
+    if (codes[i] !== 0 && codes[i] !== null) console.log(`${child.name} log:\n  ${child.logs.slice(-15).join('\n  ')}`);
+  }
   process.exitCode = s.outstanding === 0 && leftBull === 0 ? 0 : 1;
 } finally {
   await Promise.all(children.map((child) => child.kill()));

@@ -70,10 +70,13 @@ export class BullSide {
     await this.track(handle.queue.close());
   }
 
+  /** Never rejects: a close that fails has lost its connection already, which is what closing wanted. */
   private async track(closing: Promise<void>): Promise<void> {
     this.closing.add(closing);
     try {
       await closing;
+    } catch (error) {
+      this.options.warn(`bull queue close: ${(error as Error).message}`);
     } finally {
       this.closing.delete(closing);
     }

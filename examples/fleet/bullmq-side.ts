@@ -55,7 +55,7 @@ export class BullmqSide {
     const worker = this.workers.get(name);
     if (!worker) return;
     this.workers.delete(name);
-    const closing = worker.close();
+    const closing = worker.close().catch((error: Error) => this.options.warn(`bullmq worker ${name} close: ${error.message}`));
     this.closing.add(closing);
     try {
       await closing;

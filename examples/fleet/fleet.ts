@@ -72,7 +72,7 @@ export async function startFleet(options: FleetOptions, send: Send): Promise<Fle
   flags.on('change', ({ version }) => {
     log('info', `flags v${version}: ${queues.filter((queue) => flags.useBullMQ(queue)).length}/${queues.length} queues on BullMQ, http=${flags.useHttpRedis()}`);
     producer?.sync();
-    void lanes?.sync();
+    lanes?.sync().catch((error: Error) => warn(`lanes: ${error.message}`));
     void scheduler?.reconcile();
     void kv?.use(flags.useHttpRedis());
   });

@@ -65,13 +65,18 @@ export class Lanes {
         this.loops.delete(lane.id);
         this.start(lane);
       } else if (this.running.has(lane.id)) {
-        if (!this.loops.has(lane.id)) void this.drain(lane);
+        if (!this.loops.has(lane.id)) this.background(this.drain(lane));
       } else if (initial && (await this.backlog(lane)) > 0) {
         this.start(lane);
-        void this.drain(lane);
+        this.background(this.drain(lane));
       }
     }
     this.deps.onChange();
+  }
+
+  /** Drain loops run on their own; a failure is logged, never an unhandled rejection. */
+  private background(loop: Promise<void>): void {
+    loop.catch((error: Error) => this.deps.log('warn', `drain loop: ${error.message}`));
   }
 
   private backlog(lane: Lane): Promise<number> {
@@ -140,7 +145,7 @@ export class Lanes {
         this.start(lane);
         this.deps.onChange();
         this.loops.delete(lane.id);
-        void this.drain(lane);
+        this.background(this.drain(lane));
         return;
       }
     }

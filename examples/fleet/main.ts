@@ -37,10 +37,20 @@ async function main(): Promise<void> {
     if (exiting) return;
     exiting = true;
     await send({ type: 'log', from: options.name, level: 'info', message: `shutting down (${reason})` });
-    await fleet.stop();
-    await send({ type: 'stopped', from: options.name });
-    process.disconnect?.();
+    try {
+      await fleet.stop();
+      await send({ type: 'stopped', from: options.name });
+    } catch (error) {
+      process.exitCode = 1;
+      await send({ type: 'log', from: options.name, level: 'error', message: `shutdown failed: ${(error as Error).stack ?? String(error)}` });
+    } finally {
+      process.disconnect?.();
+    }
   };
+  // A stray rejection is a bug to see, not a reason to drop jobs mid-flight: log it and keep going.
+  process.on('unhandledRejection', (reason) => {
+    void send({ type: 'log', from: options.name, level: 'error', message: `unhandled rejection: ${(reason as Error)?.stack ?? String(reason)}` });
+  });
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
   process.on('disconnect', () => void shutdown('parent gone'));

@@ -85,6 +85,8 @@ describe('zero lost jobs across flips and rollbacks', () => {
     await sleep(TICK_MS + 500);
     const codes = await Promise.all(children.map((child) => child.stop()));
     expect(codes).toEqual([0, 0, 0]);
+    // No unhandled rejection or failed shutdown in any process.
+    for (const child of children) expect(child.logs.filter((line) => line.startsWith('error:')), child.name).toEqual([]);
 
     const summary = ledger.summary();
     expect(summary.produced).toBeGreaterThan(1500);
