@@ -145,7 +145,8 @@ try {
   }
   console.log(`exit codes    ${children.map((child, i) => `${child.name} ${codes[i] ?? 'killed'}`).join(', ')}`);
   for (const [i, child] of children.entries()) {
-    if (codes[i] !== 0 && codes[i] !== null) console.log(`${child.name} log:\n  ${child.logs.slice(-15).join('\n  ')}`);
+    const errors = child.logs.filter((entry) => entry.startsWith('error:'));
+    if ((codes[i] !== 0 && codes[i] !== null) || errors.length) console.log(`${child.name} log:\n  ${[...errors, ...child.logs.slice(-10)].join('\n  ')}`);
   }
   process.exitCode = s.outstanding === 0 && leftBull === 0 ? 0 : 1;
 } finally {
