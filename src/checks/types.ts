@@ -25,6 +25,15 @@ export interface CheckResult {
   durationMs?: number;
 }
 
+/** How the connection for the checks went: redis.reachable, redis.auth and redis.tls report on it. */
+export interface ConnectionAttempt {
+  ok: boolean;
+  /** Time to connect (or to fail), ms. */
+  ms: number;
+  /** The error an operator sees (code e.g. "redis.timeout", "redis.auth", "redis.tls"), null when connected. */
+  error: { code: string; message: string; fix?: string | undefined } | null;
+}
+
 export interface CheckContext {
   plan: Plan;
   /** Null when Redis could not be reached; checks that need it return skip (redis.reachable fails). */
@@ -36,6 +45,10 @@ export interface CheckContext {
   tier: string | undefined;
   env: Record<string, string | undefined>;
   timeoutMs: number;
+  /** Set by preflight; absent when a check runs on a connection made elsewhere. */
+  connection?: ConnectionAttempt;
+  /** Working directory, for files the plan names (the dotenv sink). Default: the process's. */
+  cwd?: string;
 }
 
 export interface Check {

@@ -5,6 +5,7 @@
  */
 import { hostname, userInfo } from 'node:os';
 import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import { UsageError } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
 import { loadPlan, type LoadedPlan } from '../plan/load-plan.js';
@@ -30,6 +31,8 @@ export interface Io {
   /** Both stdin and stderr are terminals: prompts are possible. */
   interactive: boolean;
   cwd: string;
+  /** Call `handler` on Ctrl-C (SIGINT) or SIGTERM; returns the unsubscribe. Absent: never interrupted. */
+  onInterrupt?(handler: () => void): () => void;
 }
 
 export class CommandContext {
@@ -38,7 +41,7 @@ export class CommandContext {
   readonly timeoutMs: number;
   readonly actor: string;
   readonly host: string;
-  private readonly opened: Redis[] = [];
+  private readonly opened: RedisClient[] = [];
   private planPromise: Promise<LoadedPlan> | undefined;
 
   constructor(
@@ -81,8 +84,13 @@ export class CommandContext {
     return stateKeys(this.namespace(loaded));
   }
 
-  /** A ready, named connection that is closed when the command ends. */
-  async connect(purpose: string, loaded?: LoadedPlan, options: { reconnect?: boolean; queues?: boolean } = {}): Promise<Redis> {
+  /**
+   * A ready, named connection that is closed when the command ends: an ioredis Cluster when the
+   * URL points at a Redis Cluster node, unless `cluster: false` asks for that one node only.
+   */
+  connect(purpose: string, loaded: LoadedPlan | undefined, options: { reconnect?: boolean; queues?: boolean; cluster: false }): Promise<Redis>;
+  connect(purpose: string, loaded?: LoadedPlan, options?: { reconnect?: boolean; queues?: boolean; cluster?: boolean }): Promise<RedisClient>;
+  async connect(purpose: string, loaded?: LoadedPlan, options: { reconnect?: boolean; queues?: boolean; cluster?: boolean } = {}): Promise<RedisClient> {
     const client = await openRedis({
       url: this.redisUrl(loaded),
       name: `${CONNECTION_NAME_PREFIX.cli}${purpose}`,
@@ -111,6 +119,16 @@ export class CommandContext {
     }
     const { askConfirmation } = await import('./prompts.js');
     await askConfirmation(question, this.io);
+  }
+
+  /**
+   * For commands that run until stopped (`connections --watch`, `monitor`): a signal that aborts on
+   * Ctrl-C, so they finish cleanly with their summary instead of dying mid-write.
+   */
+  interruptSignal(): { signal: AbortSignal; dispose(): void } {
+    const controller = new AbortController();
+    const dispose = this.io.onInterrupt?.(() => controller.abort()) ?? (() => undefined);
+    return { signal: controller.signal, dispose };
   }
 
   async close(): Promise<void> {
@@ -142,4 +160,18 @@ export function parseWait(text: string): number {
     throw new UsageError('option.wait', `invalid --wait "${text}"`, { fix: 'give milliseconds (2000) or a duration (2s)' });
   }
   return ms;
+}
+
+/** Wait `ms`, or less if `signal` aborts first. */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
 }

@@ -13,6 +13,14 @@ export function defaultIo(): Io {
     env: process.env,
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
     cwd: process.cwd(),
+    onInterrupt(handler) {
+      process.on('SIGINT', handler);
+      process.on('SIGTERM', handler);
+      return () => {
+        process.off('SIGINT', handler);
+        process.off('SIGTERM', handler);
+      };
+    },
   };
 }
 

@@ -89,6 +89,32 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .action(action(async () => Promise.all([import('../commands/rollback.js'), import('./render/change.js')])));
 
   program
+    .command('preflight')
+    .description('run the checks of a phase (and tier): a table, --json, or --junit FILE for CI; exit 3 on any fail')
+    .addOption(new Option('--phase <n>', 'the phase to check').choices(['1', '2', '3']))
+    .option('--tier <name>', 'the tier about to be flipped (implies --phase 2)')
+    .option('--strict', 'warnings fail too')
+    .option('--junit <file>', 'also write JUnit XML to this file')
+    .action(action(async () => Promise.all([import('../commands/preflight.js'), import('./render/preflight.js')])));
+
+  program
+    .command('connections')
+    .description('live connections by role, queue and tier, against the baselines, the predicted budget and the target')
+    .option('--watch', 'redraw in place until Ctrl-C (then exit 0)')
+    .option('--interval <duration>', 'refresh interval with --watch', '2s')
+    .option('--list', 'list every connection in the human output (the JSON always does)')
+    .action(action(async () => Promise.all([import('../commands/connections.js'), import('./render/connections.js')])));
+
+  program
+    .command('monitor')
+    .description('the soak, measured: samples every interval, thresholds from the plan, optional --auto-rollback; Ctrl-C ends it with a summary')
+    .option('--duration <duration>', 'stop after this long (default: until Ctrl-C)')
+    .option('--interval <duration>', "time between samples (default: the plan's monitor.interval, 10s)")
+    .option('--auto-rollback', 'on a breach, roll back as `rollback` does and exit 3 (needs --yes)')
+    .option('--ndjson', 'stream one JSON sample per line, then a summary line')
+    .action(action(async () => Promise.all([import('../commands/monitor.js'), import('./render/monitor.js')])));
+
+  program
     .command('verify')
     .description("run synthetic jobs through real BullMQ queues of a tier, on an isolated prefix (exit 3 on a failure)")
     .requiredOption('--tier <name>', 'the tier whose queues to verify')

@@ -3,13 +3,13 @@
  * lock (unless rollback) → read → gate → diff → dry-run? → confirm → baseline → flip (atomic)
  * → wait for app confirmations while the sinks run → audit sink failures → release.
  */
-import type { Redis } from 'ioredis';
 import type { CommandContext } from '../cli/context.js';
 import type { Report } from '../cli/output.js';
 import { CheckFailedError, CliError, EXIT, UsageError } from '../errors.js';
 import { formatDuration, parseDuration } from '../plan/duration.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
 import { serverTimeMs, type RedisClient } from '../redis/client.js';
+import { duplicateConnection } from '../redis/connect.js';
 import type { StateKeys } from '../state/keys.js';
 import { appendAudit } from '../state/audit.js';
 import { recordBaseline } from '../state/baselines.js';
@@ -41,7 +41,8 @@ export interface ChangeRequest {
   useLock: boolean;
   reason?: string | undefined;
   force?: boolean;
-  gate?: (state: FlagState, now: number) => GateVerdict;
+  /** May read Redis (the monitor's soak records); evaluated before the prompt and again under the lock. */
+  gate?: (state: FlagState, now: number, client: RedisClient) => GateVerdict | Promise<GateVerdict>;
   /** Baseline step recorded before the first flip of this step. */
   baselineStep?: string;
   /** Notes for the operator (e.g. a later tier still on BullMQ after its predecessor was rolled back). */
@@ -124,9 +125,13 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
       }
     }
 
-    if (request.baselineStep) await recordBaseline(client, keys, request.baselineStep);
+    if (request.baselineStep) {
+      // Lazy: the classification is not needed on the rollback path, which records no baseline.
+      const { baselineMeasurements } = await import('../observe/take-snapshot.js');
+      await recordBaseline(client, keys, request.baselineStep, await baselineMeasurements(client, plan));
+    }
 
-    const subscriber = client.duplicate({ connectionName: `redis-migrate:cli:acks` }) as Redis;
+    const subscriber = duplicateConnection(client, 'redis-migrate:cli:acks');
     subscriber.on('error', () => undefined);
     try {
       await subscriber.connect();
@@ -192,7 +197,7 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
 /** Read the state and decide: the gate's verdict and the fields that would change. Throws on a closed gate. */
 async function evaluate(client: RedisClient, keys: StateKeys, request: ChangeRequest) {
   const [{ hash, state }, now] = await Promise.all([readState(client, keys), serverTimeMs(client)]);
-  const verdict = request.gate?.(state, now) ?? null;
+  const verdict = (await request.gate?.(state, now, client)) ?? null;
   const gate = verdict ? { ...verdict, forced: !verdict.open && Boolean(request.force) } : null;
   const pending = diffChanges(hash, request.changes(state));
   if (gate && !gate.open && !gate.forced && Object.keys(pending).length > 0) {

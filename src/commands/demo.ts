@@ -43,7 +43,7 @@ export async function run(ctx: CommandContext, options: DemoOptions): Promise<Ou
     if (!given) local = await startLocalRedis();
     const redisUrl = given ?? (local as LocalRedis).url;
     const { openRedis } = await import('../redis/connect.js');
-    const client = await openRedis({ url: redisUrl, name: `${CONNECTION_NAME_PREFIX.cli}demo`, timeoutMs: ctx.timeoutMs });
+    const client = await openRedis({ url: redisUrl, name: `${CONNECTION_NAME_PREFIX.cli}demo`, timeoutMs: ctx.timeoutMs, cluster: false });
     closeClient = () => client.quit().then(() => undefined, () => client.disconnect());
     const [{ startHttpEndpoint }, { DemoWorld }, { Ledger }, { walkMain, walkMerged }, { judgeClaims }, { parseRedisUrl }] = await Promise.all([
       import('../demo/http-endpoint.js'),

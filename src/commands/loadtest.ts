@@ -51,7 +51,8 @@ export async function run(ctx: CommandContext, options: LoadtestOptions): Promis
   const prefix = isolatedPrefix('loadtest', plan.bullmq.prefix);
 
   const connection = await ctx.connect('loadtest', loaded, { queues: true });
-  const sampler = await ctx.connect('loadtest-sampler', loaded);
+  // CLIENT LIST and INFO of the node in the URL (on a cluster: that node's share).
+  const sampler = await ctx.connect('loadtest-sampler', loaded, { cluster: false });
   const { runLoadtest } = await import('../synthetic/loadtest-run.js');
   const { progressBar } = await import('../cli/progress.js');
   const progress = progressBar(ctx.io.stderr, 'loadtest');

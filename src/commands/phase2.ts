@@ -3,7 +3,8 @@ import { phase2 } from '../../phases/phase2.js';
 import type { CommandContext } from '../cli/context.js';
 import { parseWait } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
-import { evaluateSoakGate } from '../state/soak.js';
+import { evaluateMonitoredSoakGate } from '../state/soak-gate.js';
+import { readSoakHealth } from '../state/soak-health.js';
 import { applyChange, type ChangeReport } from './change.js';
 import { resolveTier, tierNames } from './tier-name.js';
 
@@ -30,7 +31,8 @@ export async function run(ctx: CommandContext, options: Phase2Options): Promise<
     useLock: true,
     reason: options.reason,
     force: Boolean(options.force),
-    gate: (state, now) => evaluateSoakGate(plan, state, tier, now),
+    // Time soaked, and no threshold breach recorded by `monitor` meanwhile (the same rule as gate.soak).
+    gate: async (state, now, client) => evaluateMonitoredSoakGate(plan, state, tier, now, await readSoakHealth(client, ctx.keys(loaded))),
     baselineStep: `phase2:${tier}`,
   });
   return { report };

@@ -5,6 +5,8 @@ import type { PhaseStep } from '../../phases/types.js';
 import type { CommandContext } from '../cli/context.js';
 import type { Outcome, Report } from '../cli/output.js';
 import { CliError } from '../errors.js';
+import { connectionBudget, currentBudgetStep, type ConnectionBudget } from '../plan/budget.js';
+import type { Topology } from '../plan/topology-schema.js';
 import { parseRedisUrl } from '../redis/url.js';
 import { serverTimeMs } from '../redis/client.js';
 import { readState } from '../state/flag-store.js';
@@ -19,6 +21,9 @@ export interface PlanReport extends Report {
   flagNames: { useBullmq: string; bullmqTiers: string; useHttpRedis: string };
   phases: { id: string; title: string; steps: readonly PhaseStep[]; checks: readonly string[] }[];
   tiers: (TierView & { order: number })[];
+  topology: Topology;
+  /** Connections each step predicts from the topology, and whether the target is reachable. */
+  budget: ConnectionBudget & { current: string | null };
   /** The live state, or null with the reason when Redis could not be read. */
   state: { version: number; flags: FlagsView } | null;
   stateError: string | null;
@@ -44,6 +49,11 @@ export async function run(ctx: CommandContext): Promise<Outcome<PlanReport>> {
   }
   const { emptyState } = await import('../state/model.js');
   const tiers = tiersView(plan, state ?? emptyState(), now).map((tier, order) => ({ ...tier, order: order + 1 }));
+  const budget = connectionBudget(plan);
+  const { effectiveBullmqTiers } = await import('../state/model.js');
+  const current = state
+    ? currentBudgetStep(budget, { useHttpRedis: state.useHttpRedis, bullmqTiers: effectiveBullmqTiers(state, plan.tiers.map((tier) => tier.name)) }).id
+    : null;
   return {
     report: {
       ok: true,
@@ -55,6 +65,8 @@ export async function run(ctx: CommandContext): Promise<Outcome<PlanReport>> {
       flagNames: plan.flags,
       phases: [phase1, phase2].map(({ id, title, steps, checks }) => ({ id, title, steps, checks })),
       tiers,
+      topology: plan.topology,
+      budget: { ...budget, current },
       state: state ? { version: state.version, flags: flagsView(plan, state) } : null,
       stateError,
     },

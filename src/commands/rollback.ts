@@ -20,6 +20,8 @@ export interface RollbackOptions {
   reason?: string;
   wait: string;
   dryRun?: boolean;
+  /** What started it when it is not an operator typing `rollback` (e.g. "monitor --auto-rollback"); shown in the audit. */
+  via?: string;
 }
 
 /** The plan, or, when the plan file is broken, just enough of one to reach the flag store. */
@@ -55,7 +57,7 @@ export async function run(ctx: CommandContext, options: RollbackOptions): Promis
 
   const report = await applyChange(ctx, loaded, {
     kind: 'rollback',
-    command: `rollback${tier ? ` --tier ${tier}` : ''}${phaseOne ? ' --phase 1' : ''}`,
+    command: `${options.via ? `${options.via}: ` : ''}rollback${tier ? ` --tier ${tier}` : ''}${phaseOne ? ' --phase 1' : ''}`,
     changes: (state) => {
       if (phaseOne) return phase1.rollback(plan);
       if (tier) return phase2.rollback(plan, resolveTier([...new Set([...order, ...Object.keys(state.tiers)])], tier));

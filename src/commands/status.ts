@@ -1,6 +1,10 @@
 /** `status`: flags, tiers with soak progress, flag version, live app instances, the lock. Read-only. */
 import type { CommandContext } from '../cli/context.js';
 import type { Outcome, Report } from '../cli/output.js';
+import { EXIT } from '../errors.js';
+import { driftFix, type DriftReport } from '../state/drift.js';
+import { readDrift } from '../state/read-drift.js';
+import { readSoakHealth, type TierSoakHealth } from '../state/soak-health.js';
 import { auditLength } from '../state/audit.js';
 import { readBaselines, type Baseline } from '../state/baselines.js';
 import { readState } from '../state/flag-store.js';
@@ -30,24 +34,31 @@ export interface StatusReport extends Report {
   lock: { owner: string; command: string; host: string; pid: number; since: number; expiresInMs: number } | null;
   auditEntries: number;
   baselines: Baseline[];
+  /** State against the audit trail, app instances and the dotenv sink; findings make status exit 4. */
+  drift: DriftReport & { fix: string | null };
+  /** What `monitor` recorded per tier for its current soak (healthy time, last breach). */
+  monitored: Record<string, TierSoakHealth>;
 }
 
 export async function run(ctx: CommandContext): Promise<Outcome<StatusReport>> {
   const loaded = await ctx.plan();
   const keys = ctx.keys(loaded);
   const client = await ctx.connect('status', loaded);
-  const [{ state }, { now, instances }, lock, auditEntries, baselines] = await Promise.all([
+  const [{ state }, { now, instances }, lock, auditEntries, baselines, drift, monitored] = await Promise.all([
     readState(client, keys),
     readInstances(client, keys),
     readLock(client, keys),
     auditLength(client, keys),
     readBaselines(client, keys),
+    readDrift(client, keys, loaded.plan, ctx.io.cwd),
+    readSoakHealth(client, keys),
   ]);
   const live = instances.filter((instance) => instance.live);
   const { parseRedisUrl } = await import('../redis/url.js');
   return {
+    exitCode: drift.ok ? EXIT.ok : EXIT.drift,
     report: {
-      ok: true,
+      ok: drift.ok,
       namespace: ctx.namespace(loaded),
       plan: loaded.source,
       redis: parseRedisUrl(ctx.redisUrl(loaded)).display,
@@ -69,6 +80,8 @@ export async function run(ctx: CommandContext): Promise<Outcome<StatusReport>> {
         : null,
       auditEntries,
       baselines,
+      drift: { ...drift, fix: drift.ok ? null : driftFix(drift) },
+      monitored,
     },
   };
 }

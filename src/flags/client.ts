@@ -6,7 +6,8 @@
 import { EventEmitter } from 'node:events';
 import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import { defaultPlan } from '../plan/default-plan.js';
 import { parseRedisUrl, DEFAULT_REDIS_URL } from '../redis/url.js';
 import { stateKeys, CONNECTION_NAME_PREFIX, type StateKeys } from '../state/keys.js';
@@ -29,8 +30,10 @@ export interface ConnectFlagsOptions {
   app: string;
   /** Defaults to REDIS_URL, then redis://127.0.0.1:6379. */
   redisUrl?: string;
-  /** An existing ioredis connection for commands; the client duplicates it for pub/sub. Not closed by close(). */
-  redis?: Redis;
+  /** An existing ioredis connection (or Cluster) for commands; the client duplicates it for pub/sub. Not closed by close(). */
+  redis?: Redis | Cluster;
+  /** With `redisUrl`: the URL is a seed node of a Redis Cluster (the state keys are hash-tagged, so they live on one slot). */
+  cluster?: boolean;
   /** Defaults to REDIS_MIGRATE_NAMESPACE, then "default". */
   namespace?: string;
   /** Where the kill switch and the fallback values are read from, at every call. Default: process.env. */
@@ -81,8 +84,8 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
   /** @internal use connectFlags() */
   constructor(
     options: ConnectFlagsOptions,
-    private readonly command: Redis,
-    private readonly subscriber: Redis,
+    private readonly command: RedisClient,
+    private readonly subscriber: RedisClient,
     private readonly ownsCommand: boolean,
   ) {
     super();
@@ -267,6 +270,21 @@ function sdkConnectionOptions(name: string, timeoutMs: number) {
   };
 }
 
+/** The same behaviour on a Redis Cluster: keep trying, fail each command fast while the store is away. */
+function clusterSdkOptions(name: string, timeoutMs: number) {
+  const { connectionName, protocol, connectTimeout, maxRetriesPerRequest } = sdkConnectionOptions(name, timeoutMs);
+  return {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    clusterRetryStrategy: (times: number) => Math.min(100 * times, 2000),
+    redisOptions: { connectionName, protocol, connectTimeout, maxRetriesPerRequest },
+  };
+}
+
+function mergeRedisOptions<T extends { redisOptions: Record<string, unknown> }>(options: T, extra: Record<string, unknown>): T {
+  return { ...options, redisOptions: { ...options.redisOptions, ...extra } };
+}
+
 /**
  * Connect to the flag store. Resolves once the store has been read, or after `connectTimeoutMs`
  * with the environment's values (`USE_BULLMQ`, `BULLMQ_TIERS`, `USE_HTTP_REDIS`) while it keeps trying.
@@ -275,9 +293,12 @@ export async function connectFlags(options: ConnectFlagsOptions): Promise<FlagsC
   const timeoutMs = options.connectTimeoutMs ?? 2000;
   const suffix = randomBytes(3).toString('hex');
   const name = `${CONNECTION_NAME_PREFIX.sdk}${options.app.replace(/\s+/g, '_')}:${suffix}`;
-  let command: Redis;
-  let subscriber: Redis;
-  if (options.redis) {
+  let command: RedisClient;
+  let subscriber: RedisClient;
+  if (options.redis instanceof Cluster) {
+    command = options.redis;
+    subscriber = options.redis.duplicate([], clusterSdkOptions(`${name}:sub`, timeoutMs));
+  } else if (options.redis) {
     command = options.redis;
     subscriber = options.redis.duplicate({ ...sdkConnectionOptions(`${name}:sub`, timeoutMs) });
   } else {
@@ -291,8 +312,15 @@ export async function connectFlags(options: ConnectFlagsOptions): Promise<FlagsC
       db: endpoint.db,
       ...(endpoint.tls ? { tls: { servername: endpoint.host } } : {}),
     };
-    command = new Redis({ ...base, ...sdkConnectionOptions(name, timeoutMs) });
-    subscriber = new Redis({ ...base, ...sdkConnectionOptions(`${name}:sub`, timeoutMs) });
+    if (options.cluster) {
+      const seed = [{ host: endpoint.host, port: endpoint.port }];
+      const credentials = { username: base.username, password: base.password, ...(endpoint.tls ? { tls: base.tls } : {}) };
+      command = new Cluster(seed, mergeRedisOptions(clusterSdkOptions(name, timeoutMs), credentials));
+      subscriber = new Cluster(seed, mergeRedisOptions(clusterSdkOptions(`${name}:sub`, timeoutMs), credentials));
+    } else {
+      command = new Redis({ ...base, ...sdkConnectionOptions(name, timeoutMs) });
+      subscriber = new Redis({ ...base, ...sdkConnectionOptions(`${name}:sub`, timeoutMs) });
+    }
   }
   const client = new FlagsClient(options, command, subscriber, !options.redis);
   await client.start(timeoutMs);

@@ -29,6 +29,8 @@ export function defaultPlanDocument(): Record<string, unknown> {
     flags: { useBullmq: 'USE_BULLMQ', bullmqTiers: 'BULLMQ_TIERS', useHttpRedis: 'USE_HTTP_REDIS' },
     sinks: { hooks: [] },
     thresholds: { maxFailureRate: 0.01, maxBacklogGrowth: 1000 },
+    // The often-quoted goal; `plan` shows what the topology can reach and what it would take.
+    target: { connections: 3 },
     lock: { ttl: '30s' },
   };
 }

@@ -15,6 +15,7 @@ import {
   type Infer,
   type SchemaIssue,
 } from './schema-kit.js';
+import { defaultTopology, topologyIssues, topologySchema } from './topology-schema.js';
 
 export const LEGACY_LIBRARIES = ['bull'] as const;
 
@@ -74,8 +75,33 @@ export const planSchema = object({
       maxConnections: optional(number({ integer: true, min: 1 })),
       maxFailureRate: optional(number({ min: 0, max: 1 }), () => 0.01),
       maxBacklogGrowth: optional(number({ integer: true, min: 0 }), () => 1000),
+      /** Jobs that must finish in a sample before its failure rate is judged (1 failure of 1 job is not 100 %). */
+      failureRateMinJobs: optional(number({ integer: true, min: 1 }), () => 5),
     }),
-    () => ({ maxConnections: undefined, maxFailureRate: 0.01, maxBacklogGrowth: 1000 }),
+    () => ({ maxConnections: undefined, maxFailureRate: 0.01, maxBacklogGrowth: 1000, failureRateMinJobs: 5 }),
+  ),
+  /** The app's processes, for the connection budget `plan` shows. */
+  topology: optional(topologySchema, defaultTopology),
+  /** What the migration aims for; `plan` says whether the topology can reach it. */
+  target: optional(object({ connections: optional(number({ integer: true, min: 1 })) }), () => ({ connections: undefined })),
+  /** Price of commands, for the monitor's projected monthly cost (Upstash pay-as-you-go: 0.20 USD per 100k). */
+  cost: optional(
+    object({
+      per100kCommands: optional(number({ min: 0 }), () => 0.2),
+      currency: optional(string({ pattern: /^[A-Z]{3}$/, expected: 'a currency code like "USD"' }), () => 'USD'),
+    }),
+    () => ({ per100kCommands: 0.2, currency: 'USD' }),
+  ),
+  monitor: optional(
+    object({
+      /** Default --interval of `monitor`. */
+      interval: optional(duration(), () => '10s'),
+      /** Samples kept in the capped stream (about that many; trimmed with MAXLEN ~). */
+      maxSamples: optional(number({ integer: true, min: 10 }), () => 10000),
+      /** gate.soak also requires the monitor to have watched the previous tier healthy for its whole window. */
+      requireHealthySoak: optional(boolean(), () => false),
+    }),
+    () => ({ interval: '10s', maxSamples: 10000, requireHealthySoak: false }),
   ),
   lock: optional(object({ ttl: optional(duration(), () => '30s') }), () => ({ ttl: '30s' })),
   confirm: optional(object({ requireReasonForForce: optional(boolean(), () => true) }), () => ({
@@ -110,6 +136,7 @@ function crossFieldIssues(plan: Plan): SchemaIssue[] {
       issues.push({ path: `tiers[${index}].watch`, message: `the watch window (${tier.watch}) is longer than the soak (${tier.soak})` });
     }
   });
+  issues.push(...topologyIssues(plan.topology, plan.tiers.flatMap((tier) => tier.queues)));
   const flagNames = Object.values(plan.flags);
   if (new Set(flagNames).size !== flagNames.length) {
     issues.push({ path: 'flags', message: 'flag names must differ from each other' });

@@ -1,9 +1,12 @@
 /**
  * Opens a named, ready ioredis connection for the CLI, or fails within the timeout with one clear
  * error. The CLI never sits in an ioredis reconnect loop: a command either reaches Redis or says why not.
+ * On a Redis Cluster (INFO cluster_enabled:1) it returns an ioredis Cluster seeded from the same
+ * node, so the hash-tagged state keys are routed to their slot.
  */
 import { createConnection, isIP } from 'node:net';
-import { Redis } from 'ioredis';
+import { Cluster, Redis } from 'ioredis';
+import type { RedisClient } from './client.js';
 import { CliError, EnvironmentError, UsageError } from '../errors.js';
 import { registerSecret } from '../redact.js';
 import { parseRedisUrl, type RedisEndpoint } from './url.js';
@@ -21,6 +24,8 @@ export interface OpenRedisOptions {
    * `maxRetriesPerRequest: null`, which BullMQ requires of Worker connections.
    */
   queues?: boolean;
+  /** false: always a single-node connection (e.g. to read one node's CLIENT LIST). Default: detect. */
+  cluster?: boolean;
 }
 
 export function isAuthError(message: string): boolean {
@@ -90,7 +95,66 @@ export function redisOptions(endpoint: RedisEndpoint, options: OpenRedisOptions)
   };
 }
 
-export async function openRedis(options: OpenRedisOptions): Promise<Redis> {
+async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })), timeoutMs);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Whether the server is a Redis Cluster node. A server that refuses INFO is taken as a single server. */
+export async function isClusterNode(client: Redis): Promise<boolean> {
+  try {
+    return /^cluster_enabled:1\s*$/m.test(String(await client.info('cluster')));
+  } catch {
+    return false;
+  }
+}
+
+export function clusterOptions(endpoint: RedisEndpoint, options: OpenRedisOptions) {
+  const node = redisOptions(endpoint, options);
+  return {
+    lazyConnect: true,
+    enableOfflineQueue: Boolean(options.reconnect || options.queues),
+    clusterRetryStrategy: options.reconnect ? (times: number) => Math.min(times * 200, 2000) : () => null,
+    slotsRefreshTimeout: options.timeoutMs,
+    redisOptions: {
+      username: node.username,
+      password: node.password,
+      ...(node.tls ? { tls: node.tls } : {}),
+      connectionName: node.connectionName,
+      protocol: node.protocol,
+      connectTimeout: node.connectTimeout,
+      commandTimeout: node.commandTimeout,
+      maxRetriesPerRequest: node.maxRetriesPerRequest,
+    },
+  };
+}
+
+async function openCluster(endpoint: RedisEndpoint, options: OpenRedisOptions): Promise<Cluster> {
+  const cluster = new Cluster([{ host: endpoint.host, port: endpoint.port }], clusterOptions(endpoint, options));
+  let lastError: unknown;
+  cluster.on('error', (error: unknown) => {
+    lastError = error;
+  });
+  try {
+    await withTimeout(cluster.connect(), options.timeoutMs);
+    await withTimeout(cluster.ping(), options.timeoutMs);
+    return cluster;
+  } catch (error) {
+    cluster.disconnect();
+    throw connectionError(endpoint, lastError ?? error, options.timeoutMs);
+  }
+}
+
+export function openRedis(options: OpenRedisOptions & { cluster: false }): Promise<Redis>;
+export function openRedis(options: OpenRedisOptions): Promise<RedisClient>;
+export async function openRedis(options: OpenRedisOptions): Promise<RedisClient> {
   const endpoint = parseRedisUrl(options.url);
   registerSecret(endpoint.password);
   const client = new Redis(redisOptions(endpoint, options));
@@ -100,15 +164,12 @@ export async function openRedis(options: OpenRedisOptions): Promise<Redis> {
     lastError = error;
   });
 
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })), options.timeoutMs);
-  });
+  let cluster = false;
   try {
-    await Promise.race([client.connect(), timeout]);
-    // ioredis reports a failed AUTH as an event, not a rejection; a PING surfaces it.
-    await Promise.race([client.ping(), timeout]);
-    return client;
+    await withTimeout(client.connect(), options.timeoutMs);
+    // ioredis reports a failed AUTH as an event, not a rejection; a PING surfaces it. The cluster
+    // question rides in the same round trip.
+    [, cluster] = await withTimeout(Promise.all([client.ping(), options.cluster === false ? false : isClusterNode(client)]), options.timeoutMs);
   } catch (error) {
     client.disconnect();
     // The error event usually says more (ECONNREFUSED, WRONGPASS) than the rejection does.
@@ -120,9 +181,16 @@ export async function openRedis(options: OpenRedisOptions): Promise<Redis> {
       });
     }
     throw failure;
-  } finally {
-    clearTimeout(timer);
   }
+  if (!cluster) return client;
+  client.disconnect();
+  return openCluster(endpoint, options);
+}
+
+/** A second connection like `client` (same node or cluster, same credentials) under another name; not yet connected. */
+export function duplicateConnection(client: RedisClient, name: string): RedisClient {
+  if (client instanceof Cluster) return client.duplicate([], { lazyConnect: true, redisOptions: { connectionName: name } });
+  return client.duplicate({ connectionName: name, lazyConnect: true });
 }
 
 /** Does host:port answer a plain-text PING like a Redis server (+PONG, or -NOAUTH/-ERR)? */

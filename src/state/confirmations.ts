@@ -2,7 +2,6 @@
  * Confirmations: after a flip, which live app instances acknowledged the new version, and how fast.
  * The CLI subscribes to the ack channel before it flips, so no acknowledgement can be missed.
  */
-import type { Redis } from 'ioredis';
 import type { StateKeys } from './keys.js';
 import { readInstances, type AckMessage, type InstanceView } from './instances.js';
 import type { RedisClient } from '../redis/client.js';
@@ -26,7 +25,7 @@ export interface AckWatch {
   stop(): Promise<void>;
 }
 
-export async function watchAcks(subscriber: Redis, keys: StateKeys, client: RedisClient): Promise<AckWatch> {
+export async function watchAcks(subscriber: RedisClient, keys: StateKeys, client: RedisClient): Promise<AckWatch> {
   const acks = new Map<string, { message: AckMessage; atMs: number }>();
   let sentAt = performance.now();
   let onAck: (() => void) | undefined;

@@ -17,7 +17,7 @@ export async function readState(client: RedisClient, keys: StateKeys): Promise<S
   return { hash, state: parseStateHash(hash) };
 }
 
-export type AuditKind = 'flip' | 'rollback' | 'sink' | 'baseline' | 'forced' | 'note';
+export type AuditKind = 'flip' | 'rollback' | 'sink' | 'baseline' | 'forced' | 'breach' | 'note';
 
 export interface FlagChangeInput {
   changes: FieldChanges;

@@ -16,6 +16,10 @@ export interface StateKeys {
   heartbeats: string;
   /** Hash: phase step → JSON baseline measured when it started. */
   baselines: string;
+  /** Stream, capped: the monitor's samples (connections, rates, job counts), newest last. */
+  samples: string;
+  /** Hash: per tier, the monitor's healthy soak time and last breach for the tier's current soak. */
+  soak: string;
   /** Pub/sub channel: the full state after every change. */
   changes: string;
   /** Pub/sub channel: SDK instances acknowledging a version. */
@@ -31,6 +35,8 @@ export function stateKeys(namespace: string): StateKeys {
     instances: `${base}instances`,
     heartbeats: `${base}heartbeats`,
     baselines: `${base}baselines`,
+    samples: `${base}samples`,
+    soak: `${base}soak`,
     changes: `${base}changes`,
     acks: `${base}acks`,
   };

@@ -5,6 +5,7 @@
  * Used by the `loadtest` command and by bench/loadtest.bench.mjs.
  */
 import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 import { latencySummary, totalCommandCalls, type LatencySummary } from './stats.js';
 
 export interface LoadtestSettings {
@@ -50,7 +51,7 @@ export function countConnections(clientList: string, prefix: string, connectionN
   return { loadtest, server };
 }
 
-export async function runLoadtest(connection: Redis, sampler: Redis, samplerName: string, settings: LoadtestSettings): Promise<LoadtestResult> {
+export async function runLoadtest(connection: RedisClient, sampler: Redis, samplerName: string, settings: LoadtestSettings): Promise<LoadtestResult> {
   const { Queue, Worker } = await import('bullmq');
   const { jobs, queues, prefix } = settings;
   const latencies: number[] = [];

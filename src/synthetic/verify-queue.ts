@@ -4,7 +4,7 @@
  * completed / failed / progress events must arrive on a QueueEvents listener. Decisions about what
  * passed are in `judgeQueue` (pure).
  */
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '../redis/client.js';
 
 export const VERIFY_JOBS = ['succeeds', 'retries', 'fails', 'progress'] as const;
 export type VerifyJob = (typeof VERIFY_JOBS)[number];
@@ -75,7 +75,7 @@ function done(observed: Observed): boolean {
   return ['succeeds', 'retries', 'progress'].every((job) => observed.completed.has(job as VerifyJob)) && observed.failed.has('fails') && observed.progress.length >= 2;
 }
 
-export async function verifyQueue(connection: Redis, prefix: string, queue: string, settings: VerifySettings): Promise<QueueVerification> {
+export async function verifyQueue(connection: RedisClient, prefix: string, queue: string, settings: VerifySettings): Promise<QueueVerification> {
   const { Queue, Worker, QueueEvents } = await import('bullmq');
   const started = Date.now();
   const observed: Observed = { completed: new Set(), failed: new Map(), progress: [], retryAttempts: [], final: {} };

@@ -28,6 +28,39 @@ export function render(report: PlanReport): string {
     phase.steps.forEach((step, index) => lines.push(`  ${index + 1}. ${step.id}: ${step.does}`));
     lines.push('');
   }
+  lines.push(...budgetLines(report));
+  lines.push('');
   lines.push(report.state ? `Current flag version ${report.state.version}.` : chalk.yellow(`Current state unknown: ${report.stateError}`));
   return lines.join('\n');
+}
+
+function budgetLines(report: PlanReport): string[] {
+  const { budget, topology } = report;
+  const processes = topology.processes
+    .map((p) => `${p.name} ×${p.replicas} (workers ${Array.isArray(p.workers) ? p.workers.length : p.workers}, queue events ${Array.isArray(p.queueEvents) ? p.queueEvents.length : p.queueEvents}, BullMQ ${p.bullmqConnection})`)
+    .join('; ');
+  const lines = [heading('Connection budget') + chalk.dim(`  topology: ${processes}${topology.merge !== 'none' ? `, merge ${topology.merge}` : ''}`)];
+  lines.push(
+    table([
+      ['STEP', 'CONNECTIONS', 'PEAK', ''],
+      ...budget.steps.map((step) => [
+        step.id === budget.current ? chalk.bold(`${step.id} (now)`) : step.id,
+        String(step.steady),
+        step.peak !== step.steady ? String(step.peak) : '',
+        chalk.dim(step.label),
+      ]),
+    ]),
+  );
+  if (budget.target !== null) {
+    const verdict = budget.reachable
+      ? chalk.green(`Target ${budget.target}: reachable (final ${budget.final}).`)
+      : chalk.yellow(`Target ${budget.target}: not reachable with this topology (final ${budget.final}).`);
+    lines.push(verdict);
+  }
+  for (const alternative of budget.alternatives) {
+    const mark = alternative.reachesTarget === null ? '' : alternative.reachesTarget ? chalk.green(' reaches the target') : '';
+    lines.push(`  ${alternative.final} with ${alternative.label}${mark}`);
+  }
+  for (const note of budget.notes) lines.push(chalk.dim(`  ${note}`));
+  return lines;
 }

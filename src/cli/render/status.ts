@@ -65,5 +65,19 @@ export function render(report: StatusReport): string {
       : 'Lock: free',
   );
   lines.push(`Audit trail: ${report.auditEntries} entries (redis-migrate audit)`);
+  const monitored = report.tiers.filter((tier) => report.monitored[tier.name] && report.monitored[tier.name]?.since === tier.soak.startedAt);
+  for (const tier of monitored) {
+    const record = report.monitored[tier.name]!;
+    const breach = record.breachAt ? chalk.red(`, breach at ${timestamp(record.breachAt)}: ${record.breach ?? ''}`) : '';
+    lines.push(`Monitor, tier ${tier.name}: healthy ${formatDuration(record.healthyMs)} of its soak${breach}`);
+  }
+  lines.push('');
+  if (report.drift.ok) {
+    lines.push(`Drift: none (state, audit trail, app instances${report.drift.findings.length === 0 ? ' and sinks' : ''} agree)`);
+  } else {
+    lines.push(chalk.red(heading(report.drift.wiped ? 'Drift: the migration state was wiped' : 'Drift')));
+    for (const finding of report.drift.findings) lines.push(chalk.red(`  ${finding.source}: ${finding.message}`));
+    if (report.drift.fix) lines.push(`  fix: ${report.drift.fix}`);
+  }
   return lines.join('\n');
 }

@@ -1,0 +1,39 @@
+/**
+ * The check catalogue. To add a check: write it in its own file (a `Check` with its id, phases and
+ * a `run` that reads, plus a pure rule), then add it to CHECKS below. Order matters: it is the order
+ * of the report, and the connection checks come first.
+ */
+import { clusterHashtagCheck, prefixCollisionCheck } from './bullmq-keys.js';
+import { backlogCheck, repeatablesCheck } from './legacy-queues.js';
+import { authCheck, reachableCheck, tlsCheck } from './redis-connection.js';
+import { maxclientsCheck } from './redis-maxclients.js';
+import { evictionCheck, persistenceCheck, versionCheck } from './redis-server.js';
+import { driftCheck, soakGateCheck } from './state-checks.js';
+import type { Check, PhaseNumber } from './types.js';
+
+export const CHECKS: readonly Check[] = [
+  reachableCheck,
+  authCheck,
+  tlsCheck,
+  versionCheck,
+  evictionCheck,
+  persistenceCheck,
+  maxclientsCheck,
+  prefixCollisionCheck,
+  clusterHashtagCheck,
+  backlogCheck,
+  repeatablesCheck,
+  driftCheck,
+  soakGateCheck,
+];
+
+
+/** The checks of one phase, or every check when no phase is given (a tier implies phase 2). */
+export function selectChecks(options: { phase?: PhaseNumber | undefined; tier?: string | undefined }, catalogue: readonly Check[] = CHECKS): Check[] {
+  const phase = options.phase ?? (options.tier ? 2 : undefined);
+  return catalogue.filter((check) => phase === undefined || check.phases.includes(phase));
+}
+
+export function checkById(id: string, catalogue: readonly Check[] = CHECKS): Check | undefined {
+  return catalogue.find((check) => check.id === id);
+}

@@ -1,0 +1,100 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Cluster } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectFlags } from '../../src/flags/client.js';
+import { defaultPlanDocument } from '../../src/plan/default-plan.js';
+import { openRedis } from '../../src/redis/connect.js';
+import { runCli, uniqueNamespace } from '../support/cli.js';
+import { eventually, startBullmq } from '../support/queues.js';
+import { startRedisCluster, type RedisCluster } from '../support/redis-cluster.js';
+
+function planFile(bullmqPrefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cluster-plan-'));
+  const path = join(dir, 'redis-migrate.config.json');
+  writeFileSync(path, JSON.stringify({ ...defaultPlanDocument(), bullmq: { prefix: bullmqPrefix } }));
+  return path;
+}
+
+describe('on a local 3-master Redis Cluster with one replica', () => {
+  let cluster: RedisCluster;
+  beforeAll(async () => {
+    cluster = await startRedisCluster(3, 1);
+  }, 60_000);
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('openRedis returns an ioredis Cluster for a cluster node, and a single node on request', async () => {
+    const client = await openRedis({ url: cluster.url, name: 'redis-migrate:cli:test', timeoutMs: 5000 });
+    const single = await openRedis({ url: cluster.url, name: 'redis-migrate:cli:test', timeoutMs: 5000, cluster: false });
+    try {
+      expect(client).toBeInstanceOf(Cluster);
+      expect(single).not.toBeInstanceOf(Cluster);
+      // Keys on every slot work through the cluster client.
+      for (const key of ['a', 'b', 'c', 'd']) await client.set(`t:${key}`, key);
+      expect(await client.get('t:d')).toBe('d');
+    } finally {
+      await client.quit();
+      await single.quit();
+    }
+  });
+
+  it('counts connections on every node, per node and in total', async () => {
+    const mq = startBullmq(cluster.ports[0]!, ['calendar-sync', 'token-refresh'], { prefix: '{bullmq}', cluster: true });
+    try {
+      const plan = planFile('{bullmq}');
+      const read = async () => (await runCli(['connections', '--json', '--config', plan, '--redis-url', cluster.url])).json();
+      // The replica appears once it has synced and the client's slot map lists it.
+      const doc = await eventually(read, (d) => d.byRole['bullmq-worker'] >= 2 && d.nodes.length === 4, 30_000);
+      expect(doc.cluster).toBe(true);
+      expect(doc.nodes.reduce((sum: number, node: { total: number }) => sum + node.total, 0)).toBe(doc.total);
+      expect(new Set(doc.connections.map((c: { node: string }) => c.node)).size).toBeGreaterThanOrEqual(3);
+      // Replication links between the nodes are not clients of the app.
+      expect(doc.connections.some((c: { flags: string }) => /[SM]/.test(c.flags))).toBe(false);
+      expect(doc.byQueue['calendar-sync']).toBeGreaterThanOrEqual(1);
+      // ioredis Cluster connects each logical connection to several nodes: more server-side connections than logical ones.
+      expect(doc.app).toBeGreaterThan(3);
+    } finally {
+      await mq.close();
+    }
+  });
+
+  it('bullmq.cluster-hashtag fails on "bullmq" and passes on "{bullmq}"', async () => {
+    const plain = await runCli(['preflight', '--phase', '2', '--json', '--config', planFile('bullmq'), '--redis-url', cluster.url, '--namespace', uniqueNamespace()]);
+    const check = (doc: { checks: { id: string; status: string; fix?: string }[] }) => doc.checks.find((c) => c.id === 'bullmq.cluster-hashtag')!;
+    expect(plain.exitCode).toBe(3);
+    expect(check(plain.json())).toMatchObject({ status: 'fail' });
+    expect(check(plain.json()).fix).toContain('{bullmq}');
+    const tagged = await runCli(['preflight', '--phase', '2', '--json', '--config', planFile('{bullmq}'), '--redis-url', cluster.url, '--namespace', uniqueNamespace()]);
+    expect(check(tagged.json()).status).toBe('pass');
+  });
+
+  it('state and flags work there: phase2, status, an SDK instance following, rollback with its confirmation', async () => {
+    const namespace = uniqueNamespace('cluster');
+    const app = new Cluster([{ host: '127.0.0.1', port: cluster.ports[1]! }]);
+    app.on('error', () => undefined);
+    const flags = await connectFlags({ app: 'worker', redis: app, namespace, heartbeatMs: 500 });
+    try {
+      expect(flags.useBullMQ('webhook-health-check')).toBe(false);
+      const flip = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--wait', '5s', '--redis-url', cluster.url, '--namespace', namespace]);
+      expect(flip.exitCode).toBe(0);
+      expect(flip.json()).toMatchObject({ changed: true, confirmations: { live: 1, confirmed: 1 } });
+      await eventually(async () => flags.useBullMQ('webhook-health-check'), (on) => on === true);
+
+      const status = await runCli(['status', '--json', '--redis-url', cluster.url, '--namespace', namespace]);
+      expect(status.exitCode).toBe(0);
+      expect(status.json()).toMatchObject({ flags: { USE_BULLMQ: true, BULLMQ_TIERS: ['non-critical'] }, drift: { ok: true } });
+      expect(status.json().baselines[0]).toMatchObject({ step: 'phase2:non-critical', nodes: 4 });
+
+      const rollback = await runCli(['rollback', '--yes', '--json', '--wait', '5s', '--redis-url', cluster.url, '--namespace', namespace]);
+      expect(rollback.exitCode).toBe(0);
+      expect(rollback.json()).toMatchObject({ changed: true, confirmations: { live: 1, confirmed: 1 } });
+      expect(flags.useBullMQ('webhook-health-check')).toBe(false);
+    } finally {
+      await flags.close();
+      await app.quit().catch(() => app.disconnect());
+    }
+  });
+});
