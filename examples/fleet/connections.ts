@@ -26,7 +26,7 @@ export function connectionName(process: string, role: string): string {
 export function sharedConnection(url: string, process: string, producerOnly: boolean): Redis {
   const client = new Redis({
     ...endpointOptions(url),
-    connectionName: connectionName(process, 'shared'),
+    connectionName: connectionName(process, 'bullmq'),
     maxRetriesPerRequest: null,
     enableOfflineQueue: !producerOnly,
   });

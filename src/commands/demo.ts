@@ -1,8 +1,9 @@
 /**
  * `demo`: the whole migration on a throwaway redis-server (or REDIS_URL) with the reference fleet:
  * baseline, phase 1, each tier, a rollback and a re-flip; then the merged-queue topology. After each
- * step it measures connections by role and counts jobs; it ends with measured vs predicted numbers
- * and the claims it checked, and cleans up everything it started. Exit 3 if a job was lost.
+ * step it measures connections (classified as `connections` does) beside the plan's budget, and
+ * counts jobs; it ends with the claims it checked, and cleans up everything it started. Exit 3 if a
+ * job was lost or run twice.
  */
 import type { CommandContext } from '../cli/context.js';
 import type { Outcome, Report } from '../cli/output.js';
@@ -24,6 +25,8 @@ export interface DemoReport extends Report {
   redis: string;
   durationMs: number;
   steps: DemoStepResult[];
+  /** What the plan's budget predicts after phase 3 (legacy code and the flags SDK removed), per topology; not measured. */
+  finalPredicted: { single: number; split: number };
   claims: Claim[];
   jobs: { main: LedgerSummary; merged: LedgerSummary; lost: number; duplicates: number };
   notes: string[];
@@ -37,7 +40,7 @@ export async function run(ctx: CommandContext, options: DemoOptions): Promise<Ou
   let local: LocalRedis | undefined;
   let http: HttpEndpoint | undefined;
   const worlds: DemoWorld[] = [];
-  let closeClient = async () => undefined as void;
+  let closeClient = async (): Promise<void> => undefined;
   try {
     const { startLocalRedis } = await import('../redis/local-server.js');
     if (!given) local = await startLocalRedis();
@@ -55,29 +58,27 @@ export async function run(ctx: CommandContext, options: DemoOptions): Promise<Ou
     ]);
     http = await startHttpEndpoint(redisUrl);
     const where = local ? `a throwaway redis-server on port ${local.port}` : parseRedisUrl(redisUrl).display;
-    const world = (label: string) => {
-      const created = new DemoWorld({ label, redisUrl, local, http, soak: options.soak, io: ctx.io }, client);
+    const world = (label: string, topology: 'single' | 'split') => {
+      const created = new DemoWorld({ label, topology, kv: http ? 'http' : 'tcp', redisUrl, local, http, soak: options.soak, io: ctx.io }, client);
       worlds.push(created);
       return created;
     };
-    const main = world('main');
+    const [main, merged] = [world('main', 'single'), world('merged', 'split')];
     ctx.log(`demo on ${where}: the fleet produces ${rate} jobs/s over ${main.queues.length} queues; soak windows ${options.soak}`);
     const ledgers = { main: new Ledger(2000), merged: new Ledger(2000) };
-    const walk = { ctx, rate, started, http: Boolean(http) };
+    const walk = { log: (message: string) => ctx.log(message), rate, started };
     const steps = await walkMain({ ...walk, world: main, ledger: ledgers.main });
-    steps.push(...(await walkMerged({ ...walk, world: world('merged'), ledger: ledgers.merged })));
+    steps.push(...(await walkMerged({ ...walk, world: merged, ledger: ledgers.merged })));
 
-    const byId = (topology: string, id: string) => steps.find((step) => step.topology === topology && step.id === id) as DemoStepResult;
-    const finalSingle = byId('single', 'reflip');
+    const find = (topology: string, id: string) => steps.find((step) => step.topology === topology && step.id === id) as DemoStepResult;
     const finalSplit = steps.filter((step) => step.topology === 'split').at(-1) as DemoStepResult;
     const claims = judgeClaims({
-      legacy: byId('single', 'legacy').measured,
-      phase1: byId('single', 'phase1').measured,
-      kvOnHttp: byId('single', 'phase1').kvOnHttp,
-      finalSingle: finalSingle.measured,
-      bullmqWorkers: finalSingle.measured.byRole['bullmq-blocking'],
-      finalMergedWorker: finalSplit.byProcess.worker ?? null,
-      finalApi: finalSplit.byProcess.api ?? null,
+      legacy: find('single', 'legacy').measured,
+      phase1: find('single', 'phase1').measured,
+      kvOnHttp: find('single', 'phase1').kvOnHttp,
+      finalSingle: find('single', 'reflip').measured,
+      finalMergedWorker: finalSplit.processes.worker?.measured ?? null,
+      finalApi: finalSplit.processes.api?.measured ?? null,
     });
     const [mainJobs, mergedJobs] = [ledgers.main.summary(), ledgers.merged.summary()];
     const lost = mainJobs.outstanding + mergedJobs.outstanding;
@@ -87,9 +88,9 @@ export async function run(ctx: CommandContext, options: DemoOptions): Promise<Ou
     for (const entry of worlds.splice(0)) keysRemoved += await entry.cleanup();
     const ok = lost === 0 && duplicates === 0 && mainJobs.addFailures + mergedJobs.addFailures === 0 && steps.every((step) => step.settled);
     const notes = [
-      http ? `phase 1 moved the cache and limiters to ${http.url}` : 'no HTTP endpoint in this build (serve-http): phase 1 flips USE_HTTP_REDIS, the fleet keeps its cache and limiters on TCP and says so',
-      'phase 3 (cleanup) is not part of this build: not run',
-      'predictions: the facts file model applied to the fleet (Bull 3 per worked queue, 1 per produced-only queue; BullMQ 1 shared + 1 per Worker; 3 cache/limiter connections until phase 1; 1 flags subscriber)',
+      http ? `phase 1 moved the cache and limiters to ${http.url}` : 'no HTTP endpoint in this build (serve-http): phase 1 flips USE_HTTP_REDIS, the fleet keeps its cache and limiters on TCP and says so; the demo plan counts them as connections that stay',
+      'phase 3 (cleanup) is not part of this build: not run; finalPredicted is what the plan predicts after it',
+      'predictions: the plan\'s connection budget (`redis-migrate plan`) for a topology that describes the fleet processes',
     ];
     return {
       report: {
@@ -97,6 +98,7 @@ export async function run(ctx: CommandContext, options: DemoOptions): Promise<Ou
         redis: where,
         durationMs: Date.now() - started,
         steps,
+        finalPredicted: { single: main.budget.final, split: merged.budget.final },
         claims,
         jobs: { main: mainJobs, merged: mergedJobs, lost, duplicates },
         notes,

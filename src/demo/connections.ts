@@ -1,91 +1,48 @@
 /**
- * Counts the demo fleet's connections by role from CLIENT LIST text (pure). A minimal grouping by
- * the names the fleet, Bull, BullMQ and this tool set; the full classifier (`connections`) lives in
- * src/observe once that lands, and this should then give way to it.
+ * The demo's connection counts: CLIENT LIST classified by src/observe (the same classifier as
+ * `redis-migrate connections`), limited to one demo world and split by fleet process. Pure.
  */
+import { classifyConnections, summarizeConnections, type ClassifiedConnection, type ClassifyContext, type ConnectionSummary } from '../observe/classify.js';
+import { parseClientList } from '../observe/client-list.js';
+import { decodeQueueName } from '../observe/connection-names.js';
 
-export const DEMO_ROLES = ['bull', 'bullmq-shared', 'bullmq-blocking', 'kv', 'flags-sdk', 'other'] as const;
-export type DemoRole = (typeof DEMO_ROLES)[number];
-
-export interface ConnectionCount {
-  /** The app's connections (the fleet's); this tool's own are not counted. */
-  total: number;
-  byRole: Record<DemoRole, number>;
-  /** This tool's own connections at the time (`redis-migrate:cli:*`), for the record. */
-  tool: number;
+export interface WorldFilter {
+  prefixes: { legacy: string; bullmq: string };
+  /** Fleet process names of the world. */
+  processes: readonly string[];
+  /** Gets the connections named by queue (Bull's and BullMQ's blocking ones), which carry no process. */
+  blockingOwner: string;
 }
 
-export interface DemoPrefixes {
-  legacy: string;
-  bullmq: string;
-}
-
-export function roleOf(name: string, cmd: string, prefixes: DemoPrefixes): DemoRole | 'tool' {
-  if (name.startsWith('redis-migrate:cli:')) return 'tool';
-  if (name.startsWith('redis-migrate:sdk:')) return 'flags-sdk';
-  // Bull names its blocking client `<prefix>:<base64(queue)>`; BullMQ its Worker's the same way with its own prefix.
-  if (name.startsWith(`${prefixes.bullmq}:`) || cmd === 'bzpopmin') return 'bullmq-blocking';
-  if (name.startsWith(`${prefixes.legacy}:`) || cmd === 'brpoplpush') return 'bull';
-  const fleet = /^fleet:[^:]+:(.+)$/.exec(name);
-  if (fleet) {
-    const role = fleet[1] as string;
-    if (role === 'shared') return 'bullmq-shared';
-    if (role.startsWith('bull:')) return 'bull';
-    if (role === 'cache' || role === 'ratelimit' || role === 'sms') return 'kv';
-  }
-  return 'other';
-}
-
-export function emptyRoles(): Record<DemoRole, number> {
-  return Object.fromEntries(DEMO_ROLES.map((role) => [role, 0])) as Record<DemoRole, number>;
-}
-
-/** The fleet process a connection belongs to, from its name; blocking connections carry none. */
+/** The fleet process a connection belongs to, from its name (`fleet:<p>:…`, `redis-migrate:sdk:fleet-<p>:…`). */
 export function processOf(name: string): string | undefined {
   return /^fleet:([^:]+):/.exec(name)?.[1] ?? /^redis-migrate:sdk:fleet-([^:]+):/.exec(name)?.[1];
 }
 
-function parse(clientList: string): { name: string; cmd: string }[] {
-  return clientList
-    .split('\n')
-    .filter((line) => line.trim())
-    .map((line) => ({ name: /(?:^| )name=(\S*)/.exec(line)?.[1] ?? '', cmd: /(?:^| )cmd=(\S*)/.exec(line)?.[1] ?? '' }));
+function ownerOf(connection: ClassifiedConnection, filter: WorldFilter): string | undefined {
+  const named = processOf(connection.name);
+  if (named !== undefined) return filter.processes.includes(named) ? named : undefined;
+  const decoded = decodeQueueName(connection.name, [filter.prefixes.legacy, filter.prefixes.bullmq]);
+  const ours = decoded !== null && (decoded.prefix === filter.prefixes.legacy || decoded.prefix === filter.prefixes.bullmq);
+  return ours ? filter.blockingOwner : undefined;
 }
 
-function tally(clients: { name: string; cmd: string }[], prefixes: DemoPrefixes): ConnectionCount {
-  const byRole = emptyRoles();
-  let tool = 0;
-  for (const { name, cmd } of clients) {
-    const role = roleOf(name, cmd, prefixes);
-    if (role === 'tool') tool++;
-    else byRole[role]++;
-  }
-  return { total: Object.values(byRole).reduce((sum, n) => sum + n, 0), byRole, tool };
+export interface WorldCount {
+  /** The world's connections (this tool's own are never among them). */
+  all: ConnectionSummary;
+  byProcess: Record<string, ConnectionSummary>;
 }
 
-/** Only connections of this demo world: its prefixes, and (when given) its fleet process names. */
-export function countConnections(clientList: string, prefixes: DemoPrefixes, processes?: readonly string[]): ConnectionCount {
-  return tally(parse(clientList).filter((client) => belongs(client, prefixes, processes)), prefixes);
-}
-
-function belongs({ name, cmd }: { name: string; cmd: string }, prefixes: DemoPrefixes, processes?: readonly string[]): boolean {
-  if (!processes) return true;
-  const role = roleOf(name, cmd, prefixes);
-  if (role === 'tool') return true;
-  if (name.startsWith(`${prefixes.bullmq}:`) || name.startsWith(`${prefixes.legacy}:`)) return true;
-  const owner = processOf(name);
-  return owner !== undefined && processes.includes(owner);
-}
-
-/** Per fleet process; blocking connections (named by queue, not process) go to `blockingOwner`. */
-export function countByProcess(clientList: string, prefixes: DemoPrefixes, processes: readonly string[], blockingOwner: string): Record<string, ConnectionCount> {
-  const clients = parse(clientList).filter((client) => belongs(client, prefixes, processes));
-  const out: Record<string, ConnectionCount> = {};
-  for (const process of processes) {
-    out[process] = tally(
-      clients.filter((client) => (processOf(client.name) ?? (roleOf(client.name, client.cmd, prefixes) === 'tool' ? undefined : blockingOwner)) === process),
-      prefixes,
+export function countWorld(clientList: string, ctx: ClassifyContext, filter: WorldFilter, tierOrder: readonly string[]): WorldCount {
+  const clients = parseClientList(clientList).map((client) => ({ client, node: null }));
+  const classified = classifyConnections(clients, ctx);
+  const owned = classified.map((connection) => ({ connection, owner: ownerOf(connection, filter) })).filter((entry) => entry.owner !== undefined);
+  const byProcess: Record<string, ConnectionSummary> = {};
+  for (const process of filter.processes) {
+    byProcess[process] = summarizeConnections(
+      owned.filter((entry) => entry.owner === process).map((entry) => entry.connection),
+      tierOrder,
     );
   }
-  return out;
+  return { all: summarizeConnections(owned.map((entry) => entry.connection), tierOrder), byProcess };
 }

@@ -2,18 +2,19 @@
  * The demo's two walks. Main: one app process, one BullMQ queue per legacy queue, through every
  * step of the migration. Merged: a producer-only API process plus one worker process with every
  * queue merged into one BullMQ queue, legacy and then everything flipped: the topology that can
- * reach the 1-3 target. After each step: wait until the workers settle, then measure.
+ * reach the 1-3 target. After each step: wait until the workers settle, then measure, beside what
+ * the plan's connection budget predicts for the step.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { MERGED_QUEUE } from '../../examples/fleet/catalog.js';
 import type { Ledger } from '../../examples/fleet/ledger.js';
 import type { FleetChild } from '../../examples/fleet/supervisor.js';
-import { MERGED_QUEUE } from '../../examples/fleet/catalog.js';
-import type { CommandContext } from '../cli/context.js';
 import type { ChangeReport } from '../commands/change.js';
-import type { ConnectionCount } from './connections.js';
-import { predictConnections, type DemoTopology, type Prediction } from './model.js';
+import type { ConnectionSummary } from '../observe/classify.js';
+import { currentBudgetStep } from '../plan/budget.js';
+import type { WorldCount } from './connections.js';
 import { commandText, demoSteps, type DemoStep } from './script.js';
-import type { DemoWorld } from './world.js';
+import type { DemoTopology, DemoWorld } from './world.js';
 
 export interface DemoStepResult {
   id: string;
@@ -22,9 +23,12 @@ export interface DemoStepResult {
   topology: DemoTopology;
   onBullmq: number;
   kvOnHttp: boolean;
-  measured: ConnectionCount;
-  predicted: Prediction;
-  byProcess: Record<string, ConnectionCount>;
+  /** Classified as `redis-migrate connections` does; `app` is the number to compare. */
+  measured: ConnectionSummary;
+  /** The plan's budget for the step the flags describe (`plan`, `connections`). */
+  predicted: { step: string; total: number };
+  /** Per fleet process: measured and predicted. */
+  processes: Record<string, { measured: ConnectionSummary; predicted: number | null }>;
   jobs: { produced: number; processed: number; inFlight: number };
   /** Seconds since the demo started. */
   at: number;
@@ -32,26 +36,19 @@ export interface DemoStepResult {
   settled: boolean;
 }
 
-interface WalkState {
-  onBullmq: Set<string>;
-  http: boolean;
-  changedAt: number;
-}
-
 export interface WalkContext {
-  ctx: CommandContext;
+  log: (message: string) => void;
   world: DemoWorld;
   ledger: Ledger;
   rate: string;
   started: number;
-  http: boolean;
-  /** Extra environment for every fleet process (benchmarks: FLEET_KV=0 runs without cache and limiters). */
-  fleetEnv?: Record<string, string>;
 }
 
-function onBullmqAfter(report: ChangeReport | undefined, previous: Set<string>): Set<string> {
-  if (!report) return previous;
-  return new Set(report.tiers.filter((tier) => tier.effective === 'bullmq').flatMap((tier) => tier.queues));
+interface WalkState {
+  onBullmq: Set<string>;
+  tiers: string[];
+  http: boolean;
+  changedAt: number;
 }
 
 function expectedLanes(queues: readonly string[], onBullmq: ReadonlySet<string>, merged: boolean): string[] {
@@ -70,52 +67,58 @@ async function settle(worker: FleetChild, expected: string[], timeoutMs = 15_000
 }
 
 /** Two equal readings 250 ms apart (a connection being closed takes a moment to leave CLIENT LIST). */
-async function stableCount(world: DemoWorld): Promise<Awaited<ReturnType<DemoWorld['count']>>> {
+async function stableCount(world: DemoWorld): Promise<WorldCount> {
   let previous = await world.count();
   for (let i = 0; i < 12; i++) {
     await sleep(250);
     const next = await world.count();
-    if (next.all.total === previous.all.total) return next;
+    if (next.all.app === previous.all.app) return next;
     previous = next;
   }
   return previous;
 }
 
-async function step(walk: WalkContext, step: DemoStep, topology: DemoTopology, worker: FleetChild, state: WalkState): Promise<DemoStepResult> {
-  if (step.run.command === 'phase2') {
+function apply(report: ChangeReport | undefined, state: WalkState): void {
+  if (!report) return;
+  const effective = report.tiers.filter((tier) => tier.effective === 'bullmq');
+  state.onBullmq = new Set(effective.flatMap((tier) => tier.queues));
+  state.tiers = effective.map((tier) => tier.name);
+  state.http = report.flags.USE_HTTP_REDIS;
+  if (report.changed) state.changedAt = Date.now();
+}
+
+async function step(walk: WalkContext, entry: DemoStep, worker: FleetChild, state: WalkState): Promise<DemoStepResult> {
+  const { world } = walk;
+  if (entry.run.command === 'phase2') {
     // Respect the gate: the previous tier must have soaked its (short) window since the last change.
-    const wait = walk.world.soakMs - (Date.now() - state.changedAt) + 100;
+    const wait = world.soakMs - (Date.now() - state.changedAt) + 100;
     if (wait > 0) await sleep(wait);
   }
-  const report = await walk.world.change(step.run);
-  if (report?.changed) state.changedAt = Date.now();
-  state.onBullmq = onBullmqAfter(report, state.onBullmq);
-  if (report) state.http = report.flags.USE_HTTP_REDIS;
-  const queues = walk.world.queues;
-  const settled = await settle(worker, expectedLanes(queues, state.onBullmq, topology !== 'single'));
-  const { all, byProcess } = await stableCount(walk.world);
-  const kvOnHttp = walk.http && state.http;
-  const noKv = walk.fleetEnv?.FLEET_KV === '0';
-  const predicted = predictConnections({ queues, onBullmq: state.onBullmq, kvOnHttp: kvOnHttp || noKv, topology });
+  apply(await world.change(entry.run), state);
+  const settled = await settle(worker, expectedLanes(world.queues, state.onBullmq, world.options.topology === 'split'));
+  const { all, byProcess } = await stableCount(world);
+  const budgetStep = currentBudgetStep(world.budget, { useHttpRedis: state.http, bullmqTiers: state.tiers });
   const summary = walk.ledger.summary();
   const result: DemoStepResult = {
-    id: step.id,
-    label: step.label,
-    command: commandText(step.run),
-    topology,
+    id: entry.id,
+    label: entry.label,
+    command: commandText(entry.run),
+    topology: world.options.topology,
     onBullmq: state.onBullmq.size,
-    kvOnHttp,
+    kvOnHttp: world.options.kv === 'http' && state.http,
     measured: all,
-    predicted,
-    byProcess,
+    predicted: { step: budgetStep.id, total: budgetStep.steady },
+    processes: Object.fromEntries(
+      Object.entries(byProcess).map(([name, count]) => [name, { measured: count, predicted: budgetStep.processes.find((p) => p.process === name)?.total ?? null }]),
+    ),
     jobs: { produced: summary.produced, processed: summary.processed, inFlight: summary.outstanding },
     at: Math.round((Date.now() - walk.started) / 100) / 10,
     settled,
   };
-  const roles = Object.entries(all.byRole).filter(([, n]) => n > 0).map(([role, n]) => `${role} ${n}`).join(', ');
-  const processes = Object.keys(byProcess).length > 1 ? ` [${Object.entries(byProcess).map(([name, count]) => `${name} ${count.total}`).join(', ')}]` : '';
-  walk.ctx.log(
-    `[${result.at.toFixed(1).padStart(5)}s] ${topology === 'single' ? 'one queue each' : 'merged + API  '} ${(result.command === '-' ? 'baseline' : result.command).padEnd(26)} ${String(all.total).padStart(2)} connections (${roles})${processes}, predicted ${predicted.total}` +
+  const systems = Object.entries(all.bySystem).filter(([, n]) => n > 0).map(([system, n]) => `${system === 'unknown' ? 'other' : system} ${n}`).join(', ');
+  const perProcess = Object.keys(byProcess).length > 1 ? ` [${Object.entries(result.processes).map(([name, p]) => `${name} ${p.measured.app}`).join(', ')}]` : '';
+  walk.log(
+    `[${result.at.toFixed(1).padStart(5)}s] ${result.topology === 'single' ? 'one queue each' : 'merged + API  '} ${(result.command === '-' ? 'baseline' : result.command).padEnd(26)} ${String(all.app).padStart(2)} connections (${systems})${perProcess}, plan predicts ${budgetStep.steady}` +
       ` · jobs produced ${summary.produced}, processed ${summary.processed}, in flight ${summary.outstanding}${settled ? '' : ' · workers not settled'}`,
   );
   return result;
@@ -129,23 +132,26 @@ async function drainAndStop(walk: WalkContext, producers: FleetChild[]): Promise
   await walk.world.stopFleets();
 }
 
+function initialState(): WalkState {
+  return { onBullmq: new Set(), tiers: [], http: false, changedAt: 0 };
+}
+
 export async function walkMain(walk: WalkContext): Promise<DemoStepResult[]> {
-  const app = await walk.world.fleet('app', { ...walk.fleetEnv, FLEET_ROLES: 'produce,work,schedule', FLEET_RATE: walk.rate, FLEET_TOPOLOGY: 'per-queue' }, walk.ledger);
-  const state: WalkState = { onBullmq: new Set<string>(), http: false, changedAt: 0 };
+  const app = await walk.world.fleet('app', { FLEET_ROLES: 'produce,work,schedule', FLEET_RATE: walk.rate }, walk.ledger);
+  const state = initialState();
   const results: DemoStepResult[] = [];
-  for (const entry of demoSteps(walk.world.tiers.map((tier) => tier.name))) results.push(await step(walk, entry, 'single', app, state));
+  for (const entry of demoSteps(walk.world.tierNames)) results.push(await step(walk, entry, app, state));
   await drainAndStop(walk, [app]);
   return results;
 }
 
 export async function walkMerged(walk: WalkContext): Promise<DemoStepResult[]> {
-  const env = { ...walk.fleetEnv, FLEET_TOPOLOGY: 'merged' };
-  const api = await walk.world.fleet('api', { ...env, FLEET_ROLES: 'produce,schedule', FLEET_RATE: walk.rate }, walk.ledger);
-  const worker = await walk.world.fleet('worker', { ...env, FLEET_ROLES: 'work', FLEET_RATE: '0' }, walk.ledger);
-  const state: WalkState = { onBullmq: new Set<string>(), http: false, changedAt: 0 };
-  const steps = demoSteps(walk.world.tiers.map((tier) => tier.name)).filter((entry) => entry.id !== 'rollback' && entry.id !== 'reflip');
+  const api = await walk.world.fleet('api', { FLEET_ROLES: 'produce,schedule', FLEET_RATE: walk.rate }, walk.ledger);
+  const worker = await walk.world.fleet('worker', { FLEET_ROLES: 'work', FLEET_RATE: '0' }, walk.ledger);
+  const state = initialState();
+  const steps = demoSteps(walk.world.tierNames).filter((entry) => entry.id !== 'rollback' && entry.id !== 'reflip');
   const results: DemoStepResult[] = [];
-  for (const entry of steps) results.push(await step(walk, entry, 'split', worker, state));
+  for (const entry of steps) results.push(await step(walk, entry, worker, state));
   await drainAndStop(walk, [api]);
   return results;
 }

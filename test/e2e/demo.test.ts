@@ -10,9 +10,9 @@ interface Step {
   id: string;
   topology: string;
   settled: boolean;
-  measured: { total: number };
-  predicted: { total: number };
-  byProcess: Record<string, { total: number }>;
+  measured: { app: number; bySystem: Record<string, number> };
+  predicted: { total: number; step: string };
+  processes: Record<string, { measured: { app: number }; predicted: number | null }>;
 }
 
 function checkReport(report: { ok: boolean; steps: Step[]; jobs: { lost: number; duplicates: number; main: { produced: number } }; claims: { verdict: string }[] }) {
@@ -22,11 +22,15 @@ function checkReport(report: { ok: boolean; steps: Step[]; jobs: { lost: number;
   expect(report.jobs.main.produced).toBeGreaterThan(100);
   const single = report.steps.filter((step) => step.topology === 'single');
   expect(single.map((step) => step.id)).toEqual(['legacy', 'phase1', 'phase2:non-critical', 'phase2:medium', 'phase2:critical', 'rollback', 'reflip']);
-  // Measured and predicted agree at every step, in both topologies.
-  for (const step of report.steps) expect([step.id, step.measured.total], step.topology).toEqual([step.id, step.predicted.total]);
-  expect(single.map((step) => step.measured.total)).toEqual([38, 38, 32, 22, 16, 38, 16]);
+  // Measured (classified by src/observe) and the plan's budget agree at every step, in both topologies, per process too.
+  for (const step of report.steps) {
+    expect([step.id, step.measured.app], step.topology).toEqual([step.id, step.predicted.total]);
+    for (const [name, process] of Object.entries(step.processes)) expect([step.id, name, process.measured.app]).toEqual([step.id, name, process.predicted]);
+  }
+  expect(single.map((step) => step.measured.app)).toEqual([38, 38, 32, 22, 16, 38, 16]);
+  expect(single.map((step) => step.measured.bySystem.legacy)).toEqual([33, 33, 24, 9, 0, 33, 0]);
   const final = report.steps.filter((step) => step.topology === 'split').at(-1) as Step;
-  expect(final.byProcess.api?.total).toBe(2);
+  expect([final.processes.api?.measured.app, final.processes.worker?.measured.app]).toEqual([2, 6]);
   expect(report.claims.map((claim) => claim.verdict)).toEqual(['holds', 'not measured', 'does not hold', 'holds only partly', 'holds']);
 }
 

@@ -1,92 +1,62 @@
 import { describe, expect, it } from 'vitest';
 import { judgeClaims, type ClaimInputs } from '../../src/demo/claims.js';
-import { countByProcess, countConnections, emptyRoles, processOf, roleOf, type ConnectionCount } from '../../src/demo/connections.js';
-import { predictConnections, type DemoTopology } from '../../src/demo/model.js';
+import { countWorld, processOf } from '../../src/demo/connections.js';
 import { commandText, demoSteps } from '../../src/demo/script.js';
+import { classifyContextFromPlan, emptyByRole, type ConnectionSummary } from '../../src/observe/classify.js';
 import { defaultPlan } from '../../src/plan/default-plan.js';
 
-const prefixes = { legacy: 'bull', bullmq: 'bullmq' };
 const plan = defaultPlan();
-const queues = plan.tiers.flatMap((tier) => tier.queues);
-const tierQueues = (...names: string[]) => new Set(plan.tiers.filter((tier) => names.includes(tier.name)).flatMap((tier) => tier.queues));
+const ctx = classifyContextFromPlan(plan);
+const b64 = (text: string) => Buffer.from(text).toString('base64');
 
-describe('roleOf', () => {
-  it.each([
-    ['fleet:app:bull:calendar-sync', 'evalsha', 'bull'],
-    ['fleet:app:bull:calendar-sync', 'subscribe', 'bull'],
-    ['bull:Y2FsZW5kYXItc3luYw==', 'brpoplpush', 'bull'],
-    ['bullmq:Y2FsZW5kYXItc3luYw==', 'bzpopmin', 'bullmq-blocking'],
-    ['', 'bzpopmin', 'bullmq-blocking'],
-    ['fleet:app:shared', 'evalsha', 'bullmq-shared'],
-    ['fleet:app:cache', 'get', 'kv'],
-    ['fleet:app:sms', 'exec', 'kv'],
-    ['redis-migrate:sdk:fleet-app:1a2b3c:sub', 'subscribe', 'flags-sdk'],
-    ['redis-migrate:cli:demo', 'client|list', 'tool'],
-    ['', 'info', 'other'],
-  ])('%s (%s) is %s', (name, cmd, role) => {
-    expect(roleOf(name, cmd, prefixes)).toBe(role);
+describe('counting a demo world', () => {
+  const list = [
+    'id=1 addr=127.0.0.1:1 name=fleet:api:bullmq flags=N sub=0 psub=0 cmd=evalsha',
+    'id=2 addr=127.0.0.1:2 name=redis-migrate:sdk:fleet-api:aa:sub flags=P sub=1 psub=0 cmd=subscribe',
+    'id=3 addr=127.0.0.1:3 name=fleet:worker:bullmq flags=N sub=0 psub=0 cmd=evalsha',
+    'id=4 addr=127.0.0.1:4 name=redis-migrate:sdk:fleet-worker:bb:sub flags=P sub=1 psub=0 cmd=subscribe',
+    `id=5 addr=127.0.0.1:5 name=bullmq:${b64('fleet-jobs')} flags=b sub=0 psub=0 cmd=bzpopmin`,
+    'id=6 addr=127.0.0.1:6 name=fleet:worker:cache flags=N sub=0 psub=0 cmd=get',
+    'id=7 addr=127.0.0.1:7 name=fleet:worker:bull:calendar-sync flags=N sub=0 psub=0 cmd=evalsha',
+    'id=8 addr=127.0.0.1:8 name=fleet:worker:bull:calendar-sync flags=P sub=1 psub=0 cmd=subscribe',
+    `id=9 addr=127.0.0.1:9 name=bull:${b64('calendar-sync')} flags=b sub=0 psub=0 cmd=brpoplpush`,
+    'id=10 addr=127.0.0.1:10 name=redis-migrate:cli:demo flags=N sub=0 psub=0 cmd=client|list',
+    'id=11 addr=127.0.0.1:11 name=fleet:other:bullmq flags=N sub=0 psub=0 cmd=evalsha',
+    `id=12 addr=127.0.0.1:12 name=elsewhere:${b64('calendar-sync')} flags=b sub=0 psub=0 cmd=bzpopmin`,
+    '',
+  ].join('\n');
+  const filter = { prefixes: { legacy: 'bull', bullmq: 'bullmq' }, processes: ['api', 'worker'], blockingOwner: 'worker' };
+
+  it('classifies with src/observe and keeps only the world, split by process', () => {
+    const { all, byProcess } = countWorld(list, ctx, filter, ['non-critical', 'medium', 'critical']);
+    expect(all.app).toBe(9);
+    expect(all.bySystem).toMatchObject({ legacy: 3, bullmq: 3, flags: 2, unknown: 1 });
+    expect(all.byRole).toMatchObject({ 'legacy-worker': 1, 'legacy-events': 1, 'bullmq-worker': 1, 'bullmq-shared': 2, 'flags-sdk': 2 });
+    expect(all.byTier.critical).toBe(3);
+    expect(byProcess.api?.app).toBe(2);
+    expect(byProcess.worker?.app).toBe(7);
   });
 
   it('finds the fleet process in a name', () => {
-    expect(processOf('fleet:api:shared')).toBe('api');
+    expect(processOf('fleet:api:bullmq')).toBe('api');
     expect(processOf('redis-migrate:sdk:fleet-worker:abc:sub')).toBe('worker');
     expect(processOf('bullmq:Zm9v')).toBeUndefined();
   });
 });
 
-describe('counting CLIENT LIST', () => {
-  const list = [
-    'id=1 name=fleet:api:shared cmd=evalsha',
-    'id=2 name=redis-migrate:sdk:fleet-api:aa:sub cmd=subscribe',
-    'id=3 name=fleet:worker:shared cmd=evalsha',
-    'id=4 name=redis-migrate:sdk:fleet-worker:bb:sub cmd=subscribe',
-    'id=5 name=bullmq:ZmxlZXQtam9icw== cmd=bzpopmin',
-    'id=6 name=fleet:worker:cache cmd=get',
-    'id=7 name=redis-migrate:cli:demo cmd=client|list',
-    'id=8 name=fleet:other:shared cmd=evalsha',
-    '',
-  ].join('\n');
-
-  it('counts the app by role and this tool apart', () => {
-    const count = countConnections(list, prefixes, ['api', 'worker']);
-    expect(count.total).toBe(6);
-    expect(count.tool).toBe(1);
-    expect(count.byRole).toMatchObject({ 'bullmq-shared': 2, 'flags-sdk': 2, 'bullmq-blocking': 1, kv: 1 });
-  });
-
-  it('splits by process, giving blocking connections to the worker', () => {
-    const byProcess = countByProcess(list, prefixes, ['api', 'worker'], 'worker');
-    expect(byProcess.api?.total).toBe(2);
-    expect(byProcess.worker?.total).toBe(4);
-  });
-});
-
-describe('predictConnections (facts file model on the fleet)', () => {
-  it.each<[DemoTopology, string[], boolean, number]>([
-    ['single', [], false, 38],
-    ['single', [], true, 35],
-    ['single', ['non-critical'], false, 32],
-    ['single', ['non-critical', 'medium'], false, 22],
-    ['single', ['non-critical', 'medium', 'critical'], false, 16],
-    ['single', ['non-critical', 'medium', 'critical'], true, 13],
-    ['merged', ['non-critical', 'medium', 'critical'], true, 3],
-    ['split', [], false, 51],
-    ['split', ['non-critical', 'medium', 'critical'], true, 5],
-  ])('%s with %j on BullMQ, kv on HTTP %s: %i', (topology, tiers, kvOnHttp, total) => {
-    expect(predictConnections({ queues, onBullmq: tierQueues(...tiers), kvOnHttp, topology }).total).toBe(total);
-  });
-});
-
 describe('judgeClaims', () => {
-  const count = (total: number, roles: Partial<ConnectionCount['byRole']> = {}): ConnectionCount => ({ total, tool: 0, byRole: { ...emptyRoles(), ...roles } });
+  const count = (app: number, roles: Partial<ConnectionSummary['byRole']> = {}, systems: Partial<ConnectionSummary['bySystem']> = {}) => ({
+    app,
+    byRole: { ...emptyByRole(), ...roles },
+    bySystem: { legacy: 0, bullmq: 0, flags: 0, tool: 0, unknown: 0, ...systems },
+  });
   const base: ClaimInputs = {
-    legacy: count(38, { bull: 33, kv: 3, 'bullmq-shared': 1, 'flags-sdk': 1 }),
-    phase1: count(35, { bull: 33, 'bullmq-shared': 1, 'flags-sdk': 1 }),
+    legacy: count(38, { 'bullmq-shared': 1, 'flags-sdk': 1 }, { legacy: 33, unknown: 3, bullmq: 1, flags: 1 }),
+    phase1: count(35, { 'bullmq-shared': 1, 'flags-sdk': 1 }, { legacy: 33, bullmq: 1, flags: 1 }),
     kvOnHttp: true,
-    finalSingle: count(13, { 'bullmq-blocking': 11, 'bullmq-shared': 1, 'flags-sdk': 1 }),
-    bullmqWorkers: 11,
-    finalMergedWorker: count(3, { 'bullmq-blocking': 1, 'bullmq-shared': 1, 'flags-sdk': 1 }),
-    finalApi: count(2, { 'bullmq-shared': 1, 'flags-sdk': 1 }),
+    finalSingle: count(13, { 'bullmq-worker': 11, 'bullmq-shared': 1, 'flags-sdk': 1 }, { bullmq: 12, flags: 1 }),
+    finalMergedWorker: count(3, { 'bullmq-worker': 1, 'bullmq-shared': 1, 'flags-sdk': 1 }, { bullmq: 2, flags: 1 }),
+    finalApi: count(2, { 'bullmq-shared': 1, 'flags-sdk': 1 }, { bullmq: 1, flags: 1 }),
   };
 
   it('judges each claim against its range', () => {
@@ -94,8 +64,14 @@ describe('judgeClaims', () => {
   });
 
   it('does not pass phase 1 when the stores never moved, and marks merged queues partial while they are on TCP', () => {
-    const claims = judgeClaims({ ...base, kvOnHttp: false, phase1: base.legacy, finalMergedWorker: count(6, { 'bullmq-blocking': 1, 'bullmq-shared': 1, 'flags-sdk': 1, kv: 3 }) });
+    const claims = judgeClaims({
+      ...base,
+      kvOnHttp: false,
+      phase1: base.legacy,
+      finalMergedWorker: count(6, { 'bullmq-worker': 1, 'bullmq-shared': 1, 'flags-sdk': 1 }, { bullmq: 2, flags: 1, unknown: 3 }),
+    });
     expect(claims.map((claim) => claim.verdict)).toEqual(['holds', 'not measured', 'does not hold', 'holds only partly', 'holds']);
+    expect(claims[1]?.why).toContain('35 would remain');
   });
 
   it('says when the baseline is out of the claimed range', () => {

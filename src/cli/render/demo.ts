@@ -1,4 +1,4 @@
-/** Human text for `demo`: the measured table beside the predictions, the claims, the jobs. */
+/** Human text for `demo`: the measured table beside the plan's predictions, the claims, the jobs. */
 import type { DemoReport } from '../../commands/demo.js';
 import type { ClaimVerdict } from '../../demo/claims.js';
 import { chalk, heading, table } from '../format.js';
@@ -12,31 +12,31 @@ const VERDICT: Record<ClaimVerdict, (text: string) => string> = {
 
 export function render(report: DemoReport): string {
   const lines = [heading(`redis-migrate demo on ${report.redis}`) + chalk.dim(`  (${(report.durationMs / 1000).toFixed(1)} s)`), ''];
-  lines.push(heading('Connections after each step, measured beside predicted'));
+  lines.push(heading('Connections after each step: measured, and what the plan predicts'));
   lines.push(
     table([
-      ['TOPOLOGY', 'COMMAND', 'ON BULLMQ', 'MEASURED', 'PREDICTED', 'BULL', 'SHARED', 'BLOCKING', 'KV', 'FLAGS', 'PER PROCESS', 'JOBS (produced/processed)'],
+      ['TOPOLOGY', 'COMMAND', 'ON BULLMQ', 'MEASURED', 'PLAN', 'LEGACY', 'BULLMQ', 'FLAGS', 'OTHER', 'PER PROCESS (plan)', 'JOBS (produced/processed)'],
       ...report.steps.map((step) => {
-        const r = step.measured.byRole;
-        const match = step.measured.total === step.predicted.total ? String(step.predicted.total) : chalk.yellow(String(step.predicted.total));
-        const processes = Object.keys(step.byProcess).length > 1 ? Object.entries(step.byProcess).map(([name, count]) => `${name} ${count.total}`).join(', ') : '-';
+        const s = step.measured.bySystem;
+        const plan = step.measured.app === step.predicted.total ? String(step.predicted.total) : chalk.yellow(String(step.predicted.total));
+        const processes = Object.entries(step.processes);
         return [
           step.topology === 'single' ? 'one queue each' : 'merged + API',
           step.command === '-' ? 'baseline' : step.command,
           `${step.onBullmq}/11`,
-          String(step.measured.total),
-          match,
-          String(r.bull),
-          String(r['bullmq-shared']),
-          String(r['bullmq-blocking']),
-          String(r.kv),
-          String(r['flags-sdk']),
-          processes,
+          String(step.measured.app),
+          plan,
+          String(s.legacy),
+          String(s.bullmq),
+          String(s.flags),
+          String(s.unknown),
+          processes.length > 1 ? processes.map(([name, p]) => `${name} ${p.measured.app} (${p.predicted ?? '-'})`).join(', ') : '-',
           `${step.jobs.produced}/${step.jobs.processed}`,
         ];
       }),
     ]),
   );
+  lines.push(chalk.dim(`  after phase 3 (not run) the plan predicts ${report.finalPredicted.single} (one queue each) and ${report.finalPredicted.split} (merged + API)`));
   lines.push('', heading('Claims'));
   for (const claim of report.claims) {
     lines.push(`  ${VERDICT[claim.verdict](claim.verdict.padEnd(17))} ${claim.claim}: measured ${claim.measured ?? '-'} (claimed ${claim.range[0]}-${claim.range[1]})`);
