@@ -4,6 +4,7 @@
  * of the report, and the connection checks come first.
  */
 import { clusterHashtagCheck, prefixCollisionCheck } from './bullmq-keys.js';
+import { httpChecks } from './http/index.js';
 import { backlogCheck, repeatablesCheck } from './legacy-queues.js';
 import { authCheck, reachableCheck, tlsCheck } from './redis-connection.js';
 import { maxclientsCheck } from './redis-maxclients.js';
@@ -25,6 +26,8 @@ export const CHECKS: readonly Check[] = [
   repeatablesCheck,
   driftCheck,
   soakGateCheck,
+  // Phase 1: the HTTP Redis (their own order: later ones skip when the endpoint cannot be used).
+  ...httpChecks,
 ];
 
 

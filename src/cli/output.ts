@@ -11,6 +11,11 @@ export interface Outcome<R extends Report> {
   report: R;
   /** Non-zero when the report itself is a failure (a check failed, a gate closed, drift). */
   exitCode?: ExitCode;
+  /**
+   * The command already wrote its stdout document (a long-running command such as serve-http
+   * prints when it is ready, then runs): nothing more is written, so --json stays one document.
+   */
+  written?: boolean;
 }
 
 export function writeReport<R extends Report>(
@@ -19,6 +24,7 @@ export function writeReport<R extends Report>(
   outcome: Outcome<R>,
   human: (report: R) => string,
 ): ExitCode {
+  if (outcome.written) return outcome.exitCode ?? EXIT.ok;
   if (json) stdout.write(`${JSON.stringify(redactDeep(outcome.report), null, 2)}\n`);
   else stdout.write(`${redact(human(outcome.report))}\n`);
   return outcome.exitCode ?? EXIT.ok;

@@ -63,10 +63,12 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
 
   program
     .command('phase1')
-    .description('cache and rate limiters to HTTP Redis: USE_HTTP_REDIS=true')
-    .option('--dry-run', 'print what would change and change nothing')
+    .description('HTTP checks, then cache and rate limiters to HTTP Redis: USE_HTTP_REDIS=true')
+    .option('--dry-run', 'run the checks, print what would change and change nothing')
+    .option('--force', 'flip despite failing HTTP checks (needs --reason, which is audited)')
+    .option('--reason <text>', 'why; recorded in the audit trail')
     .option('--wait <duration>', 'how long to wait for app instances to confirm', '2s')
-    .action(action(async () => Promise.all([import('../commands/phase1.js'), import('./render/change.js')])));
+    .action(action(async () => Promise.all([import('../commands/phase1.js'), import('./render/phase1.js')])));
 
   program
     .command('phase2')
@@ -144,6 +146,16 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .description('the audit trail: who changed what, when and why')
     .option('--limit <n>', 'how many of the newest entries', '20')
     .action(action(async () => Promise.all([import('../commands/audit.js'), import('./render/audit.js')])));
+
+  program
+    .command('serve-http')
+    .description('a local Upstash-compatible REST endpoint over --redis-url, for development and CI (runs until Ctrl-C / SIGTERM)')
+    .option('--host <host>', 'interface to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on (0: any free port)', '8079')
+    .option('--token <token>', 'Bearer token clients must send (env UPSTASH_REDIS_REST_TOKEN; default: a random one)')
+    .option('--pool <n>', 'Redis connections shared by plain commands and pipelines', '4')
+    .option('--log-requests', 'log every request to stderr (method, path, status, time, command names)')
+    .action(action(async () => Promise.all([import('../commands/serve-http.js'), import('./render/serve-http.js')])));
 
   return program;
 }

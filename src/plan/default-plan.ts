@@ -32,6 +32,12 @@ export function defaultPlanDocument(): Record<string, unknown> {
     // The often-quoted goal; `plan` shows what the topology can reach and what it would take.
     target: { connections: 3 },
     lock: { ttl: '30s' },
+    http: {
+      tokenEnv: 'UPSTASH_REDIS_REST_TOKEN',
+      latencyWarnMs: 50,
+      cacheKeyPatterns: [],
+      rateLimiters: [],
+    },
   };
 }
 

@@ -39,6 +39,44 @@ const hookSchema = object({
   timeout: optional(duration(), () => '30s'),
 });
 
+export const RATE_LIMIT_ALGORITHMS = ['slidingWindow', 'fixedWindow', 'tokenBucket'] as const;
+
+const rateLimiterSchema = object({
+  name: string({ pattern: NAME, expected: 'a limiter name (letters, digits, "-", "_", ".")' }),
+  algorithm: oneOf(RATE_LIMIT_ALGORITHMS),
+  /** Requests per window (tokenBucket: the bucket size). */
+  limit: number({ integer: true, min: 1 }),
+  window: duration(),
+  /** tokenBucket only: tokens added per window (default: limit). */
+  refillRate: optional(number({ integer: true, min: 1 })),
+  /** The `prefix` the app gives `Ratelimit` (its default is "@upstash/ratelimit"). */
+  prefix: optional(string({ minLength: 1 }), () => '@upstash/ratelimit'),
+  /** The app's `Ratelimit` timeout ("0s": none). After it, @upstash/ratelimit lets requests through. */
+  timeout: optional(duration(), () => '5s'),
+});
+
+const HTTP_URL = /^https?:\/\/[^\s#$./?].\S*$/;
+
+const httpSchema = object({
+  /** The REST URL; UPSTASH_REDIS_REST_URL wins. */
+  url: optional(string({ pattern: HTTP_URL, expected: 'an http(s):// URL' })),
+  /** The environment variable that holds the REST token: the token itself never goes in the plan. */
+  tokenEnv: optional(string({ pattern: ENV_NAME, expected: 'an environment variable name' }), () => 'UPSTASH_REDIS_REST_TOKEN'),
+  /** http.latency warns when the median request takes longer. */
+  latencyWarnMs: optional(number({ min: 0 }), () => 50),
+  /** Key patterns (SCAN MATCH syntax) of the cache, for http.deserialization. */
+  cacheKeyPatterns: optional(array(string({ minLength: 1 })), () => []),
+  /** Keys sampled per pattern. */
+  sampleSize: optional(number({ integer: true, min: 1, max: 1000 }), () => 50),
+  /** The app's `automaticDeserialization` setting; unset means not decided yet. */
+  automaticDeserialization: optional(boolean()),
+  rateLimiters: optional(array(rateLimiterSchema), () => []),
+  /** How long http.command-budget measures the traffic. */
+  budgetWindow: optional(duration(), () => '5s'),
+  /** http.command-budget warns when the projected monthly cost is higher (in cost.currency). */
+  monthlyBudget: optional(number({ min: 0 })),
+});
+
 export const planSchema = object({
   version: optional(oneOf(['1'] as const), () => '1' as const),
   namespace: optional(string({ pattern: NAME, expected: 'a namespace (letters, digits, "-", "_", ".")' }), () => 'default'),
@@ -104,12 +142,29 @@ export const planSchema = object({
     () => ({ interval: '10s', maxSamples: 10000, requireHealthySoak: false }),
   ),
   lock: optional(object({ ttl: optional(duration(), () => '30s') }), () => ({ ttl: '30s' })),
+  http: optional(httpSchema, () => defaultHttp()),
   confirm: optional(object({ requireReasonForForce: optional(boolean(), () => true) }), () => ({
     requireReasonForForce: true,
   })),
 });
 
+function defaultHttp(): Infer<typeof httpSchema> {
+  return {
+    url: undefined,
+    tokenEnv: 'UPSTASH_REDIS_REST_TOKEN',
+    latencyWarnMs: 50,
+    cacheKeyPatterns: [],
+    sampleSize: 50,
+    automaticDeserialization: undefined,
+    rateLimiters: [],
+    budgetWindow: '5s',
+    monthlyBudget: undefined,
+  };
+}
+
 export type Plan = Infer<typeof planSchema>;
+export type PlanHttp = Plan['http'];
+export type PlanRateLimiter = PlanHttp['rateLimiters'][number];
 export type PlanTier = Plan['tiers'][number];
 export type PlanHook = Plan['sinks']['hooks'][number];
 export type FlagNames = Plan['flags'];
@@ -136,6 +191,17 @@ function crossFieldIssues(plan: Plan): SchemaIssue[] {
       issues.push({ path: `tiers[${index}].watch`, message: `the watch window (${tier.watch}) is longer than the soak (${tier.soak})` });
     }
   });
+  const limiterNames = new Set<string>();
+  plan.http.rateLimiters.forEach((limiter, index) => {
+    if (limiterNames.has(limiter.name)) issues.push({ path: `http.rateLimiters[${index}].name`, message: `duplicate limiter "${limiter.name}"` });
+    limiterNames.add(limiter.name);
+    if (limiter.refillRate !== undefined && limiter.algorithm !== 'tokenBucket') {
+      issues.push({ path: `http.rateLimiters[${index}].refillRate`, message: 'only a tokenBucket limiter has a refill rate' });
+    }
+    if ((parseDuration(limiter.window) ?? 0) < 1) {
+      issues.push({ path: `http.rateLimiters[${index}].window`, message: 'the window must be at least 1ms' });
+    }
+  });
   issues.push(...topologyIssues(plan.topology, plan.tiers.flatMap((tier) => tier.queues)));
   const flagNames = Object.values(plan.flags);
   if (new Set(flagNames).size !== flagNames.length) {
@@ -144,10 +210,16 @@ function crossFieldIssues(plan: Plan): SchemaIssue[] {
   return issues;
 }
 
+/** A REST token typed into the plan gets a message that says why, not just "unknown key". */
+function tokenInPlan(issue: SchemaIssue): SchemaIssue {
+  if (issue.path !== 'http.token') return issue;
+  return { path: issue.path, message: 'the REST token must not be stored in the plan: put it in an environment variable and name it in http.tokenEnv' };
+}
+
 export function validatePlan(raw: unknown): PlanValidation {
   const issues: SchemaIssue[] = [];
   const plan = planSchema.parse(raw, '', issues);
-  if (!plan) return { ok: false, issues };
+  if (!plan) return { ok: false, issues: issues.map(tokenInPlan) };
   const more = crossFieldIssues(plan);
   return more.length ? { ok: false, issues: more } : { ok: true, plan };
 }

@@ -26,6 +26,13 @@ export interface OpenRedisOptions {
   queues?: boolean;
   /** false: always a single-node connection (e.g. to read one node's CLIENT LIST). Default: detect. */
   cluster?: boolean;
+  /**
+   * With `reconnect`: while the link is down, reject commands at once instead of queueing and
+   * replaying them (a server answering others, like serve-http, must not hang, nor replay an INCR).
+   */
+  failFast?: boolean;
+  /** Per-command timeout; defaults to `timeoutMs`. `0` turns it off (no timer per command). */
+  commandTimeoutMs?: number;
 }
 
 export function isAuthError(message: string): boolean {
@@ -88,9 +95,9 @@ export function redisOptions(endpoint: RedisEndpoint, options: OpenRedisOptions)
     protocol: 2 as const,
     lazyConnect: true,
     connectTimeout: options.timeoutMs,
-    commandTimeout: options.queues ? undefined : options.timeoutMs,
-    maxRetriesPerRequest: options.reconnect || options.queues ? null : 0,
-    enableOfflineQueue: Boolean(options.reconnect || options.queues),
+    commandTimeout: options.queues || options.commandTimeoutMs === 0 ? undefined : (options.commandTimeoutMs ?? options.timeoutMs),
+    maxRetriesPerRequest: options.queues || (options.reconnect && !options.failFast) ? null : 0,
+    enableOfflineQueue: Boolean(options.queues) || (Boolean(options.reconnect) && !options.failFast),
     retryStrategy: options.reconnect ? (times: number) => Math.min(times * 200, 2000) : () => null,
   };
 }

@@ -45,6 +45,26 @@ export async function readLock(client: RedisClient, keys: StateKeys): Promise<(L
   }
 }
 
+/** Who holds the lock and since when, as the error an operator sees (exit 5). */
+async function lockHeldError(client: RedisClient, keys: StateKeys, ttlMs: number): Promise<LockHeldError> {
+  const holder = await readLock(client, keys);
+  const now = await serverTimeMs(client);
+  const who = holder ? `${holder.owner} (${holder.command}, pid ${holder.pid} on ${holder.host})` : 'another operator';
+  const since = holder ? `since ${new Date(holder.since).toISOString()} (${formatDuration(now - holder.since)} ago)` : '';
+  return new LockHeldError(`the migration lock is held by ${who} ${since}`.trim(), {
+    fix: `wait for them to finish; a holder that died releases it within ${formatDuration(holder?.expiresInMs ?? ttlMs)}`,
+    details: holder ? { holder: { owner: holder.owner, command: holder.command, host: holder.host, pid: holder.pid, since: holder.since, expiresInMs: holder.expiresInMs } } : {},
+  });
+}
+
+/**
+ * Fails now (exit 5) if someone holds the lock, before a command spends time on slow work (phase1's
+ * HTTP checks) that would end at the lock anyway. Taking the lock later can still fail: this is a hint.
+ */
+export async function assertLockFree(client: RedisClient, keys: StateKeys, ttlMs: number): Promise<void> {
+  if ((await client.exists(keys.lock)) === 1) throw await lockHeldError(client, keys, ttlMs);
+}
+
 export async function acquireLock(
   client: RedisClient,
   keys: StateKeys,
@@ -59,16 +79,7 @@ export async function acquireLock(
     token: randomUUID(),
   };
   const taken = await client.set(keys.lock, JSON.stringify(info), 'PX', request.ttlMs, 'NX');
-  if (taken !== 'OK') {
-    const holder = await readLock(client, keys);
-    const now = await serverTimeMs(client);
-    const who = holder ? `${holder.owner} (${holder.command}, pid ${holder.pid} on ${holder.host})` : 'another operator';
-    const since = holder ? `since ${new Date(holder.since).toISOString()} (${formatDuration(now - holder.since)} ago)` : '';
-    throw new LockHeldError(`the migration lock is held by ${who} ${since}`.trim(), {
-      fix: `wait for them to finish; a holder that died releases it within ${formatDuration(holder?.expiresInMs ?? request.ttlMs)}`,
-      details: holder ? { holder: { owner: holder.owner, command: holder.command, host: holder.host, pid: holder.pid, since: holder.since, expiresInMs: holder.expiresInMs } } : {},
-    });
-  }
+  if (taken !== 'OK') throw await lockHeldError(client, keys, request.ttlMs);
 
   let lost = false;
   const renew = setInterval(() => {

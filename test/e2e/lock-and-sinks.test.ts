@@ -7,24 +7,31 @@ import { stateKeys } from '../../src/state/keys.js';
 import { BIN, runCli, uniqueNamespace } from '../support/cli.js';
 import { shortSoakPlan, tempDir, writePlan } from '../support/plan-files.js';
 import { waitFor } from '../support/wait.js';
+import { fastHttpChecks, restEndpoint } from '../support/http.js';
 
 let admin: Redis;
-beforeAll(() => {
+// phase1 runs the HTTP checks before it takes the lock: it needs a working REST endpoint.
+let rest: Awaited<ReturnType<typeof restEndpoint>>;
+beforeAll(async () => {
   admin = new Redis(inject('redisUrl'), { protocol: 2 });
+  rest = await restEndpoint(inject('redisUrl'));
 });
 afterAll(async () => {
   await admin.quit();
+  await rest?.close();
 });
 
 /** A plan whose hook sleeps, so the command holds the lock for a while (hooks run under the lock). */
 function slowHookPlan(seconds: number, lockTtl: string): string {
-  return writePlan(shortSoakPlan({ sinks: { hooks: [{ name: 'slow-platform', command: ['sleep', String(seconds)], timeout: '60s' }] }, lock: { ttl: lockTtl } }));
+  return writePlan(
+    shortSoakPlan({ sinks: { hooks: [{ name: 'slow-platform', command: ['sleep', String(seconds)], timeout: '60s' }] }, lock: { ttl: lockTtl }, http: fastHttpChecks() }),
+  );
 }
 
 function startHolder(ns: string, config: string) {
   return execa('node', [BIN, 'phase1', '--yes', '--json', '--namespace', ns, '--config', config], {
     reject: false,
-    env: { REDIS_URL: inject('redisUrl'), NO_COLOR: '1', REDIS_MIGRATE_ACTOR: 'alice@ops' },
+    env: { REDIS_URL: inject('redisUrl'), NO_COLOR: '1', REDIS_MIGRATE_ACTOR: 'alice@ops', ...rest.env },
   });
 }
 

@@ -3,6 +3,8 @@ import { Redis } from 'ioredis';
 import { runCli, uniqueNamespace } from '../support/cli.js';
 import { shortSoakPlan, writePlan } from '../support/plan-files.js';
 import { stateKeys } from '../../src/state/keys.js';
+import { defaultPlanDocument } from '../../src/plan/default-plan.js';
+import { fastHttpChecks, restEndpoint } from '../support/http.js';
 
 let admin: Redis;
 beforeAll(() => {
@@ -104,7 +106,10 @@ describe('phase2 and status through the CLI', () => {
 
   it('phase1 flips USE_HTTP_REDIS and records a connection baseline', async () => {
     const ns = uniqueNamespace();
-    const run = await cli(ns, ['phase1', '--yes']);
+    // phase1 runs the HTTP checks first: give it a working REST endpoint over the same Redis.
+    const rest = await restEndpoint(inject('redisUrl'));
+    const config = writePlan({ ...defaultPlanDocument(), http: fastHttpChecks() });
+    const run = await runCli(['phase1', '--yes', '--json', '--namespace', ns, '--config', config], { env: { REDIS_URL: inject('redisUrl'), ...rest.env } }).finally(() => rest.close());
     expect(run.exitCode).toBe(0);
     expect(run.json()).toMatchObject({ changed: true, flags: { USE_HTTP_REDIS: true, USE_BULLMQ: false } });
     const status = (await cli(ns, ['status'])).json();

@@ -4,6 +4,8 @@ import { connectFlags, type FlagsClient } from '../../src/flags/index.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { runCli, uniqueNamespace } from '../support/cli.js';
 import { writePlan } from '../support/plan-files.js';
+import { defaultPlanDocument } from '../../src/plan/default-plan.js';
+import { fastHttpChecks, restEndpoint } from '../support/http.js';
 
 let admin: Redis;
 beforeAll(() => {
@@ -69,7 +71,11 @@ describe('rollback', () => {
 
   it('--tier returns one tier; --phase 1 turns HTTP Redis off', async () => {
     const ns = uniqueNamespace();
-    await cli(ns, ['phase1', '--yes']);
+    // phase1 runs the HTTP checks first: give it a working REST endpoint over the same Redis.
+    const rest = await restEndpoint(inject('redisUrl'));
+    const config = writePlan({ ...defaultPlanDocument(), http: fastHttpChecks() });
+    const phase1 = await runCli(['phase1', '--yes', '--json', '--namespace', ns, '--config', config], { env: { REDIS_URL: inject('redisUrl'), ...rest.env } }).finally(() => rest.close());
+    expect(phase1.exitCode).toBe(0);
     await cli(ns, ['phase2', '--tier', 'non-critical', '--yes']);
     await cli(ns, ['phase2', '--tier', 'medium', '--yes', '--force', '--reason', 'test']);
     const tier = await cli(ns, ['rollback', '--tier', 'non-critical', '--yes']);

@@ -41,6 +41,11 @@ describe('on a local 3-master Redis Cluster with one replica', () => {
     }
   });
 
+  it('serve-http refuses a Redis Cluster node with a usage error (its transactions need one server)', async () => {
+    const { startBridge } = await import('../../src/http/index.js');
+    await expect(startBridge({ redisUrl: cluster.url, token: 'cluster-test-token', port: 0 })).rejects.toMatchObject({ code: 'http.cluster', exitCode: 2 });
+  });
+
   it('counts connections on every node, per node and in total', async () => {
     const mq = startBullmq(cluster.ports[0]!, ['calendar-sync', 'token-refresh'], { prefix: '{bullmq}', cluster: true });
     try {

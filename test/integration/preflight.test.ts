@@ -7,6 +7,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { defaultPlanDocument } from '../../src/plan/default-plan.js';
 import { runCli, uniqueNamespace } from '../support/cli.js';
+import { fastHttpChecks, restEndpoint } from '../support/http.js';
 import { freePort, startRedis, type RedisServer } from '../support/redis-server.js';
 
 type CheckDoc = { id: string; status: string; message: string; fix?: string };
@@ -113,9 +114,15 @@ describe('preflight against purpose-started servers', () => {
     });
 
     it('exit 0 when nothing fails (warnings allowed without --strict)', async () => {
-      const run = await runCli(['preflight', '--phase', '1', '--json', '--redis-url', server.url, '--namespace', uniqueNamespace()]);
+      // Phase 1 includes the HTTP checks: give them a working REST endpoint over the same server.
+      const rest = await restEndpoint(server.url);
+      const config = planFile({ http: fastHttpChecks() });
+      const run = await runCli(['preflight', '--phase', '1', '--json', '--redis-url', server.url, '--namespace', uniqueNamespace(), '--config', config], { env: rest.env }).finally(
+        () => rest.close(),
+      );
       expect(run.exitCode).toBe(0);
       expect(run.json().summary.fail).toBe(0);
+      expect(byId(run.json(), 'http.auth').status).toBe('pass');
     });
   });
 
@@ -136,6 +143,7 @@ describe('preflight against purpose-started servers', () => {
     expect(ids).toEqual([
       'redis.reachable', 'redis.auth', 'redis.tls', 'redis.version', 'redis.eviction-policy', 'redis.persistence', 'redis.maxclients-headroom',
       'bullmq.prefix-collision', 'bullmq.cluster-hashtag', 'legacy.backlog', 'legacy.repeatables', 'flags.drift', 'gate.soak',
+      'http.configured', 'http.reachable', 'http.auth', 'http.latency', 'http.roundtrip', 'http.deserialization', 'http.ratelimit', 'http.command-budget',
     ]);
   });
 });

@@ -76,3 +76,78 @@ describe('validatePlan', () => {
     ]);
   });
 });
+
+describe('plan http section', () => {
+  const base = { tiers: [{ name: 'only', queues: ['q1'], soak: '90s' }] };
+
+  it('is optional, with defaults', () => {
+    const result = validatePlan(base);
+    expect(result.ok && result.plan.http).toEqual({
+      url: undefined,
+      tokenEnv: 'UPSTASH_REDIS_REST_TOKEN',
+      latencyWarnMs: 50,
+      cacheKeyPatterns: [],
+      sampleSize: 50,
+      automaticDeserialization: undefined,
+      rateLimiters: [],
+      budgetWindow: '5s',
+      monthlyBudget: undefined,
+    });
+  });
+
+  it('fills limiter defaults (prefix, timeout) and accepts a full section', () => {
+    const result = validatePlan({
+      ...base,
+      http: {
+        url: 'https://eu1-x.upstash.io',
+        tokenEnv: 'CACHE_TOKEN',
+        cacheKeyPatterns: ['cache:*'],
+        automaticDeserialization: false,
+        rateLimiters: [{ name: 'sms', algorithm: 'tokenBucket', limit: 5, window: '1h', refillRate: 1, timeout: '0s' }],
+        monthlyBudget: 10,
+      },
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.plan.http.rateLimiters[0]).toEqual({ name: 'sms', algorithm: 'tokenBucket', limit: 5, window: '1h', refillRate: 1, prefix: '@upstash/ratelimit', timeout: '0s' });
+  });
+
+  it('refuses a token in the plan, and reports limiter mistakes with their paths', () => {
+    const result = validatePlan({
+      ...base,
+      http: {
+        token: 'AXsecret',
+        url: 'redis://127.0.0.1:6379',
+        rateLimiters: [
+          { name: 'a', algorithm: 'slidingWindow', limit: 0, window: '10s' },
+          { name: 'b', algorithm: 'leakyBucket', limit: 1, window: '1s' },
+        ],
+      },
+    });
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    const text = result.issues.map(formatIssue).join('\n');
+    expect(text).toContain('http.token: the REST token must not be stored in the plan');
+    expect(text).toContain('http.url: expected an http(s):// URL');
+    expect(text).toContain('http.rateLimiters[0].limit');
+    expect(text).toContain('http.rateLimiters[1].algorithm');
+    expect(text).not.toContain('AXsecret');
+  });
+
+  it('checks limiter names and refill rates across fields', () => {
+    const result = validatePlan({
+      ...base,
+      http: {
+        rateLimiters: [
+          { name: 'a', algorithm: 'slidingWindow', limit: 1, window: '10s', refillRate: 2 },
+          { name: 'a', algorithm: 'fixedWindow', limit: 1, window: '0s' },
+        ],
+      },
+    });
+    expect(!result.ok && result.issues.map(formatIssue)).toEqual([
+      'http.rateLimiters[0].refillRate: only a tokenBucket limiter has a refill rate',
+      'http.rateLimiters[1].name: duplicate limiter "a"',
+      'http.rateLimiters[1].window: the window must be at least 1ms',
+    ]);
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * The HTTP bridge for tests, and small HTTP fakes that stand for broken endpoints: a proxy that
+ * drops `Upstash-Encoding` (a server without base64) or rewrites bodies (a plain proxy whose Redis
+ * rejects Upstash-only script flags).
+ */
+import { createServer, request, type Server } from 'node:http';
+import { startBridge, type Bridge, type BridgeOptions } from '../../src/http/index.js';
+
+export const TEST_TOKEN = 'test-token-7f3a9c';
+
+export function startTestBridge(redisUrl: string, options: Partial<BridgeOptions> = {}): Promise<Bridge> {
+  return startBridge({ redisUrl, token: TEST_TOKEN, port: 0, timeoutMs: 5000, ...options });
+}
+
+export interface Proxy {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Forwards to `target`, letting `edit` change the headers and body of each request. */
+export async function startProxy(
+  target: string,
+  edit: { headers?: (headers: Record<string, string>) => Record<string, string>; body?: (body: string) => string },
+): Promise<Proxy> {
+  const upstream = new URL(target);
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = (edit.body ?? ((b: string) => b))(Buffer.concat(chunks).toString('utf8'));
+      const headers = { ...(req.headers as Record<string, string>), 'content-length': String(Buffer.byteLength(body)) };
+      const out = request(
+        { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: edit.headers ? edit.headers(headers) : headers },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      out.on('error', () => res.destroy());
+      out.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export function withoutEncoding(headers: Record<string, string>): Record<string, string> {
+  const { 'upstash-encoding': _dropped, ...rest } = headers;
+  return rest;
+}
+
+/** A raw POST to the bridge: status, JSON body and headers, exactly as a client sees them. */
+export async function post(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, json: json as any, text, headers: response.headers };
+}
+
+/**
+ * What a CLI run of `phase1` needs for its HTTP checks to pass: a bridge over the test Redis and
+ * the environment pointing at it. Pair it with `fastHttpChecks()` in the plan.
+ */
+export async function restEndpoint(redisUrl: string): Promise<{ env: Record<string, string>; close(): Promise<void> }> {
+  const bridge = await startTestBridge(redisUrl);
+  return {
+    env: { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: TEST_TOKEN, UPSTASH_DISABLE_TELEMETRY: '1' },
+    close: () => bridge.close(),
+  };
+}
+
+/** The plan's http section with a short budget window (the check otherwise measures for 5 s). */
+export function fastHttpChecks(): Record<string, unknown> {
+  return { budgetWindow: '200ms', latencyWarnMs: 5000 };
+}
