@@ -87,8 +87,11 @@ export async function run(ctx: CommandContext, options: DemoOptions): Promise<Ou
     let keysRemoved = 0;
     for (const entry of worlds.splice(0)) keysRemoved += await entry.cleanup();
     const ok = lost === 0 && duplicates === 0 && mainJobs.addFailures + mergedJobs.addFailures === 0 && steps.every((step) => step.settled);
+    const phase1 = find('single', 'phase1');
     const notes = [
-      http ? `phase 1 moved the cache and limiters to ${http.url}` : 'no HTTP endpoint in this build (serve-http): phase 1 flips USE_HTTP_REDIS, the fleet keeps its cache and limiters on TCP and says so; the demo plan counts them as connections that stay',
+      phase1.kvOnHttp
+        ? `phase 1 ran its HTTP checks against the serve-http bridge (${http?.url}) and moved the cache and limiters to it; the bridge's own Redis connections are the server side of HTTP and are not counted`
+        : 'phase 1 did not move the cache and limiters (see the phase 1 step); they stayed on TCP',
       'phase 3 (cleanup) is not part of this build: not run; finalPredicted is what the plan predicts after it',
       'predictions: the plan\'s connection budget (`redis-migrate plan`) for a topology that describes the fleet processes',
     ];

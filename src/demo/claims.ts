@@ -58,7 +58,7 @@ export function judgeClaims(input: ClaimInputs): Claim[] {
           range: phase1,
           measured: input.phase1.app,
           verdict: 'not measured',
-          why: `no HTTP endpoint in this run (serve-http is not part of this build), so the ${stores(input.phase1)} cache/limiter connections stayed on TCP; without them ${input.phase1.app - stores(input.phase1)} would remain`,
+          why: `phase 1 did not move them in this run (no HTTP endpoint, or its checks failed), so the ${stores(input.phase1)} cache/limiter connections stayed on TCP; without them ${input.phase1.app - stores(input.phase1)} would remain`,
         },
   );
   const target: [number, number] = [1, 3];

@@ -10,6 +10,7 @@ import { MERGED_QUEUE } from '../../examples/fleet/catalog.js';
 import type { Ledger } from '../../examples/fleet/ledger.js';
 import type { FleetChild } from '../../examples/fleet/supervisor.js';
 import type { ChangeReport } from '../commands/change.js';
+import type { Phase1Report } from '../commands/phase1.js';
 import type { ConnectionSummary } from '../observe/classify.js';
 import { currentBudgetStep } from '../plan/budget.js';
 import type { WorldCount } from './connections.js';
@@ -34,6 +35,8 @@ export interface DemoStepResult {
   at: number;
   /** The workers reached the state the flags ask for before the measurement. */
   settled: boolean;
+  /** What the command said when it did not change what the step meant to (e.g. phase 1's failed checks). */
+  note?: string;
 }
 
 export interface WalkContext {
@@ -94,7 +97,9 @@ async function step(walk: WalkContext, entry: DemoStep, worker: FleetChild, stat
     const wait = world.soakMs - (Date.now() - state.changedAt) + 100;
     if (wait > 0) await sleep(wait);
   }
-  apply(await world.change(entry.run), state);
+  const report = await world.change(entry.run);
+  apply(report, state);
+  const failedChecks = report && 'checks' in report ? (report as Phase1Report).checks.filter((check) => check.status === 'fail') : [];
   const settled = await settle(worker, expectedLanes(world.queues, state.onBullmq, world.options.topology === 'split'));
   const { all, byProcess } = await stableCount(world);
   const budgetStep = currentBudgetStep(world.budget, { useHttpRedis: state.http, bullmqTiers: state.tiers });
@@ -114,6 +119,7 @@ async function step(walk: WalkContext, entry: DemoStep, worker: FleetChild, stat
     jobs: { produced: summary.produced, processed: summary.processed, inFlight: summary.outstanding },
     at: Math.round((Date.now() - walk.started) / 100) / 10,
     settled,
+    ...(failedChecks.length ? { note: `${commandText(entry.run)} blocked by failed checks: ${failedChecks.map((check) => `${check.id} (${check.message})`).join('; ')}` } : {}),
   };
   const systems = Object.entries(all.bySystem).filter(([, n]) => n > 0).map(([system, n]) => `${system === 'unknown' ? 'other' : system} ${n}`).join(', ');
   const perProcess = Object.keys(byProcess).length > 1 ? ` [${Object.entries(result.processes).map(([name, p]) => `${name} ${p.measured.app}`).join(', ')}]` : '';
@@ -121,8 +127,10 @@ async function step(walk: WalkContext, entry: DemoStep, worker: FleetChild, stat
     `[${result.at.toFixed(1).padStart(5)}s] ${result.topology === 'single' ? 'one queue each' : 'merged + API  '} ${(result.command === '-' ? 'baseline' : result.command).padEnd(26)} ${String(all.app).padStart(2)} connections (${systems})${perProcess}, plan predicts ${budgetStep.steady}` +
       ` · jobs produced ${summary.produced}, processed ${summary.processed}, in flight ${summary.outstanding}${settled ? '' : ' · workers not settled'}`,
   );
+  if (result.note) walk.log(`        ${result.note}`);
   return result;
 }
+
 
 /** Stop producing, let the backlog finish, stop the processes. */
 async function drainAndStop(walk: WalkContext, producers: FleetChild[]): Promise<void> {

@@ -87,6 +87,8 @@ export class DemoWorld {
     document.bullmq = { prefix: this.prefixes.bullmq };
     document.topology = fleetTopology(options.topology, options.kv);
     document.target = { connections: 3 };
+    // Phase 1's checks run against the bridge: the fleet's cache keys, read as the fleet reads them.
+    document.http = { tokenEnv: 'UPSTASH_REDIS_REST_TOKEN', cacheKeyPatterns: [`fleet:{${this.namespace}}:cache:*`], automaticDeserialization: false, budgetWindow: '500ms', rateLimiters: [] };
     for (const tier of document.tiers) {
       tier.soak = options.soak;
       delete tier.watch;
@@ -143,7 +145,8 @@ export class DemoWorld {
   /** Run phase1 / phase2 / rollback in-process, as `redis-migrate <command> --yes` would. */
   async change(run: DemoCommand): Promise<ChangeReport | undefined> {
     if (run.command === 'none') return undefined;
-    const io: Io = { ...this.options.io, stdout: discard(), stderr: discard(), interactive: false, env: { ...this.options.io.env, REDIS_MIGRATE_ACTOR: 'redis-migrate demo' } };
+    const http = this.options.http ? { UPSTASH_REDIS_REST_URL: this.options.http.url, UPSTASH_REDIS_REST_TOKEN: this.options.http.token } : {};
+    const io: Io = { ...this.options.io, stdout: discard(), stderr: discard(), interactive: false, env: { ...this.options.io.env, ...http, REDIS_MIGRATE_ACTOR: 'redis-migrate demo' } };
     const ctx = new CommandContext({ redisUrl: this.options.redisUrl, config: this.planPath, namespace: this.namespace, yes: true, json: true }, io);
     try {
       if (run.command === 'phase1') return (await (await import('../commands/phase1.js')).run(ctx, { wait: '3s' })).report;
