@@ -15,6 +15,9 @@ interface BullHandle {
   queue: BullQueue;
   holders: Map<BullHolder, number>;
   processing: boolean;
+  /** Resolves once this queue object is closed, or held for work again. */
+  settled: Promise<void>;
+  settle: () => void;
 }
 
 /** Job options every fleet job gets, in both systems: retries with backoff, bounded history. */
@@ -40,10 +43,13 @@ export class BullSide {
         settings: { lockDuration: this.options.worker.lockDurationMs, stalledInterval: this.options.worker.stalledIntervalMs },
       });
       queue.on('error', (error: Error) => this.options.warn(`bull ${name}: ${error.message}`));
-      handle = { queue, holders: new Map(), processing: false };
+      let settle: () => void = () => undefined;
+      const settled = new Promise<void>((resolve) => (settle = resolve));
+      handle = { queue, holders: new Map(), processing: false, settled, settle };
       this.handles.set(name, handle);
     }
     handle.holders.set(holder, (handle.holders.get(holder) ?? 0) + 1);
+    if (holder === 'work') this.renew(handle);
     if (holder === 'work' && !handle.processing) {
       handle.processing = true;
       const { handler, worker } = this.options;
@@ -58,16 +64,31 @@ export class BullSide {
     return (this.handles.get(name)?.holders.get(holder) ?? 0) > 0;
   }
 
-  /** Drop one hold; the last one closes the queue (waiting for its active jobs). */
+  /** A worker that held the queue again: whoever waited for the previous work to end stops waiting. */
+  private renew(handle: BullHandle): void {
+    handle.settle();
+    handle.settled = new Promise<void>((resolve) => (handle.settle = resolve));
+  }
+
+  /**
+   * Drop one hold; the last one closes the queue (waiting for its active jobs). Releasing the work
+   * hold resolves only once the queue is really closed (another holder, such as the scheduler
+   * moving a repeatable, may keep it open a moment longer), or held for work again: a worker
+   * reported stopped has no connection and no job left.
+   */
   async release(name: string, holder: BullHolder): Promise<void> {
     const handle = this.handles.get(name);
     const count = handle?.holders.get(holder) ?? 0;
     if (!handle || count === 0) return;
     if (count > 1) handle.holders.set(holder, count - 1);
     else handle.holders.delete(holder);
-    if (handle.holders.size > 0) return;
-    this.handles.delete(name);
+    if (handle.holders.size > 0) {
+      if (holder === 'work' && handle.processing) await handle.settled;
+      return;
+    }
+    if (this.handles.get(name) === handle) this.handles.delete(name);
     await this.track(handle.queue.close());
+    handle.settle();
   }
 
   /** Never rejects: a close that fails has lost its connection already, which is what closing wanted. */
@@ -89,5 +110,6 @@ export class BullSide {
     await Promise.all(handles.filter((h) => h.processing).map((h) => this.track(h.queue.close())));
     await Promise.all(handles.filter((h) => !h.processing).map((h) => this.track(h.queue.close())));
     await Promise.all([...this.closing]);
+    for (const handle of handles) handle.settle();
   }
 }

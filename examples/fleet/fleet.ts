@@ -66,7 +66,7 @@ export async function startFleet(options: FleetOptions, send: Send): Promise<Fle
     : undefined;
   const specs: RepeatSpec[] = options.repeatQueues.map((queue) => ({ queue, cron: options.repeatCron }));
   const scheduler = roles.has('schedule') && specs.length
-    ? new RepeatScheduler(specs, { bull: bullRepeatSide(bull, prefixes.bull), bullmq: bullmqRepeatSide(bullmq, options.topology) }, flags, log)
+    ? new RepeatScheduler(specs, { bull: bullRepeatSide(bull, prefixes.bull, shared), bullmq: bullmqRepeatSide(bullmq, options.topology) }, flags, log)
     : undefined;
 
   flags.on('change', ({ version }) => {

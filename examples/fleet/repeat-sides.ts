@@ -3,6 +3,7 @@
  * repeatables.ts reads the same for both directions. Bull: a repeat key in `<prefix>:<q>:repeat`
  * and a delayed job per tick. BullMQ: a job scheduler with the same cron.
  */
+import type { Redis } from 'ioredis';
 import type { BullSide } from './bull-side.js';
 import type { BullmqSide } from './bullmq-side.js';
 import { bullmqQueueOf, bullmqRepeatJobId, bullRepeatJobId, bullRepeatKey, schedulerId, type RepeatSpec } from './catalog.js';
@@ -23,7 +24,11 @@ export interface RepeatSide {
 
 const TICK_OPTIONS = { removeOnComplete: 1000, removeOnFail: 1000 } as const;
 
-export function bullRepeatSide(bull: BullSide, prefix: string): RepeatSide {
+/**
+ * Reads go straight to the keys over the process's shared connection (no Bull queue object, so a
+ * reconcile that finds nothing to move opens no connection); changes go through Bull itself.
+ */
+export function bullRepeatSide(bull: BullSide, prefix: string, reader: Redis): RepeatSide {
   // Hold the queue only for the call: a scheduler must not keep a legacy queue open by itself.
   async function withQueue<T>(spec: RepeatSpec, fn: (queue: ReturnType<BullSide['hold']>) => Promise<T>): Promise<T> {
     const queue = bull.hold(spec.queue, 'schedule');
@@ -36,13 +41,12 @@ export function bullRepeatSide(bull: BullSide, prefix: string): RepeatSide {
   }
   const key = (spec: RepeatSpec, suffix: string) => `${prefix}:${spec.queue}:${suffix}`;
   return {
-    next: (spec) =>
-      withQueue(spec, async (queue) => {
-        const score = await queue.client.zscore(key(spec, 'repeat'), bullRepeatKey(spec));
-        return score === null ? null : Number(score);
-      }),
+    async next(spec) {
+      const score = await reader.zscore(key(spec, 'repeat'), bullRepeatKey(spec));
+      return score === null ? null : Number(score);
+    },
     remove: (spec) => withQueue(spec, (queue) => queue.removeRepeatableByKey(bullRepeatKey(spec))),
-    tickExists: (spec, millis) => withQueue(spec, async (queue) => (await queue.client.exists(key(spec, bullRepeatJobId(spec, millis)))) === 1),
+    tickExists: async (spec, millis) => (await reader.exists(key(spec, bullRepeatJobId(spec, millis)))) === 1,
     create: (spec) =>
       withQueue(spec, async (queue) => {
         await queue.add({ kind: 'tick' }, { ...TICK_OPTIONS, repeat: { cron: spec.cron } });

@@ -15,7 +15,7 @@ interface Step {
   processes: Record<string, { measured: { app: number }; predicted: number | null }>;
 }
 
-function checkReport(report: { ok: boolean; steps: Step[]; jobs: { lost: number; duplicates: number; main: { produced: number } }; claims: { verdict: string }[] }) {
+function checkReport(stderr: string, report: { ok: boolean; steps: Step[]; jobs: { lost: number; duplicates: number; main: { produced: number } }; claims: { verdict: string }[] }) {
   expect(report.ok).toBe(true);
   expect(report.jobs.lost).toBe(0);
   expect(report.jobs.duplicates).toBe(0);
@@ -24,7 +24,7 @@ function checkReport(report: { ok: boolean; steps: Step[]; jobs: { lost: number;
   expect(single.map((step) => step.id)).toEqual(['legacy', 'phase1', 'phase2:non-critical', 'phase2:medium', 'phase2:critical', 'rollback', 'reflip']);
   // Measured (classified by src/observe) and the plan's budget agree at every step, in both topologies, per process too.
   for (const step of report.steps) {
-    expect([step.id, step.measured.app], step.topology).toEqual([step.id, step.predicted.total]);
+    expect([step.id, step.measured.app], `${step.topology}\n${stderr}`).toEqual([step.id, step.predicted.total]);
     for (const [name, process] of Object.entries(step.processes)) expect([step.id, name, process.measured.app]).toEqual([step.id, name, process.predicted]);
   }
   expect(single.map((step) => step.measured.app)).toEqual([38, 35, 29, 19, 13, 35, 13]);
@@ -40,7 +40,7 @@ describe('demo', () => {
     const run = await runCli(['demo', '--json'], { timeoutMs: 110_000 });
     expect(run.exitCode, run.stderr).toBe(0);
     const report = run.json();
-    checkReport(report);
+    checkReport(run.stderr, report);
     expect(report.redis).toMatch(/^a throwaway redis-server on port \d+$/);
     expect(report.cleanup.serverStopped).toBe(true);
     expect(report.durationMs).toBeLessThan(60_000);
@@ -67,7 +67,7 @@ describe('demo', () => {
       const run = await runCli(['demo', '--json'], { env: { REDIS_URL: url }, timeoutMs: 110_000 });
       expect(run.exitCode, run.stderr).toBe(0);
       const report = run.json();
-      checkReport(report);
+      checkReport(run.stderr, report);
       expect(report.cleanup.serverStopped).toBe(false);
       expect(report.cleanup.keysRemoved).toBeGreaterThan(0);
       expect(await redis.keys('demo-*')).toEqual([]);

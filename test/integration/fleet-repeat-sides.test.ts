@@ -29,7 +29,7 @@ describe('repeatables on real Bull and BullMQ', () => {
     const bull = new BullSide(Bull, { redisUrl: url, process: 'test', prefix: prefixes.bull, worker, handler, warn: () => undefined });
     const bullmq = new BullmqSide(bullmqLib, shared, { prefix: prefixes.bullmq, worker, handler, warn: () => undefined });
     closers.push(() => bull.closeAll(), () => bullmq.closeQueues());
-    const sides = { bull: bullRepeatSide(bull, prefixes.bull), bullmq: bullmqRepeatSide(bullmq, 'per-queue') };
+    const sides = { bull: bullRepeatSide(bull, prefixes.bull, shared), bullmq: bullmqRepeatSide(bullmq, 'per-queue') };
     // Hourly: no tick fires during the test.
     const spec: RepeatSpec = { queue: 'token-refresh', cron: '0 0 * * * *' };
 
