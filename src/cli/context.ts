@@ -121,6 +121,11 @@ export class CommandContext {
     await askConfirmation(question, this.io);
   }
 
+  /** See `Io.onInterrupt`; a no-op remover when the Io cannot observe signals. */
+  onInterrupt(handler: () => void): () => void {
+    return this.io.onInterrupt?.(handler) ?? (() => undefined);
+  }
+
   /**
    * For commands that run until stopped (`connections --watch`, `monitor`): a signal that aborts on
    * Ctrl-C, so they finish cleanly with their summary instead of dying mid-write.

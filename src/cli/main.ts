@@ -14,11 +14,17 @@ export function defaultIo(): Io {
     interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
     cwd: process.cwd(),
     onInterrupt(handler) {
-      process.on('SIGINT', handler);
-      process.on('SIGTERM', handler);
+      let signals = 0;
+      const listener = () => {
+        // The first signal asks the command to stop at a safe point; a second one ends it now.
+        if (++signals > 1) process.exit(EXIT.aborted);
+        handler();
+      };
+      process.on('SIGINT', listener);
+      process.on('SIGTERM', listener);
       return () => {
-        process.off('SIGINT', handler);
-        process.off('SIGTERM', handler);
+        process.off('SIGINT', listener);
+        process.off('SIGTERM', listener);
       };
     },
   };

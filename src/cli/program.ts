@@ -18,11 +18,15 @@ const VERSION = '0.1.0';
 
 export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
   function action<O, R extends Report>(load: () => Promise<[CommandModule<O, R>, RenderModule<R>]>) {
-    return async (options: O, command: Command) => {
+    // Commander passes positional arguments first, then the options and the command.
+    return async (...received: unknown[]) => {
+      const command = received[received.length - 1] as Command;
+      const options = received[received.length - 2] as O;
+      const args = received.slice(0, -2);
       const ctx = new CommandContext(command.optsWithGlobals<GlobalOptions>(), io);
       try {
         const [commandModule, renderModule] = await load();
-        const outcome = await commandModule.run(ctx, options);
+        const outcome = await commandModule.run(ctx, args.length ? ({ ...options, args } as O) : options);
         state.exitCode = writeReport(io.stdout, ctx.json, outcome, renderModule.render);
       } finally {
         await ctx.close();
@@ -68,7 +72,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--force', 'flip despite failing HTTP checks (needs --reason, which is audited)')
     .option('--reason <text>', 'why; recorded in the audit trail')
     .option('--wait <duration>', 'how long to wait for app instances to confirm', '2s')
-    .action(action(async () => Promise.all([import('../commands/phase1.js'), import('./render/phase1.js')])));
+    .action(action(async () => Promise.all([import('../commands/phase1.js'), import('./render/gated-change.js')])));
 
   program
     .command('phase2')
@@ -78,7 +82,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--force', 'pass a closed gate (needs --reason, which is audited)')
     .option('--reason <text>', 'why; recorded in the audit trail')
     .option('--wait <duration>', 'how long to wait for app instances to confirm', '2s')
-    .action(action(async () => Promise.all([import('../commands/phase2.js'), import('./render/change.js')])));
+    .action(action(async () => Promise.all([import('../commands/phase2.js'), import('./render/gated-change.js')])));
 
   program
     .command('rollback')
@@ -146,6 +150,66 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .description('the audit trail: who changed what, when and why')
     .option('--limit <n>', 'how many of the newest entries', '20')
     .action(action(async () => Promise.all([import('../commands/audit.js'), import('./render/audit.js')])));
+
+  const phase3 = program
+    .command('phase3')
+    .description('phase 3: delete the legacy keys of soaked tiers safely, verify the end state, restore a backup');
+  phase3
+    .command('cleanup')
+    .description('legacy keys of queues on BullMQ that have soaked: a dry run without --yes, deletes with --yes')
+    .option('--dry-run', 'count and estimate only, even with --yes')
+    .option('--backup <file>', 'write every key (DUMP + expiry, NDJSON) to FILE before deleting it')
+    .option('--force', 'clean although legacy jobs or workers remain (needs --reason, which is audited)')
+    .option('--reason <text>', 'why; recorded in the audit trail')
+    .option('--rate <keys>', 'delete at most this many keys per second (gentler on a busy Redis)')
+    .option('--batch <n>', 'keys per SCAN / UNLINK batch', '2000')
+    .option('--restart', 'start over instead of resuming an interrupted cleanup')
+    .action(action(async () => Promise.all([import('../commands/phase3-cleanup.js'), import('./render/phase3-cleanup.js')])));
+  phase3
+    .command('verify')
+    .description('the end state: every tier on BullMQ and soaked, no legacy keys or connections, targets met, sinks, audit trail')
+    .option('--window <duration>', 'how long to measure the idle command rate', '30s')
+    .action(action(async () => Promise.all([import('../commands/phase3-verify.js'), import('./render/phase3-verify.js')])));
+  phase3
+    .command('restore')
+    .description('put the keys of a cleanup backup back (conflicts are reported, not overwritten, unless --replace)')
+    .argument('<file>', 'the backup file written by `phase3 cleanup --backup`')
+    .option('--replace', 'overwrite keys that exist with another value')
+    .option('--batch <n>', 'keys per batch', '1000')
+    .action(action(async () => Promise.all([import('../commands/phase3-restore.js'), import('./render/phase3-restore.js')])));
+
+  program
+    .command('report')
+    .description('a self-contained HTML report: timeline, connection and failure-rate charts, connections per step, checks')
+    .option('--html <file>', 'where to write the report')
+    .option('--samples <n>', 'newest monitor samples to draw', '5000')
+    .option('--no-checks', 'do not run the phase 3 checks for the report')
+    .action(action(async () => Promise.all([import('../commands/report.js'), import('./render/report.js')])));
+
+  const collect = (value: string, previous: string[] = []) => [...previous, value];
+  const runbook = program.command('runbook').description('markdown runbooks the CLI executes step by step, with evidence');
+  runbook
+    .command('list')
+    .description('the runbooks in ./runbooks and those shipped with redis-migrate')
+    .option('--dir <path>', 'look only in this directory')
+    .action(action(async () => Promise.all([import('../commands/runbook-list.js'), import('./render/runbook-list.js')])));
+  runbook
+    .command('show')
+    .description('a runbook rendered for the terminal, steps marked')
+    .argument('<name>', 'runbook name (see `runbook list`) or path to a .md file')
+    .option('--dir <path>', 'look only in this directory')
+    .option('--var <name=value>', 'fill in a variable (repeatable)', collect)
+    .action(action(async () => Promise.all([import('../commands/runbook-show.js'), import('./render/runbook-show.js')])));
+  runbook
+    .command('run')
+    .description('run the steps in order; asks before each on a terminal (else --yes); resumes an interrupted run')
+    .argument('<name>', 'runbook name (see `runbook list`) or path to a .md file')
+    .option('--dir <path>', 'look only in this directory')
+    .option('--var <name=value>', 'a variable the runbook declares (repeatable)', collect)
+    .option('--from <step>', 'start at this step (earlier unfinished steps are recorded as skipped)')
+    .option('--confirm-manual <step>', 'without a terminal: confirm this manual check yourself (repeatable, audited)', collect)
+    .option('--restart', 'start a new run instead of resuming the unfinished one')
+    .action(action(async () => Promise.all([import('../commands/runbook-run.js'), import('./render/runbook-run.js')])));
 
   program
     .command('serve-http')

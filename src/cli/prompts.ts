@@ -27,3 +27,14 @@ export async function askText(message: string, defaultValue: string, io: Io, val
     throw error;
   }
 }
+
+/** A yes/no answer as data (a manual check's "no" is a failed check, not an abort). Ctrl-C → 130. */
+export async function askYesNo(question: string, io: Io): Promise<boolean> {
+  const { confirm } = await import('@inquirer/prompts');
+  try {
+    return await confirm({ message: question, default: false }, { output: io.stderr as NodeJS.WriteStream });
+  } catch (error) {
+    if (isPromptExit(error)) throw new AbortedError('aborted at the prompt');
+    throw error;
+  }
+}

@@ -54,8 +54,10 @@ export async function run(ctx: CommandContext, options: LoadtestOptions): Promis
   // CLIENT LIST and INFO of the node in the URL (on a cluster: that node's share).
   const sampler = await ctx.connect('loadtest-sampler', loaded, { cluster: false });
   const { runLoadtest } = await import('../synthetic/loadtest-run.js');
-  const { progressBar } = await import('../cli/progress.js');
-  const progress = progressBar(ctx.io.stderr, 'loadtest');
+  const { createProgress } = await import('../cli/progress.js');
+  // A bar on a terminal only: no progress lines in CI logs or pipes.
+  const tty = (ctx.io.stderr as NodeJS.WriteStream).isTTY === true;
+  const progress = createProgress(ctx.io.stderr, tty && !ctx.json ? 'bar' : 'none', 'loadtest', { unit: 'jobs' });
   ctx.log(`loadtest: ${jobs} jobs over ${queues.length} queue(s), concurrency ${concurrency}${rate ? `, ${rate} jobs/s` : ''}, isolated prefix ${prefix}`);
   let result: LoadtestResult;
   let keysRemoved = 0;
@@ -68,7 +70,7 @@ export async function run(ctx: CommandContext, options: LoadtestOptions): Promis
       prefix,
       deadlineMs,
       connectionName: `${CONNECTION_NAME_PREFIX.cli}loadtest`,
-      onProgress: (done, total) => progress.update(done, total),
+      onProgress: (done, total) => progress.update(done, total ? done / total : null),
     });
   } finally {
     progress.finish();

@@ -8,13 +8,12 @@ import type { CommandContext } from '../cli/context.js';
 import { parseWait } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
 import { httpChecks } from '../checks/http/index.js';
-import { runChecks } from '../checks/run-checks.js';
-import type { CheckContext, CheckResult } from '../checks/types.js';
 import { EXIT } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
 import { registerSecret } from '../redact.js';
 import { assertLockFree } from '../state/lock.js';
-import { applyChange, type ChangeReport, type ChangeRequest } from './change.js';
+import { applyChange, type ChangeRequest } from './change.js';
+import { checksVerdict, runGateChecks, type GatedChangeReport } from './gate-checks.js';
 
 export interface Phase1Options {
   dryRun?: boolean;
@@ -23,12 +22,7 @@ export interface Phase1Options {
   reason?: string;
 }
 
-export interface Phase1Report extends ChangeReport {
-  /** The HTTP checks that gate the flip, in the order they ran. */
-  checks: CheckResult[];
-  /** Failing checks stopped the flip (nothing was changed). */
-  blocked: boolean;
-}
+export type Phase1Report = GatedChangeReport;
 
 export async function run(ctx: CommandContext, options: Phase1Options): Promise<Outcome<Phase1Report>> {
   const loaded = await ctx.plan();
@@ -37,21 +31,7 @@ export async function run(ctx: CommandContext, options: Phase1Options): Promise<
   const redis = await ctx.connect('checks', loaded);
   // A held lock would stop the flip after the checks: say so before spending seconds on them.
   if (!options.dryRun) await assertLockFree(redis, ctx.keys(loaded), parseDuration(plan.lock.ttl) ?? 30_000);
-  const checkContext: CheckContext = {
-    plan,
-    redis,
-    redisUrl: ctx.redisUrl(loaded),
-    namespace: ctx.namespace(loaded),
-    keys: ctx.keys(loaded),
-    phase: 1,
-    tier: undefined,
-    env: ctx.io.env,
-    timeoutMs: ctx.timeoutMs,
-  };
-  ctx.log(`phase1: running ${httpChecks.length} HTTP checks...`);
-  const checks = await runChecks(httpChecks, checkContext);
-  const failed = checks.filter((check) => check.status === 'fail').map((check) => check.id);
-  const blocked = failed.length > 0 && !options.force;
+  const { checks, failed, blocked } = await runGateChecks(ctx, loaded, redis, httpChecks, { phase: 1, force: Boolean(options.force) });
 
   const request: ChangeRequest = {
     kind: 'flip',
@@ -65,7 +45,7 @@ export async function run(ctx: CommandContext, options: Phase1Options): Promise<
     reason: options.reason,
     force: Boolean(options.force),
     // Passing failed checks with --force goes through the gate machinery: reason required, audited as forced.
-    gate: () => (failed.length ? { open: false, message: `failing HTTP checks: ${failed.join(', ')}` } : { open: true }),
+    gate: () => checksVerdict(failed),
   };
   if (blocked) {
     // Show what would change, and change nothing.

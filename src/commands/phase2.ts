@@ -1,11 +1,20 @@
-/** `phase2 --tier T`: gate, then that tier's queues to BullMQ with USE_BULLMQ=true. */
+/**
+ * `phase2 --tier T`: the tier's preflight checks and the soak gate, then that tier's queues to
+ * BullMQ with USE_BULLMQ=true. Failing checks or a closed gate stop it (exit 3, nothing changed)
+ * unless --force --reason passes them, which the audit records.
+ */
 import { phase2 } from '../../phases/phase2.js';
 import type { CommandContext } from '../cli/context.js';
 import { parseWait } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
+import { selectChecks } from '../checks/registry.js';
+import { EXIT } from '../errors.js';
+import { parseDuration } from '../plan/duration.js';
+import { assertLockFree } from '../state/lock.js';
 import { evaluateMonitoredSoakGate } from '../state/soak-gate.js';
 import { readSoakHealth } from '../state/soak-health.js';
-import { applyChange, type ChangeReport } from './change.js';
+import { applyChange, type ChangeRequest, type GateVerdict } from './change.js';
+import { checksVerdict, runGateChecks, type GatedChangeReport } from './gate-checks.js';
 import { resolveTier, tierNames } from './tier-name.js';
 
 export interface Phase2Options {
@@ -16,24 +25,46 @@ export interface Phase2Options {
   wait: string;
 }
 
-export async function run(ctx: CommandContext, options: Phase2Options): Promise<Outcome<ChangeReport>> {
+/** Both gates in one verdict: the soak (with what monitor measured) and the preflight checks. */
+function combine(soak: GateVerdict, checks: { open: boolean; message?: string }): GateVerdict {
+  if (soak.open && checks.open) return soak;
+  const messages = [soak.open ? undefined : soak.message, checks.open ? undefined : checks.message].filter(Boolean);
+  return { ...soak, open: false, message: messages.join('; ') };
+}
+
+export async function run(ctx: CommandContext, options: Phase2Options): Promise<Outcome<GatedChangeReport>> {
   const loaded = await ctx.plan();
   const { plan } = loaded;
   const tier = resolveTier(tierNames(plan), options.tier);
   const queues = plan.tiers.find((entry) => entry.name === tier)?.queues ?? [];
-  const report = await applyChange(ctx, loaded, {
+  const keys = ctx.keys(loaded);
+  const redis = await ctx.connect('checks', loaded);
+  if (!options.dryRun) await assertLockFree(redis, keys, parseDuration(plan.lock.ttl) ?? 30_000);
+  // gate.soak is evaluated by the gate itself, under the lock, against the state it flips.
+  const checks = selectChecks({ phase: 2, tier }).filter((check) => check.id !== 'gate.soak');
+  const { checks: results, failed, blocked } = await runGateChecks(ctx, loaded, redis, checks, { phase: 2, tier, force: Boolean(options.force) });
+
+  const request: ChangeRequest = {
     kind: 'flip',
     command: `phase2 --tier ${tier}${options.force ? ' --force' : ''}`,
     changes: () => phase2.flip(plan, tier),
     question: `Move tier "${tier}" (${queues.length} queues: ${queues.join(', ')}) to BullMQ and set ${plan.flags.useBullmq}=true?`,
-    dryRun: Boolean(options.dryRun),
+    dryRun: Boolean(options.dryRun) || blocked,
     waitMs: parseWait(options.wait),
     useLock: true,
     reason: options.reason,
     force: Boolean(options.force),
-    // Time soaked, and no threshold breach recorded by `monitor` meanwhile (the same rule as gate.soak).
-    gate: async (state, now, client) => evaluateMonitoredSoakGate(plan, state, tier, now, await readSoakHealth(client, ctx.keys(loaded))),
+    // Time soaked, no threshold breach recorded by `monitor` meanwhile (the rule of gate.soak), and the checks.
+    gate: async (state, now, client) =>
+      combine(evaluateMonitoredSoakGate(plan, state, tier, now, await readSoakHealth(client, keys)), checksVerdict(failed)),
     baselineStep: `phase2:${tier}`,
-  });
-  return { report };
+  };
+  if (blocked) {
+    // Show what would change and the soak gate's verdict, and change nothing.
+    const soakOnly: ChangeRequest = { ...request, gate: async (state, now, client) => evaluateMonitoredSoakGate(plan, state, tier, now, await readSoakHealth(client, keys)) };
+    const report = await applyChange(ctx, loaded, soakOnly);
+    return { report: { ...report, ok: false, checks: results, blocked: true }, exitCode: EXIT.checkFailed };
+  }
+  const report = await applyChange(ctx, loaded, request);
+  return { report: { ...report, checks: results, blocked: false } };
 }

@@ -1,6 +1,7 @@
 /** `plan`: what each phase and tier will do, with the current state when Redis can be reached. */
 import { phase1 } from '../../phases/phase1.js';
 import { phase2 } from '../../phases/phase2.js';
+import { phase3 } from '../../phases/phase3.js';
 import type { PhaseStep } from '../../phases/types.js';
 import type { CommandContext } from '../cli/context.js';
 import type { Outcome, Report } from '../cli/output.js';
@@ -63,7 +64,7 @@ export async function run(ctx: CommandContext): Promise<Outcome<PlanReport>> {
       legacy: plan.legacy,
       bullmq: plan.bullmq,
       flagNames: plan.flags,
-      phases: [phase1, phase2].map(({ id, title, steps, checks }) => ({ id, title, steps, checks })),
+      phases: [phase1, phase2, phase3].map(({ id, title, steps, checks }) => ({ id, title, steps, checks })),
       tiers,
       topology: plan.topology,
       budget: { ...budget, current },

@@ -121,7 +121,14 @@ export const planSchema = object({
   /** The app's processes, for the connection budget `plan` shows. */
   topology: optional(topologySchema, defaultTopology),
   /** What the migration aims for; `plan` says whether the topology can reach it. */
-  target: optional(object({ connections: optional(number({ integer: true, min: 1 })) }), () => ({ connections: undefined })),
+  target: optional(
+    object({
+      connections: optional(number({ integer: true, min: 1 })),
+      /** Commands per minute the app may send while idle, checked by `phase3 verify` (server-side count). */
+      idleCommandsPerMinute: optional(number({ min: 0 })),
+    }),
+    () => ({ connections: undefined, idleCommandsPerMinute: undefined }),
+  ),
   /** Price of commands, for the monitor's projected monthly cost (Upstash pay-as-you-go: 0.20 USD per 100k). */
   cost: optional(
     object({

@@ -51,6 +51,20 @@ export async function readAudit(client: RedisClient, keys: StateKeys, limit: num
   return rows.map(([id, fields]) => parseAuditEntry(id, fields)).reverse();
 }
 
+/** Every entry of the audit stream, oldest first, read in pages. */
+export async function readWholeAudit(client: RedisClient, keys: StateKeys, max = 100_000): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = [];
+  let start = '-';
+  while (entries.length < max) {
+    const rows = (await client.xrange(keys.audit, start, '+', 'COUNT', 1000)) as [string, string[]][];
+    for (const [id, fields] of rows) entries.push(parseAuditEntry(id, fields));
+    if (rows.length < 1000) break;
+    const [ms, seq] = (rows[rows.length - 1]?.[0] ?? '0-0').split('-');
+    start = `${ms}-${Number(seq) + 1}`;
+  }
+  return entries;
+}
+
 export async function auditLength(client: RedisClient, keys: StateKeys): Promise<number> {
   return Number(await client.xlen(keys.audit));
 }

@@ -17,7 +17,8 @@ export async function readState(client: RedisClient, keys: StateKeys): Promise<S
   return { hash, state: parseStateHash(hash) };
 }
 
-export type AuditKind = 'flip' | 'rollback' | 'sink' | 'baseline' | 'forced' | 'breach' | 'note';
+/** `breach`: a monitor threshold; `cleanup` / `restore`: phase 3 on legacy keys (counts only); `runbook`: one runbook step. */
+export type AuditKind = 'flip' | 'rollback' | 'sink' | 'baseline' | 'forced' | 'breach' | 'note' | 'cleanup' | 'restore' | 'runbook';
 
 export interface FlagChangeInput {
   changes: FieldChanges;

@@ -24,6 +24,8 @@ export interface StateKeys {
   changes: string;
   /** Pub/sub channel: SDK instances acknowledging a version. */
   acks: string;
+  /** Hash: the legacy-key cleanup in progress (run id, per-node SCAN cursor, counts), so a re-run resumes. */
+  cleanup: string;
 }
 
 export function stateKeys(namespace: string): StateKeys {
@@ -39,6 +41,7 @@ export function stateKeys(namespace: string): StateKeys {
     soak: `${base}soak`,
     changes: `${base}changes`,
     acks: `${base}acks`,
+    cleanup: `${base}cleanup`,
   };
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { connectFlags } from '../../src/flags/client.js';
+import { connectFlags } from '../../src/flags/index.js';
 import { defaultPlanDocument } from '../../src/plan/default-plan.js';
 import { BIN, runCli, uniqueNamespace } from '../support/cli.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';

@@ -106,7 +106,7 @@ describe('phase1 with the HTTP checks', () => {
     expect(dryRun.exitCode).toBe(3);
     const forced = await phase1(namespace, ['--yes', '--force', '--reason', 'INC-7: Upstash token rotates tonight'], 'wrong-token-abcdef');
     expect(forced.exitCode).toBe(0);
-    expect(forced.json()).toMatchObject({ changed: true, blocked: false, gate: { forced: true, message: 'failing HTTP checks: http.auth' } });
+    expect(forced.json()).toMatchObject({ changed: true, blocked: false, gate: { forced: true, message: 'failing preflight checks: http.auth' } });
     expect(await httpFlag(namespace)).toBe(true);
     const audit = await runCli(['audit', '--json', '--config', planFile(namespace), '--redis-url', inject('redisUrl')]);
     expect(audit.json().entries[0]).toMatchObject({ kind: 'forced', reason: 'INC-7: Upstash token rotates tonight' });

@@ -117,3 +117,29 @@ describe('phase2 and status through the CLI', () => {
     expect(typeof status.baselines[0].connections).toBe('number');
   });
 });
+
+describe('phase2 runs the tier preflight checks first', () => {
+  it('a failing check (eviction policy) blocks the flip with exit 3; --force --reason passes it, audited', async () => {
+    const { startRedis } = await import('../support/redis-server.js');
+    const server = await startRedis({ args: ['--maxmemory-policy', 'allkeys-lru'] });
+    try {
+      const ns = uniqueNamespace();
+      const run = (args: string[]) => runCli([...args, '--json', '--namespace', ns, '--redis-url', server.url]);
+      const blocked = await run(['phase2', '--tier', 'non-critical', '--yes']);
+      expect(blocked.exitCode).toBe(3);
+      const report = blocked.json();
+      expect(report).toMatchObject({ ok: false, blocked: true, changed: false });
+      expect(report.checks.find((c: { id: string }) => c.id === 'redis.eviction-policy')).toMatchObject({ status: 'fail' });
+      expect(report.checks.some((c: { id: string }) => c.id === 'gate.soak')).toBe(false);
+      expect(await server.client().exists(stateKeys(ns).state)).toBe(0);
+
+      const forced = await run(['phase2', '--tier', 'non-critical', '--yes', '--force', '--reason', 'cache-only Redis, accepted']);
+      expect(forced.exitCode).toBe(0);
+      expect(forced.json()).toMatchObject({ changed: true, blocked: false, gate: { forced: true, message: expect.stringContaining('redis.eviction-policy') } });
+      const audit = (await run(['audit'])).json();
+      expect(audit.entries.at(-1)).toMatchObject({ kind: 'forced', reason: 'cache-only Redis, accepted' });
+    } finally {
+      await server.stop();
+    }
+  });
+});

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectFlags } from '../../src/flags/client.js';
+import { connectFlags } from '../../src/flags/index.js';
 import { defaultPlanDocument } from '../../src/plan/default-plan.js';
 import { openRedis } from '../../src/redis/connect.js';
 import { runCli, uniqueNamespace } from '../support/cli.js';
@@ -83,7 +83,11 @@ describe('on a local 3-master Redis Cluster with one replica', () => {
     const flags = await connectFlags({ app: 'worker', redis: app, namespace, heartbeatMs: 500 });
     try {
       expect(flags.useBullMQ('webhook-health-check')).toBe(false);
-      const flip = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--wait', '5s', '--redis-url', cluster.url, '--namespace', namespace]);
+      // phase2 runs the tier's checks: on a cluster the BullMQ prefix must be a hash tag.
+      const untagged = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--redis-url', cluster.url, '--namespace', namespace]);
+      expect(untagged.exitCode).toBe(3);
+      expect(untagged.json().checks.find((c: { id: string }) => c.id === 'bullmq.cluster-hashtag').status).toBe('fail');
+      const flip = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--wait', '5s', '--config', planFile('{bullmq}'), '--redis-url', cluster.url, '--namespace', namespace]);
       expect(flip.exitCode).toBe(0);
       expect(flip.json()).toMatchObject({ changed: true, confirmations: { live: 1, confirmed: 1 } });
       await eventually(async () => flags.useBullMQ('webhook-health-check'), (on) => on === true);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectFlags } from '../../src/flags/client.js';
+import { connectFlags } from '../../src/flags/index.js';
 import { defaultPlan } from '../../src/plan/default-plan.js';
 import { openRedis } from '../../src/redis/connect.js';
 import type { RedisClient } from '../../src/redis/client.js';

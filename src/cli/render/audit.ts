@@ -17,7 +17,10 @@ export function render(report: AuditReport): string {
     entry.version === null ? '' : `v${entry.version}`,
     entry.actor,
     entry.command,
-    changeText(entry.before, entry.after) || (entry.details.failures ? `failed: ${(entry.details.failures as string[]).join('; ')}` : ''),
+    changeText(entry.before, entry.after) ||
+      (entry.details.failures ? `failed: ${(entry.details.failures as string[]).join('; ')}` : '') ||
+      // Entries that change no flag (cleanup, restore, runbook steps) carry a one-line summary.
+      (typeof entry.details.summary === 'string' ? entry.details.summary : ''),
     entry.reason ? `"${entry.reason}"` : '',
   ]);
   return [

@@ -1,0 +1,55 @@
+/**
+ * The preflight checks a phase runs before it flips. A failing check stops the flip (exit 3,
+ * nothing changed, the results in the report) unless --force --reason passes it, which the audit
+ * records as a forced change naming the failed checks.
+ */
+import type { CommandContext } from '../cli/context.js';
+import type { LoadedPlan } from '../plan/load-plan.js';
+import type { RedisClient } from '../redis/client.js';
+import { runChecks } from '../checks/run-checks.js';
+import type { Check, CheckContext, CheckResult, PhaseNumber } from '../checks/types.js';
+import type { ChangeReport } from './change.js';
+
+/** A phase flip's report with the checks that gated it. */
+export interface GatedChangeReport extends ChangeReport {
+  /** The preflight checks that gate the flip, in the order they ran. */
+  checks: CheckResult[];
+  /** Failing checks stopped the flip (nothing was changed). */
+  blocked: boolean;
+}
+
+export interface GateCheckOutcome {
+  checks: CheckResult[];
+  failed: string[];
+  /** Failing checks and no --force: the command must not flip. */
+  blocked: boolean;
+}
+
+export async function runGateChecks(
+  ctx: CommandContext,
+  loaded: LoadedPlan,
+  redis: RedisClient,
+  checks: readonly Check[],
+  target: { phase: PhaseNumber; tier?: string; force?: boolean },
+): Promise<GateCheckOutcome> {
+  const checkContext: CheckContext = {
+    plan: loaded.plan,
+    redis,
+    redisUrl: ctx.redisUrl(loaded),
+    namespace: ctx.namespace(loaded),
+    keys: ctx.keys(loaded),
+    phase: target.phase,
+    tier: target.tier,
+    env: ctx.io.env,
+    timeoutMs: ctx.timeoutMs,
+  };
+  ctx.log(`phase${target.phase}${target.tier ? ` --tier ${target.tier}` : ''}: running ${checks.length} preflight checks...`);
+  const results = await runChecks(checks, checkContext);
+  const failed = results.filter((check) => check.status === 'fail').map((check) => check.id);
+  return { checks: results, failed, blocked: failed.length > 0 && !target.force };
+}
+
+/** The failed checks as a gate verdict, so --force needs a reason and is audited like a closed soak gate. */
+export function checksVerdict(failed: string[]): { open: boolean; message?: string } {
+  return failed.length ? { open: false, message: `failing preflight checks: ${failed.join(', ')}` } : { open: true };
+}

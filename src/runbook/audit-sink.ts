@@ -1,0 +1,58 @@
+/**
+ * Runbook steps into the migration's audit trail, best effort: a runbook for "Redis is down" must
+ * run while Redis is down, so a step is never blocked by the audit. Each attempt to reach Redis is
+ * bounded by the CLI timeout, and a failed one is not retried for 30 s. The local run log is the
+ * record that always exists.
+ */
+import type { CommandContext } from '../cli/context.js';
+import { CliError } from '../errors.js';
+import type { LoadedPlan } from '../plan/load-plan.js';
+import type { RedisClient } from '../redis/client.js';
+import { appendAudit, type AuditNote } from '../state/audit.js';
+import type { StateKeys } from '../state/keys.js';
+
+export class RunbookAudit {
+  private client: RedisClient | undefined;
+  private keys: StateKeys | undefined;
+  private loaded: LoadedPlan | undefined;
+  private retryAt = 0;
+  /** How many entries could not be written (reported at the end). */
+  missed = 0;
+
+  constructor(private readonly ctx: CommandContext) {}
+
+  private async connect(): Promise<boolean> {
+    if (this.client) return true;
+    if (Date.now() < this.retryAt) return false;
+    try {
+      try {
+        this.loaded ??= await this.ctx.plan();
+      } catch (error) {
+        // A broken plan file must not stop a rollback runbook: the namespace can still be known.
+        if (!(error instanceof CliError && error.code.startsWith('config.'))) throw error;
+      }
+      this.keys = this.ctx.keys(this.loaded);
+      this.client = await this.ctx.connect('runbook', this.loaded);
+      return true;
+    } catch {
+      this.retryAt = Date.now() + 30_000;
+      return false;
+    }
+  }
+
+  async record(note: AuditNote): Promise<boolean> {
+    if (!(await this.connect()) || !this.client || !this.keys) {
+      this.missed++;
+      return false;
+    }
+    try {
+      await appendAudit(this.client, this.keys, note);
+      return true;
+    } catch {
+      this.missed++;
+      this.client = undefined; // reconnect next time (ctx closes the old one at the end)
+      this.retryAt = Date.now() + 30_000;
+      return false;
+    }
+  }
+}

@@ -1,0 +1,306 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { Queue, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import { execa } from 'execa';
+import { BIN, runCli } from '../support/cli.js';
+import { tempDir, writePlan } from '../support/plan-files.js';
+import { startRedis, type RedisServer } from '../support/redis-server.js';
+import { connectBullWorker, fillWithBull, fillWithBullmq, keyspace } from '../support/queue-fixtures.js';
+import { waitFor } from '../support/wait.js';
+import { stateKeys } from '../../src/state/keys.js';
+
+// A keyspace like production at phase 3: Bull keys of migrated queues (sync, calendar-sync) and
+// of a queue still on legacy (sync-v2, whose name starts with a migrated one's), BullMQ keys
+// under `bullmq` for the SAME queue names, the migration state, and the app's own keys, some of
+// them deliberately named like legacy keys.
+const NS = 'p3';
+const MIGRATED = ['sync', 'calendar-sync'];
+const APP_KEYS: [string, string][] = [
+  ['bull:sync', 'string'],
+  ['bull:sync:app-config', 'string'], // a legacy-looking name under a migrated queue, but not Bull's type
+  ['bull:calendar-sync:notes', 'set'],
+  ['bull:syncer:1', 'hash'],
+  ['bullish:sync:1', 'string'],
+  ['app:cache:user:1', 'string'],
+  ['sync:1', 'string'],
+];
+
+let server: RedisServer;
+let admin: Redis;
+let dir: string;
+let config: string;
+
+function cli(args: string[], timeoutMs = 60_000) {
+  return runCli([...args, '--config', config], { env: { REDIS_URL: server.url, REDIS_MIGRATE_ACTOR: 'tester' }, timeoutMs });
+}
+
+async function plantAppKeys(): Promise<void> {
+  for (const [key, type] of APP_KEYS) {
+    if (type === 'string') await admin.set(key, 'app value');
+    if (type === 'set') await admin.sadd(key, 'a', 'b');
+    if (type === 'hash') await admin.hset(key, 'f', 'v');
+  }
+}
+
+async function migrationReady(): Promise<void> {
+  const flip = await cli(['phase2', '--tier', 'first', '--yes', '--wait', '0', '--json']);
+  expect(flip.exitCode).toBe(0);
+  await new Promise((resolve) => setTimeout(resolve, 1100)); // the tier's 1s soak
+}
+
+beforeAll(async () => {
+  server = await startRedis();
+  admin = server.client();
+  dir = tempDir('phase3');
+  config = writePlan(
+    {
+      namespace: NS,
+      legacy: { prefix: 'bull' },
+      bullmq: { prefix: 'bullmq' },
+      lock: { ttl: '2s' },
+      tiers: [
+        { name: 'first', queues: MIGRATED, soak: '1s' },
+        { name: 'later', queues: ['sync-v2'], soak: '1h' },
+      ],
+    },
+    { dir },
+  );
+});
+
+afterAll(async () => {
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+beforeEach(async () => {
+  await admin.flushall();
+});
+
+describe('phase3 cleanup on a mixed keyspace', () => {
+  it('deletes exactly the legacy keys of migrated queues, with a backup that restores them', async () => {
+    for (const queue of MIGRATED) await fillWithBull({ port: server.port, queue, backlog: queue === 'sync', stuckActive: queue === 'calendar-sync' });
+    await fillWithBull({ port: server.port, queue: 'sync-v2', backlog: true });
+    await fillWithBullmq(server.port, 'bullmq', MIGRATED);
+    await plantAppKeys();
+    await migrationReady();
+    const before = await keyspace(admin);
+    const bullmqBefore = [...before.keys()].filter((key) => key.startsWith('bullmq:'));
+    expect(bullmqBefore).toEqual(expect.arrayContaining(['bullmq:sync:marker', 'bullmq:sync:events', 'bullmq:sync:meta', 'bullmq:sync:prioritized', 'bullmq:sync:pc', 'bullmq:sync:repeat:hourly']));
+
+    // Dry run (no --yes): counts, memory, blockers; deletes nothing.
+    const dry = await cli(['phase3', 'cleanup', '--json']);
+    expect(dry.exitCode).toBe(3);
+    const preview = dry.json();
+    expect(preview).toMatchObject({ ok: false, mode: 'dry-run', blocked: true, targets: MIGRATED });
+    expect(preview.blockers.find((b: { code: string }) => b.code === 'legacy-backlog').counts).toEqual({ waiting: 1, active: 1, delayed: 2 });
+    expect(preview.memory.estimatedBytes).toBeGreaterThan(0);
+    expect(preview.kept.notTargeted['sync-v2']).toBeGreaterThan(0);
+    expect((await keyspace(admin)).size).toBe(before.size);
+
+    // --yes without --force: refused with the numbers, nothing deleted.
+    const refused = await cli(['phase3', 'cleanup', '--yes', '--json']);
+    expect(refused.exitCode).toBe(3);
+    expect(refused.json().blockers.map((b: { code: string }) => b.code)).toEqual(['legacy-backlog']);
+    expect((await keyspace(admin)).size).toBe(before.size);
+    expect((await cli(['phase3', 'cleanup', '--yes', '--force', '--json'])).exitCode).toBe(2); // --force needs --reason
+
+    const backup = join(dir, 'backup-1.ndjson');
+    const run = await cli(['phase3', 'cleanup', '--yes', '--force', '--reason', 'drained by hand', '--backup', backup, '--json']);
+    expect(run.exitCode).toBe(0);
+    const report = run.json();
+    const after = await keyspace(admin);
+
+    const planted = new Set(APP_KEYS.map(([key]) => key));
+    const expected = [...before.keys()].filter((key) => /^bull:(sync|calendar-sync):/.test(key) && !planted.has(key)).sort();
+    const deleted = [...before.keys()].filter((key) => !after.has(key)).sort();
+    expect(deleted).toEqual(expected);
+    expect(report.keys.total).toBe(expected.length);
+    // Nothing appeared but the cleanup's own progress record.
+    expect([...after.keys()].filter((key) => !before.has(key))).toEqual([stateKeys(NS).cleanup]);
+    // Every kind Bull wrote was recognised (nothing under a migrated queue left as "unknown").
+    expect(Object.keys(report.keys.byKind).sort()).toEqual(
+      expect.arrayContaining(['active', 'completed', 'debounce', 'delayed', 'failed', 'id', 'job', 'job-lock', 'job-logs', 'metrics', 'priority', 'repeat', 'repeat-job', 'wait']),
+    );
+    expect(report.kept).toMatchObject({ unknownShape: 0, foreign: 0, typeMismatch: 2 });
+
+    // BullMQ, on the same queue names, is untouched and still works.
+    const connection = new Redis(server.port, { maxRetriesPerRequest: null });
+    const worker = new Worker('sync', async (job) => job.data, { connection, prefix: 'bullmq' });
+    const queue = new Queue('sync', { connection, prefix: 'bullmq' });
+    try {
+      await waitFor(async () => (await queue.getCompletedCount()) >= 3, { what: 'BullMQ to process its prioritized job after the cleanup' });
+    } finally {
+      await worker.close();
+      await queue.close();
+      await connection.quit();
+    }
+
+    // Audit: counts and the reason, never key names.
+    const audit = (await cli(['audit', '--json'])).json();
+    const cleanup = audit.entries.filter((entry: { kind: string }) => entry.kind === 'cleanup');
+    expect(cleanup.map((entry: { details: { event: string } }) => entry.details.event)).toEqual(['started', 'finished']);
+    expect(cleanup[1]).toMatchObject({ reason: 'drained by hand', details: { deleted: expected.length } });
+    expect(JSON.stringify(audit)).not.toContain('custom:order-7');
+
+    // Idempotent: a second run finds nothing.
+    const again = await cli(['phase3', 'cleanup', '--yes', '--force', '--reason', 'again', '--json']);
+    expect(again.exitCode).toBe(0);
+    expect(again.json().keys.total).toBe(0);
+
+    // Restore: the deleted keys come back with their values; a second restore changes nothing.
+    const lines = readFileSync(backup, 'utf8').trim().split('\n');
+    expect(lines).toHaveLength(expected.length + 1);
+    const restored = await cli(['phase3', 'restore', backup, '--yes', '--json']);
+    expect(restored.exitCode).toBe(0);
+    expect(restored.json()).toMatchObject({ restored: expected.length, conflicts: { count: 0 } });
+    const back = await keyspace(admin);
+    for (const key of expected) expect(back.get(key)).toBe(before.get(key));
+    expect(await admin.hget('bull:sync:custom:order-7', 'data')).toBe('{"n":2}');
+    const twice = await cli(['phase3', 'restore', backup, '--yes', '--json']);
+    expect(twice.json()).toMatchObject({ ok: true, restored: 0, identical: expected.length });
+
+    // A key changed since: a conflict (exit 3, named), left alone unless --replace.
+    await admin.hset('bull:sync:custom:order-7', 'data', 'changed');
+    const conflict = await cli(['phase3', 'restore', backup, '--yes', '--json']);
+    expect(conflict.exitCode).toBe(3);
+    expect(conflict.json().conflicts).toEqual({ count: 1, sample: ['bull:sync:custom:order-7'] });
+    expect(await admin.hget('bull:sync:custom:order-7', 'data')).toBe('changed');
+    expect((await cli(['phase3', 'restore', backup, '--yes', '--replace', '--json'])).exitCode).toBe(0);
+    expect(await admin.hget('bull:sync:custom:order-7', 'data')).toBe('{"n":2}');
+    expect((await cli(['phase3', 'restore', backup, '--json'])).exitCode).toBe(2); // no --yes, no terminal
+  }, 120_000);
+
+  it('without backlog runs unforced; a connected legacy worker blocks it; nothing is eligible before the soak', async () => {
+    for (const queue of MIGRATED) await fillWithBull({ port: server.port, queue });
+    const early = await cli(['phase3', 'cleanup', '--yes', '--json']);
+    expect(early.exitCode).toBe(0);
+    expect(early.json()).toMatchObject({ targets: [], keys: { total: 0 } });
+    expect(early.json().notes[0]).toContain('nothing to clean');
+
+    await migrationReady();
+    const worker = await connectBullWorker(server.port, 'calendar-sync');
+    try {
+      const blocked = await cli(['phase3', 'cleanup', '--yes', '--json']);
+      expect(blocked.exitCode).toBe(3);
+      expect(blocked.json().blockers).toEqual([expect.objectContaining({ code: 'legacy-worker', counts: { workers: 1 }, queues: ['calendar-sync'] })]);
+      const human = await cli(['phase3', 'cleanup', '--yes']);
+      expect(human.stdout).toContain('1 legacy worker still connected (calendar-sync');
+    } finally {
+      await worker.close();
+    }
+    const run = await cli(['phase3', 'cleanup', '--yes', '--json']);
+    expect(run.exitCode).toBe(0);
+    expect(run.json().keys.total).toBeGreaterThan(10);
+    expect(await admin.keys('bull:sync:*')).toEqual([]);
+  }, 120_000);
+
+  it('refuses for good when BullMQ writes under the legacy prefix (same prefix, or stray keys)', async () => {
+    await fillWithBull({ port: server.port, queue: 'sync' });
+    await fillWithBullmq(server.port, 'bull', ['calendar-sync']); // BullMQ misconfigured onto the legacy prefix
+    await migrationReady();
+    const run = await cli(['phase3', 'cleanup', '--yes', '--force', '--reason', 'try', '--json']);
+    expect(run.exitCode).toBe(3);
+    const foreign = run.json().blockers.find((b: { code: string }) => b.code === 'foreign-keys');
+    expect(foreign).toMatchObject({ overridable: false, queues: ['calendar-sync'] });
+    expect(await admin.exists('bull:sync:id', 'bull:calendar-sync:marker')).toBe(2);
+
+    const shared = writePlan({ namespace: NS, legacy: { prefix: 'bull' }, bullmq: { prefix: 'bull' }, tiers: [{ name: 'first', queues: ['sync'], soak: '1s' }] }, { dir: tempDir() });
+    const sharedRun = await runCli(['phase3', 'cleanup', '--yes', '--force', '--reason', 'try', '--json', '--config', shared], { env: { REDIS_URL: server.url } });
+    expect(sharedRun.exitCode).toBe(3);
+    expect(sharedRun.json().blockers[0]).toMatchObject({ code: 'shared-prefix', overridable: false });
+    expect(await admin.exists('bull:sync:id')).toBe(1);
+  }, 120_000);
+});
+
+describe('phase3 cleanup interrupted', () => {
+  const BULK = 30_000;
+
+  async function fillBulk(): Promise<void> {
+    for (let start = 0; start < BULK; start += 5000) {
+      const pipeline = admin.pipeline();
+      for (let i = start; i < start + 5000; i++) pipeline.hset(`bull:sync:${i + 1000}`, 'name', '__default__', 'data', '{}');
+      await pipeline.exec();
+    }
+  }
+
+  async function progressKeys(): Promise<number> {
+    const tally = await admin.hget(stateKeys(NS).cleanup, 'tally');
+    return tally ? (JSON.parse(tally) as { keys: number }).keys : 0;
+  }
+
+  function start(args: string[]) {
+    return execa('node', [BIN, 'phase3', 'cleanup', '--yes', '--json', '--config', config, ...args], {
+      reject: false,
+      env: { NO_COLOR: '1', REDIS_URL: server.url, REDIS_MIGRATE_NAMESPACE: '' },
+      stdin: 'ignore',
+      timeout: 60_000,
+    });
+  }
+
+  it('Ctrl-C stops at a batch boundary, kill -9 too; a re-run resumes and the backup has every key', async () => {
+    await fillWithBull({ port: server.port, queue: 'sync' });
+    await fillBulk();
+    await migrationReady();
+    const legacy = (await admin.keys('bull:sync:*')).length;
+    const backup = join(dir, 'backup-resume.ndjson');
+
+    const first = start(['--rate', '3000', '--batch', '500', '--backup', backup]);
+    await waitFor(async () => (await progressKeys()) >= 2000, { timeoutMs: 20_000, what: 'the cleanup to make progress' });
+    first.kill('SIGINT');
+    const interrupted = await first;
+    expect(interrupted.exitCode).toBe(130);
+    expect(JSON.parse(String(interrupted.stdout)).error).toMatchObject({ code: 'aborted' });
+    const afterCtrlC = (await admin.keys('bull:sync:*')).length;
+    expect(afterCtrlC).toBeGreaterThan(0);
+    expect(afterCtrlC).toBeLessThan(legacy);
+    expect(await admin.hget(stateKeys(NS).cleanup, 'status')).toBe('running');
+    expect(await admin.exists(stateKeys(NS).lock)).toBe(0); // released on the way out
+
+    // Resuming needs the same backup file (its first part holds keys already deleted).
+    expect((await cli(['phase3', 'cleanup', '--yes', '--json'])).exitCode).toBe(2);
+
+    const second = start(['--rate', '3000', '--batch', '500', '--backup', backup]);
+    const before = await progressKeys();
+    await waitFor(async () => (await progressKeys()) >= before + 2000, { timeoutMs: 20_000, what: 'the resumed cleanup to make progress' });
+    second.kill('SIGKILL');
+    await second;
+    const held = await cli(['phase3', 'cleanup', '--yes', '--backup', backup, '--json']);
+    expect(held.exitCode).toBe(5); // the killed run's lock, until its 2s TTL passes
+    await waitFor(async () => (await admin.exists(stateKeys(NS).lock)) === 0, { what: 'the dead lock to expire' });
+
+    const last = await cli(['phase3', 'cleanup', '--yes', '--backup', backup, '--json']);
+    expect(last.exitCode).toBe(0);
+    const report = last.json();
+    expect(report.run.resumed).toBe(true);
+    // Counts carry across the three runs; kill -9 can lose the bookkeeping of the one batch in
+    // flight (deleted, not yet counted), never a key: the keyspace and the backup are exact.
+    expect(report.keys.total).toBeLessThanOrEqual(legacy);
+    expect(report.keys.total).toBeGreaterThan(legacy - 2 * 500);
+    expect(await admin.keys('bull:sync:*')).toEqual([]);
+    expect(await admin.hget(stateKeys(NS).cleanup, 'status')).toBe('done');
+    const events = (await cli(['audit', '--limit', '50', '--json'])).json().entries.filter((e: { kind: string }) => e.kind === 'cleanup').map((e: { details: { event: string } }) => e.details.event);
+    expect(events).toEqual(['started', 'interrupted', 'resumed', 'resumed', 'finished']);
+
+    // Every deleted key is in the backup (a key dumped twice restores once).
+    const restored = await cli(['phase3', 'restore', backup, '--yes', '--json']);
+    expect(restored.exitCode).toBe(0);
+    const doc = restored.json();
+    expect(doc.restored).toBe(legacy);
+    expect(doc.conflicts.count).toBe(0);
+    expect((await admin.keys('bull:sync:*')).length).toBe(legacy);
+  }, 120_000);
+
+  it('stops when an on-call rollback lands mid-cleanup', async () => {
+    await fillBulk();
+    await migrationReady();
+    const running = start(['--rate', '3000', '--batch', '500']);
+    await waitFor(async () => (await progressKeys()) >= 1000, { timeoutMs: 20_000, what: 'the cleanup to make progress' });
+    expect((await cli(['rollback', '--yes', '--wait', '0', '--json'])).exitCode).toBe(0);
+    const stopped = await running;
+    expect(stopped.exitCode).toBe(3);
+    expect(JSON.parse(String(stopped.stdout)).error).toMatchObject({ code: 'cleanup.state-changed', details: { lost: MIGRATED } });
+    expect((await admin.keys('bull:sync:*')).length).toBeGreaterThan(1000);
+  }, 120_000);
+});
