@@ -55,6 +55,8 @@ export interface FleetOptions {
   /** Endpoint for `@upstash/redis` when USE_HTTP_REDIS is on; without it the stores stay on TCP. */
   http: HttpRedisConfig | undefined;
   heartbeatMs: number;
+  /** false: the app after phase 3, without the flags SDK (every queue on BullMQ). */
+  flags: boolean;
   drain: DrainOptions;
   worker: WorkerTuning;
 }
@@ -109,6 +111,7 @@ export function fleetOptionsFromEnv(env: Record<string, string | undefined>, pla
     kv: env.FLEET_KV !== '0',
     http: url && token ? { url, token } : undefined,
     heartbeatMs: num(env, 'FLEET_HEARTBEAT_MS', 5000),
+    flags: env.FLEET_FLAGS !== 'off',
     drain: {
       pollMs: num(env, 'FLEET_DRAIN_POLL_MS', 250),
       settleMs: num(env, 'FLEET_DRAIN_SETTLE_MS', 1000),

@@ -5,6 +5,7 @@
  */
 import { connectFlags } from '../../src/flags/index.js';
 import { stateKeys } from '../../src/state/keys.js';
+import { migratedFlags, type AppFlags } from './app-flags.js';
 import { BullSide } from './bull-side.js';
 import { BullmqSide } from './bullmq-side.js';
 import { bullmqQueues, type RepeatSpec } from './catalog.js';
@@ -37,14 +38,16 @@ export async function startFleet(options: FleetOptions, send: Send): Promise<Fle
   const [{ default: Bull }, bullmqLib] = await Promise.all([import('bull'), import('bullmq')]);
 
   const shared = sharedConnection(options.redisUrl, name, !roles.has('work'));
-  const flags = await connectFlags({
-    app: `fleet-${name}`,
-    redis: shared,
-    namespace: options.namespace,
-    heartbeatMs: options.heartbeatMs,
-    flagNames: plan.flags,
-    tiers: Object.fromEntries(plan.tiers.map((tier) => [tier.name, tier.queues])),
-  });
+  const flags: AppFlags = options.flags
+    ? await connectFlags({
+        app: `fleet-${name}`,
+        redis: shared,
+        namespace: options.namespace,
+        heartbeatMs: options.heartbeatMs,
+        flagNames: plan.flags,
+        tiers: Object.fromEntries(plan.tiers.map((tier) => [tier.name, tier.queues])),
+      })
+    : migratedFlags(options.http !== undefined);
   flags.on('error', () => undefined);
 
   const reporter = new EventReporter(name, send);

@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import type { FlagsClient } from '../../src/flags/index.js';
+import type { AppFlags } from './app-flags.js';
 import type { StateKeys } from '../../src/state/keys.js';
 import { allApplied, backlogCount } from './backlog.js';
 import type { BullSide } from './bull-side.js';
@@ -25,7 +25,7 @@ export interface Lane {
 }
 
 export interface LaneDeps {
-  flags: FlagsClient;
+  flags: AppFlags;
   bull: BullSide;
   bullmq: BullmqSide;
   client: Redis;

@@ -4,7 +4,8 @@
  * its Bull queue open; every add also holds it until the add returns, so a flip never closes a
  * Bull queue under an add in flight.
  */
-import type { FlagsClient } from '../../src/flags/index.js';
+import { randomBytes } from 'node:crypto';
+import type { AppFlags } from './app-flags.js';
 import { JOB_OPTIONS, type BullSide } from './bull-side.js';
 import type { BullmqSide } from './bullmq-side.js';
 import { bullmqQueueOf } from './catalog.js';
@@ -15,7 +16,7 @@ import type { EventReporter } from './events.js';
 const MAX_IN_FLIGHT = 256;
 
 export interface ProducerDeps {
-  flags: FlagsClient;
+  flags: AppFlags;
   bull: BullSide;
   bullmq: BullmqSide;
   topology: Topology;
@@ -30,6 +31,8 @@ export class Producer {
   private startedAt = 0;
   private sent = 0;
   private seq = 0;
+  /** Job ids stay unique across restarts of a process with the same name (a reused id would be deduplicated by the queue). */
+  private readonly run = `${Date.now().toString(36)}${randomBytes(2).toString('hex')}`;
   private readonly holding = new Set<string>();
   private readonly all = new Set<Promise<unknown>>();
 
@@ -71,7 +74,7 @@ export class Producer {
   /** Add one job to whichever system the flags name right now. */
   add(queue: string): Promise<unknown> {
     const n = ++this.seq;
-    const id = `${this.deps.name}-${n}`;
+    const id = `${this.deps.name}-${this.run}-${n}`;
     const data = { kind: 'job' as const, id, n, at: Date.now() };
     const onBullmq = this.deps.flags.useBullMQ(queue);
     let adding: Promise<unknown>;

@@ -4,7 +4,7 @@
  * exact per tick: the tick the old side had scheduled next either still runs there (it was already
  * due) or runs on the new side, never both and never neither.
  */
-import type { FlagsClient } from '../../src/flags/index.js';
+import type { AppFlags } from './app-flags.js';
 import type { QueueSystem, RepeatSpec } from './catalog.js';
 import type { RepeatSide } from './repeat-sides.js';
 
@@ -19,7 +19,7 @@ export class RepeatScheduler {
   constructor(
     private readonly specs: RepeatSpec[],
     private readonly sides: Record<QueueSystem, RepeatSide>,
-    private readonly flags: FlagsClient,
+    private readonly flags: AppFlags,
     private readonly log: (level: 'info' | 'warn', message: string) => void,
   ) {}
 

@@ -25,8 +25,6 @@ export interface DemoReport extends Report {
   redis: string;
   durationMs: number;
   steps: DemoStepResult[];
-  /** What the plan's budget predicts after phase 3 (legacy code and the flags SDK removed), per topology; not measured. */
-  finalPredicted: { single: number; split: number };
   claims: Claim[];
   jobs: { main: LedgerSummary; merged: LedgerSummary; lost: number; duplicates: number };
   notes: string[];
@@ -76,7 +74,7 @@ export async function run(ctx: CommandContext, options: DemoOptions): Promise<Ou
       legacy: find('single', 'legacy').measured,
       phase1: find('single', 'phase1').measured,
       kvOnHttp: find('single', 'phase1').kvOnHttp,
-      finalSingle: find('single', 'reflip').measured,
+      finalSingle: find('single', 'phase3').measured,
       finalMergedWorker: finalSplit.processes.worker?.measured ?? null,
       finalApi: finalSplit.processes.api?.measured ?? null,
     });
@@ -92,7 +90,7 @@ export async function run(ctx: CommandContext, options: DemoOptions): Promise<Ou
       phase1.kvOnHttp
         ? `phase 1 ran its HTTP checks against the serve-http bridge (${http?.url}) and moved the cache and limiters to it; the bridge's own Redis connections are the server side of HTTP and are not counted`
         : 'phase 1 did not move the cache and limiters (see the phase 1 step); they stayed on TCP',
-      'phase 3 (cleanup) is not part of this build: not run; finalPredicted is what the plan predicts after it',
+      'phase 3: `phase3 cleanup --yes` deletes the legacy keys, `phase3 verify` checks the end state, then the fleet is redeployed as the migrated app (FLEET_FLAGS=off: no legacy code path, no flags SDK), which is what the plan\'s final step predicts',
       'predictions: the plan\'s connection budget (`redis-migrate plan`) for a topology that describes the fleet processes',
     ];
     return {
@@ -101,7 +99,6 @@ export async function run(ctx: CommandContext, options: DemoOptions): Promise<Ou
         redis: where,
         durationMs: Date.now() - started,
         steps,
-        finalPredicted: { single: main.budget.final, split: merged.budget.final },
         claims,
         jobs: { main: mainJobs, merged: mergedJobs, lost, duplicates },
         notes,

@@ -21,13 +21,15 @@ export interface ClaimInputs {
   phase1: Counted;
   /** Whether the cache and limiters really moved to HTTP in phase 1. */
   kvOnHttp: boolean;
-  /** Default topology, everything on BullMQ (one Worker per queue, one process). */
+  /** Default topology at the end (after phase 3 when it ran): one Worker per queue, one process. */
   finalSingle: Counted;
-  /** Merged queues, everything on BullMQ: the worker process and the producer-only API process. */
+  /** Merged queues at the end: the worker process and the producer-only API process. */
   finalMergedWorker: Counted | null;
   finalApi: Counted | null;
 }
 
+/** The flags SDK's subscriber, while the app still runs it (phase 3 removes it). */
+const flagsPart = (count: Counted) => (count.byRole['flags-sdk'] ? ` + ${count.byRole['flags-sdk']} flags subscriber (until phase 3)` : '');
 const within = (value: number, [lo, hi]: [number, number]) => value >= lo && value <= hi;
 /** The cache and limiter connections: named by the app, attributed to neither queue library. */
 const stores = (count: Counted) => count.bySystem.unknown;
@@ -68,7 +70,7 @@ export function judgeClaims(input: ClaimInputs): Claim[] {
     range: target,
     measured: f.app,
     verdict: within(f.app, target) ? 'holds' : 'does not hold',
-    why: `every BullMQ Worker keeps its own blocking connection, even on a shared ioredis: ${f.byRole['bullmq-worker']} Workers + ${f.byRole['bullmq-shared']} shared + ${f.byRole['flags-sdk']} flags subscriber${stores(f) ? ` + ${stores(f)} cache/limiter (still TCP)` : ''}`,
+    why: `every BullMQ Worker keeps its own blocking connection, even on a shared ioredis: ${f.byRole['bullmq-worker']} Workers + ${f.byRole['bullmq-shared']} shared${flagsPart(f)}${stores(f) ? ` + ${stores(f)} cache/limiter (still TCP)` : ''}`,
   });
   if (input.finalMergedWorker) {
     const w = input.finalMergedWorker;
@@ -78,7 +80,7 @@ export function judgeClaims(input: ClaimInputs): Claim[] {
       range: target,
       measured: w.app,
       verdict,
-      why: `${w.byRole['bullmq-shared']} shared + ${w.byRole['bullmq-worker']} blocking + ${w.byRole['flags-sdk']} flags subscriber (gone after phase 3)${stores(w) ? `; plus ${stores(w)} cache/limiter connections still on TCP, so only the queue part is within the target` : ''}; the price: jobs routed by name share one queue's concurrency, pause and metrics`,
+      why: `${w.byRole['bullmq-shared']} shared + ${w.byRole['bullmq-worker']} blocking${flagsPart(w)}${stores(w) ? `; plus ${stores(w)} cache/limiter connections still on TCP, so only the queue part is within the target` : ''}; the price: jobs routed by name share one queue's concurrency, pause and metrics`,
     });
   }
   if (input.finalApi) {
@@ -88,7 +90,7 @@ export function judgeClaims(input: ClaimInputs): Claim[] {
       range: target,
       measured: a.app,
       verdict: within(a.app, target) ? 'holds' : 'does not hold',
-      why: `Queues share one connection and open no blocking one: ${a.byRole['bullmq-shared']} shared + ${a.byRole['flags-sdk']} flags subscriber`,
+      why: `Queues share one connection and open no blocking one: ${a.byRole['bullmq-shared']} shared${flagsPart(a)}`,
     });
   }
   return claims;

@@ -12,7 +12,7 @@ import type { FleetChild } from '../../examples/fleet/supervisor.js';
 import type { ChangeReport } from '../commands/change.js';
 import type { Phase1Report } from '../commands/phase1.js';
 import type { ConnectionSummary } from '../observe/classify.js';
-import { currentBudgetStep } from '../plan/budget.js';
+import { currentBudgetStep, type BudgetStep } from '../plan/budget.js';
 import type { WorldCount } from './connections.js';
 import { commandText, demoSteps, type DemoStep } from './script.js';
 import type { DemoTopology, DemoWorld } from './world.js';
@@ -48,6 +48,8 @@ export interface WalkContext {
 }
 
 interface WalkState {
+  /** After phase 3: the app redeployed without legacy code and flags SDK. */
+  final: boolean;
   onBullmq: Set<string>;
   tiers: string[];
   http: boolean;
@@ -95,16 +97,31 @@ function apply(report: ChangeReport | undefined, state: WalkState): void {
   if (report.changed) state.changedAt = Date.now();
 }
 
-async function step(walk: WalkContext, entry: DemoStep, worker: FleetChild, state: WalkState): Promise<DemoStepResult> {
+/** The fleet a walk runs, and how it is redeployed for phase 3 (without legacy code and flags SDK). */
+interface Fleet {
+  worker: FleetChild;
+  redeploy(): Promise<void>;
+}
+
+async function step(walk: WalkContext, entry: DemoStep, fleet: Fleet, state: WalkState): Promise<DemoStepResult> {
   const { world } = walk;
-  if (entry.run.command === 'phase2') {
-    // Respect the gate: the previous tier must have soaked its (short) window since the last change.
+  if (entry.run.command === 'phase2' || entry.run.command === 'phase3') {
+    // Respect the gates: the last tier must have soaked its (short) window since the last change.
     const wait = world.soakMs - (Date.now() - state.changedAt) + 100;
     if (wait > 0) await sleep(wait);
   }
+  let note: string | undefined;
+  if (entry.run.command === 'phase3') {
+    const result = await world.phase3();
+    note = `phase3 cleanup ${result.blocked ? 'was blocked' : `deleted ${result.deleted} legacy keys`}; phase3 verify: ${result.passed} passed${result.failed.length ? `, failed: ${result.failed.join(', ')}` : ''}; the app redeployed without the legacy code and the flags SDK`;
+    await fleet.redeploy();
+    state.final = true;
+  }
+  const worker = fleet.worker;
   const report = await world.change(entry.run);
   apply(report, state);
   const failedChecks = report && 'checks' in report ? (report as Phase1Report).checks.filter((check) => check.status === 'fail') : [];
+  if (failedChecks.length) note = `${commandText(entry.run)} blocked by failed checks: ${failedChecks.map((check) => `${check.id} (${check.message})`).join('; ')}`;
   const expected = expectedLanes(world.queues, state.onBullmq, world.options.topology === 'split');
   // A worker restarted for a late job (an add that left just before the flip) and stopped again is
   // not the step's steady state: measure again when the lanes changed during the measurement.
@@ -116,7 +133,9 @@ async function step(walk: WalkContext, entry: DemoStep, worker: FleetChild, stat
     if (!(await settle(worker, expected, 0))) counted = undefined;
   }
   const { all, byProcess } = counted ?? (await world.count());
-  const budgetStep = currentBudgetStep(world.budget, { useHttpRedis: state.http, bullmqTiers: state.tiers });
+  const budgetStep = state.final
+    ? (world.budget.steps.find((entry) => entry.id === 'final') as BudgetStep)
+    : currentBudgetStep(world.budget, { useHttpRedis: state.http, bullmqTiers: state.tiers });
   const summary = walk.ledger.summary();
   const result: DemoStepResult = {
     id: entry.id,
@@ -133,7 +152,7 @@ async function step(walk: WalkContext, entry: DemoStep, worker: FleetChild, stat
     jobs: { produced: summary.produced, processed: summary.processed, inFlight: summary.outstanding },
     at: Math.round((Date.now() - walk.started) / 100) / 10,
     settled,
-    ...(failedChecks.length ? { note: `${commandText(entry.run)} blocked by failed checks: ${failedChecks.map((check) => `${check.id} (${check.message})`).join('; ')}` } : {}),
+    ...(note ? { note } : {}),
   };
   const systems = Object.entries(all.bySystem).filter(([, n]) => n > 0).map(([system, n]) => `${system === 'unknown' ? 'other' : system} ${n}`).join(', ');
   const perProcess = Object.keys(byProcess).length > 1 ? ` [${Object.entries(result.processes).map(([name, p]) => `${name} ${p.measured.app}`).join(', ')}]` : '';
@@ -155,25 +174,46 @@ async function drainAndStop(walk: WalkContext, producers: FleetChild[]): Promise
 }
 
 function initialState(): WalkState {
-  return { onBullmq: new Set(), tiers: [], http: false, changedAt: 0 };
+  return { final: false, onBullmq: new Set(), tiers: [], http: false, changedAt: 0 };
 }
 
+/** What the app runs after phase 3: no flags SDK, every queue on BullMQ. */
+const MIGRATED = { FLEET_FLAGS: 'off' };
+
 export async function walkMain(walk: WalkContext): Promise<DemoStepResult[]> {
-  const app = await walk.world.fleet('app', { FLEET_ROLES: 'produce,work,schedule', FLEET_RATE: walk.rate }, walk.ledger);
+  const start = (env: Record<string, string> = {}) => walk.world.fleet('app', { ...env, FLEET_ROLES: 'produce,work,schedule', FLEET_RATE: walk.rate }, walk.ledger);
+  const fleet: Fleet = {
+    worker: await start(),
+    async redeploy() {
+      await drainAndStop(walk, [fleet.worker]);
+      fleet.worker = await start(MIGRATED);
+    },
+  };
   const state = initialState();
   const results: DemoStepResult[] = [];
-  for (const entry of demoSteps(walk.world.tierNames)) results.push(await step(walk, entry, app, state));
-  await drainAndStop(walk, [app]);
+  for (const entry of demoSteps(walk.world.tierNames)) results.push(await step(walk, entry, fleet, state));
+  await drainAndStop(walk, [fleet.worker]);
   return results;
 }
 
 export async function walkMerged(walk: WalkContext): Promise<DemoStepResult[]> {
-  const api = await walk.world.fleet('api', { FLEET_ROLES: 'produce,schedule', FLEET_RATE: walk.rate }, walk.ledger);
-  const worker = await walk.world.fleet('worker', { FLEET_ROLES: 'work', FLEET_RATE: '0' }, walk.ledger);
+  const start = async (env: Record<string, string> = {}) => ({
+    api: await walk.world.fleet('api', { ...env, FLEET_ROLES: 'produce,schedule', FLEET_RATE: walk.rate }, walk.ledger),
+    worker: await walk.world.fleet('worker', { ...env, FLEET_ROLES: 'work', FLEET_RATE: '0' }, walk.ledger),
+  });
+  let processes = await start();
+  const fleet: Fleet = {
+    worker: processes.worker,
+    async redeploy() {
+      await drainAndStop(walk, [processes.api]);
+      processes = await start(MIGRATED);
+      fleet.worker = processes.worker;
+    },
+  };
   const state = initialState();
   const steps = demoSteps(walk.world.tierNames).filter((entry) => entry.id !== 'rollback' && entry.id !== 'reflip');
   const results: DemoStepResult[] = [];
-  for (const entry of steps) results.push(await step(walk, entry, worker, state));
-  await drainAndStop(walk, [api]);
+  for (const entry of steps) results.push(await step(walk, entry, fleet, state));
+  await drainAndStop(walk, [processes.api]);
   return results;
 }

@@ -142,12 +142,28 @@ export class DemoWorld {
     return child;
   }
 
-  /** Run phase1 / phase2 / rollback in-process, as `redis-migrate <command> --yes` would. */
-  async change(run: DemoCommand): Promise<ChangeReport | undefined> {
-    if (run.command === 'none') return undefined;
+  private context(): CommandContext {
     const http = this.options.http ? { UPSTASH_REDIS_REST_URL: this.options.http.url, UPSTASH_REDIS_REST_TOKEN: this.options.http.token } : {};
     const io: Io = { ...this.options.io, stdout: discard(), stderr: discard(), interactive: false, env: { ...this.options.io.env, ...http, REDIS_MIGRATE_ACTOR: 'redis-migrate demo' } };
-    const ctx = new CommandContext({ redisUrl: this.options.redisUrl, config: this.planPath, namespace: this.namespace, yes: true, json: true }, io);
+    return new CommandContext({ redisUrl: this.options.redisUrl, config: this.planPath, namespace: this.namespace, yes: true, json: true }, io);
+  }
+
+  /** `phase3 cleanup --yes`, then `phase3 verify --window 1s`, in-process. */
+  async phase3(): Promise<{ deleted: number; blocked: boolean; passed: number; failed: string[] }> {
+    const ctx = this.context();
+    try {
+      const cleanup = (await (await import('../commands/phase3-cleanup.js')).run(ctx, { batch: '2000' })).report;
+      const verify = (await (await import('../commands/phase3-verify.js')).run(ctx, { window: '1s' })).report;
+      return { deleted: cleanup.keys.total, blocked: cleanup.blocked, passed: verify.summary.pass, failed: verify.missing };
+    } finally {
+      await ctx.close();
+    }
+  }
+
+  /** Run phase1 / phase2 / rollback in-process, as `redis-migrate <command> --yes` would. */
+  async change(run: DemoCommand): Promise<ChangeReport | undefined> {
+    if (run.command === 'none' || run.command === 'phase3') return undefined;
+    const ctx = this.context();
     try {
       if (run.command === 'phase1') return (await (await import('../commands/phase1.js')).run(ctx, { wait: '3s' })).report;
       if (run.command === 'phase2') return (await (await import('../commands/phase2.js')).run(ctx, { tier: run.tier, wait: '3s' })).report;

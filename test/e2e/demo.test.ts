@@ -21,16 +21,17 @@ function checkReport(stderr: string, report: { ok: boolean; steps: Step[]; jobs:
   expect(report.jobs.duplicates).toBe(0);
   expect(report.jobs.main.produced).toBeGreaterThan(100);
   const single = report.steps.filter((step) => step.topology === 'single');
-  expect(single.map((step) => step.id)).toEqual(['legacy', 'phase1', 'phase2:non-critical', 'phase2:medium', 'phase2:critical', 'rollback', 'reflip']);
+  expect(single.map((step) => step.id)).toEqual(['legacy', 'phase1', 'phase2:non-critical', 'phase2:medium', 'phase2:critical', 'rollback', 'reflip', 'phase3']);
   // Measured (classified by src/observe) and the plan's budget agree at every step, in both topologies, per process too.
   for (const step of report.steps) {
     expect([step.id, step.measured.app], `${step.topology}\n${stderr}`).toEqual([step.id, step.predicted.total]);
     for (const [name, process] of Object.entries(step.processes)) expect([step.id, name, process.measured.app]).toEqual([step.id, name, process.predicted]);
   }
-  expect(single.map((step) => step.measured.app)).toEqual([38, 35, 29, 19, 13, 35, 13]);
-  expect(single.map((step) => step.measured.bySystem.legacy)).toEqual([33, 33, 24, 9, 0, 33, 0]);
+  expect(single.map((step) => step.measured.app)).toEqual([38, 35, 29, 19, 13, 35, 13, 12]);
+  expect(single.map((step) => step.measured.bySystem.legacy)).toEqual([33, 33, 24, 9, 0, 33, 0, 0]);
   const final = report.steps.filter((step) => step.topology === 'split').at(-1) as Step;
-  expect([final.processes.api?.measured.app, final.processes.worker?.measured.app]).toEqual([2, 3]);
+  // After phase 3 (no flags SDK): the API process 1 connection, the merged-queue worker 2.
+  expect([final.processes.api?.measured.app, final.processes.worker?.measured.app]).toEqual([1, 2]);
   // Phase 1 really moves the cache and limiters to the serve-http bridge; the default topology cannot reach 1-3, merged queues can.
   expect(report.claims.map((claim) => claim.verdict)).toEqual(['holds', 'holds', 'does not hold', 'holds', 'holds']);
 }

@@ -14,6 +14,8 @@ describe('fleet options', () => {
     expect(options.topology).toBe('per-queue');
     expect(options.repeatQueues).toEqual(['webhook-health-check', 'adaptive-sync', 'token-refresh']);
     expect(options.http).toBeUndefined();
+    expect(options.flags).toBe(true);
+    expect(fleetOptionsFromEnv({ FLEET_FLAGS: 'off' }, plan).flags).toBe(false);
   });
 
   it('reads roles, rate, topology and the HTTP endpoint from the environment', () => {

@@ -36,7 +36,7 @@ export function render(report: DemoReport): string {
       }),
     ]),
   );
-  lines.push(chalk.dim(`  after phase 3 (not run) the plan predicts ${report.finalPredicted.single} (one queue each) and ${report.finalPredicted.split} (merged + API)`));
+  for (const step of report.steps.filter((entry) => entry.note)) lines.push(chalk.dim(`  ${step.topology === 'single' ? 'one queue each' : 'merged + API'}, ${step.command}: ${step.note}`));
   lines.push('', heading('Claims'));
   for (const claim of report.claims) {
     lines.push(`  ${VERDICT[claim.verdict](claim.verdict.padEnd(17))} ${claim.claim}: measured ${claim.measured ?? '-'} (claimed ${claim.range[0]}-${claim.range[1]})`);
