@@ -1,7 +1,7 @@
 /** The flags SDK follows the store live, whether it opens its own connections or shares the app's. */
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { connectFlags, type FlagChangeEvent, type FlagsClient } from '../../src/flags/client.js';
+import { connectFlags, type FlagChangeEvent, type FlagsClient } from '../../src/flags/index.js';
 import { applyFlagChange } from '../../src/state/flag-store.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { uniqueNamespace } from '../support/cli.js';
