@@ -88,9 +88,9 @@ export class CommandContext {
    * A ready, named connection that is closed when the command ends: an ioredis Cluster when the
    * URL points at a Redis Cluster node, unless `cluster: false` asks for that one node only.
    */
-  connect(purpose: string, loaded: LoadedPlan | undefined, options: { reconnect?: boolean; cluster: false }): Promise<Redis>;
-  connect(purpose: string, loaded?: LoadedPlan, options?: { reconnect?: boolean; cluster?: boolean }): Promise<RedisClient>;
-  async connect(purpose: string, loaded?: LoadedPlan, options: { reconnect?: boolean; cluster?: boolean } = {}): Promise<RedisClient> {
+  connect(purpose: string, loaded: LoadedPlan | undefined, options: { reconnect?: boolean; queues?: boolean; cluster: false }): Promise<Redis>;
+  connect(purpose: string, loaded?: LoadedPlan, options?: { reconnect?: boolean; queues?: boolean; cluster?: boolean }): Promise<RedisClient>;
+  async connect(purpose: string, loaded?: LoadedPlan, options: { reconnect?: boolean; queues?: boolean; cluster?: boolean } = {}): Promise<RedisClient> {
     const client = await openRedis({
       url: this.redisUrl(loaded),
       name: `${CONNECTION_NAME_PREFIX.cli}${purpose}`,

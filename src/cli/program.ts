@@ -121,6 +121,31 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .action(action(async () => Promise.all([import('../commands/monitor.js'), import('./render/monitor.js')])));
 
   program
+    .command('verify')
+    .description("run synthetic jobs through real BullMQ queues of a tier, on an isolated prefix (exit 3 on a failure)")
+    .requiredOption('--tier <name>', 'the tier whose queues to verify')
+    .option('--backoff <duration>', 'backoff between retries of the retrying job', '100ms')
+    .option('--deadline <duration>', 'how long each queue may take', '30s')
+    .action(action(async () => Promise.all([import('../commands/verify.js'), import('./render/verify.js')])));
+
+  program
+    .command('loadtest')
+    .description('push N synthetic jobs through BullMQ with in-process workers, on an isolated prefix, and measure')
+    .requiredOption('--jobs <n>', 'how many jobs')
+    .option('--tier <name>', "only this tier's queues (default: every queue of the plan)")
+    .option('--concurrency <n>', 'worker concurrency per queue', '10')
+    .option('--rate <n>', 'jobs per second (default: as fast as possible)')
+    .option('--deadline <duration>', 'give up waiting for completions after this', '60s')
+    .action(action(async () => Promise.all([import('../commands/loadtest.js'), import('./render/loadtest.js')])));
+
+  program
+    .command('demo')
+    .description('the whole migration on a throwaway redis-server (or REDIS_URL) with a simulated app: measured connections and jobs at every step')
+    .option('--soak <duration>', 'soak window of every tier in the demo plan', '1s')
+    .option('--rate <n>', 'jobs per second the simulated app produces', '40')
+    .action(action(async () => Promise.all([import('../commands/demo.js'), import('./render/demo.js')])));
+
+  program
     .command('audit')
     .description('the audit trail: who changed what, when and why')
     .option('--limit <n>', 'how many of the newest entries', '20')

@@ -11,6 +11,8 @@ export interface ProgressState {
   fraction: number | null;
   elapsedMs: number;
   label: string;
+  /** What `done` counts (default "keys"). */
+  unit?: string;
 }
 
 export type ProgressMode = 'bar' | 'lines' | 'none';
@@ -37,7 +39,7 @@ export function formatProgress(state: ProgressState, mode: Exclude<ProgressMode,
     parts.push(`[${'#'.repeat(filled)}${'-'.repeat(width - filled)}]`);
   }
   if (state.fraction !== null) parts.push(`${String(Math.floor(Math.min(1, state.fraction) * 100)).padStart(3)}%`);
-  parts.push(`${thousands(state.done)} keys`, `${thousands(rateOf(state))}/s`);
+  parts.push(`${thousands(state.done)} ${state.unit ?? 'keys'}`, `${thousands(rateOf(state))}/s`);
   const eta = etaMs(state);
   parts.push(eta === null ? 'ETA ?' : `ETA ${formatDuration(eta)}`);
   return parts.join('  ');
@@ -53,13 +55,14 @@ export function progressMode(stderr: NodeJS.WritableStream, json: boolean): Prog
   return (stderr as NodeJS.WriteStream).isTTY ? 'bar' : 'lines';
 }
 
-export function createProgress(stderr: NodeJS.WritableStream, mode: ProgressMode, label: string, options: { lineEveryMs?: number } = {}): ProgressReporter {
+export function createProgress(stderr: NodeJS.WritableStream, mode: ProgressMode, label: string, options: { lineEveryMs?: number; unit?: string } = {}): ProgressReporter {
   const started = performance.now();
   const every = mode === 'bar' ? 100 : (options.lineEveryMs ?? 2000);
   // Nothing at all for work that ends quickly: the first draw waits one interval (bar: 300 ms).
   let last = performance.now() + (mode === 'bar' ? 200 : 0);
   let drawn = false;
-  let latest: ProgressState = { done: 0, fraction: 0, elapsedMs: 0, label };
+  const unit = options.unit;
+  let latest: ProgressState = { done: 0, fraction: 0, elapsedMs: 0, label, ...(unit ? { unit } : {}) };
   const draw = () => {
     if (mode === 'bar') stderr.write(`\r\u001b[K${formatProgress(latest, 'bar')}`);
     else if (mode === 'lines') stderr.write(`${formatProgress(latest, 'lines')}\n`);
@@ -69,7 +72,7 @@ export function createProgress(stderr: NodeJS.WritableStream, mode: ProgressMode
     update(done, fraction) {
       if (mode === 'none') return;
       const now = performance.now();
-      latest = { done, fraction, elapsedMs: now - started, label };
+      latest = { done, fraction, elapsedMs: now - started, label, ...(unit ? { unit } : {}) };
       if (now - last < every) return;
       last = now;
       draw();

@@ -98,11 +98,19 @@ function classifyAlone(client: ClientInfo, node: string | null, ctx: ClassifyCon
   if (BULLMQ_BLOCKING.has(cmd)) return { out: set(out, 'bullmq-worker', 'bullmq'), pending: false };
   if (STREAM_READS.has(cmd) && decoded?.kind === 'qe') return { out: set(out, 'bullmq-events', 'bullmq'), pending: false };
   const pubsub = PUBSUB.has(cmd) || client.sub + client.psub > 0 || client.flags.includes('P');
+  const hint = decoded ? null : libraryHint(name, ctx);
+  if (hint?.queue) {
+    out.queue = hint.queue;
+    out.tier = ctx.queueTier[hint.queue] ?? UNPLANNED_TIER;
+  }
   if (pubsub) {
-    // Bull's event subscriber is unnamed; a named pub/sub connection is someone else's.
-    if (name === '' || decoded?.prefix === ctx.legacyPrefix) return { out: set(out, 'legacy-events', 'legacy'), pending: false };
+    // Bull's event subscriber is unnamed (or named by the app with a `bull` segment); other named pub/sub connections are someone else's.
+    if (name === '' || decoded?.prefix === ctx.legacyPrefix || hint?.system === 'legacy') return { out: set(out, 'legacy-events', 'legacy'), pending: false };
     return { out, pending: false };
   }
+  // Named by the app with a `bullmq` / `bull` segment: its BullMQ shared connection, or Bull's command client.
+  if (hint?.system === 'bullmq') return { out: set(out, 'bullmq-shared', 'bullmq', true), pending: false };
+  if (hint?.system === 'legacy') return { out: set(out, 'other', 'legacy', true), pending: false };
   if (decoded) {
     // Named like a queue but not blocked right now (just connected, or between two blocks).
     if (decoded.kind === 'qe') return { out: set(out, 'bullmq-events', 'bullmq', true), pending: false };
@@ -113,6 +121,19 @@ function classifyAlone(client: ClientInfo, node: string | null, ctx: ClassifyCon
     return { out, pending: false };
   }
   return { out, pending: name === '' };
+}
+
+/**
+ * The naming convention for an app's own connections: a `bull` or `bullmq` segment says which
+ * library a command or pub/sub connection serves (`api:bull:calendar-sync`, `worker:bullmq`);
+ * a planned queue right after it names the queue. Queue-shaped names are decoded before this.
+ */
+export function libraryHint(name: string, ctx: ClassifyContext): { system: 'legacy' | 'bullmq'; queue: string | null } | null {
+  const segments = name.split(':');
+  const at = segments.findIndex((segment) => segment === 'bull' || segment === 'bullmq');
+  if (at === -1) return null;
+  const next = segments[at + 1];
+  return { system: segments[at] === 'bullmq' ? 'bullmq' : 'legacy', queue: next !== undefined && next in ctx.queueTier ? next : null };
 }
 
 export interface ClientOnNode {

@@ -6,7 +6,8 @@
  *  - BullMQ on one shared connection: 1 + 1 per Worker + 1 per QueueEvents; with options per
  *    instance: 1 per Queue, 2 per Worker, 1 per QueueEvents.
  *  - plus the process's other connections (phase 1's ioredis ones until phase 1, the flags SDK's
- *    until cleanup).
+ *    until cleanup; an SDK that runs its commands on the shared BullMQ connection keeps that one
+ *    open from the start).
  */
 import type { Plan } from './schema.js';
 import { selectQueues, type MergeMode, type PlanProcess, type Topology } from './topology-schema.js';
@@ -92,7 +93,9 @@ export function processConnections(process: PlanProcess, allQueues: readonly str
   const bEvents = uniqueUnits(events.filter(onBullmq), merge, queueTier);
   const bProduced = uniqueUnits(produces.filter(onBullmq), merge, queueTier);
   const bUsed = uniqueUnits([...workers, ...events, ...produces].filter(onBullmq), merge, queueTier);
-  const bullmq = process.bullmqConnection === 'shared' ? (bUsed ? 1 : 0) + bWorkers + bEvents : bProduced + 2 * bWorkers + bEvents;
+  // A flags SDK that shares the BullMQ connection keeps it open from the start until cleanup.
+  const sharedOpen = bUsed > 0 || (process.connections.flagsSdkOnBullmq && !step.cleanedUp);
+  const bullmq = process.bullmqConnection === 'shared' ? (sharedOpen ? 1 : 0) + bWorkers + bEvents : bProduced + 2 * bWorkers + bEvents;
 
   const extra = process.connections;
   const other = extra.other + (step.phase1Done ? 0 : extra.phase1) + (step.cleanedUp ? 0 : extra.flagsSdk);
@@ -152,7 +155,7 @@ export function connectionBudget(plan: Pick<Plan, 'tiers' | 'topology' | 'target
     merge: topology.merge,
     processes: [
       ...topology.processes.map((process) => ({ ...process, workers: 'none' as const, queueEvents: 'none' as const })),
-      { ...topology.processes[0]!, name: 'workers', replicas: 1, workers: 'all' as const, queueEvents: 'none' as const, produces: 'none' as const, connections: { phase1: 0, other: 0, flagsSdk: 0 } },
+      { ...topology.processes[0]!, name: 'workers', replicas: 1, workers: 'all' as const, queueEvents: 'none' as const, produces: 'none' as const, connections: { phase1: 0, other: 0, flagsSdk: 0, flagsSdkOnBullmq: false } },
     ],
   };
   const splitTotal = total(split, allQueues, queueTier, finalStep).total;

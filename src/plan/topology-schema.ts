@@ -5,7 +5,7 @@
  * one: one process running the 11 queues on Bull (3 connections each), 5 ioredis connections for
  * the cache and rate limiters that phase 1 moves to HTTP, and the flags SDK's 2. Pure.
  */
-import { array, number, object, oneOf, optional, string, type Infer, type Schema, type SchemaIssue } from './schema-kit.js';
+import { array, boolean, number, object, oneOf, optional, string, type Infer, type Schema, type SchemaIssue } from './schema-kit.js';
 
 /** "all", "none", or a list of queue names. */
 export type QueueSelection = 'all' | 'none' | string[];
@@ -25,7 +25,7 @@ export function queueSelection(): Schema<QueueSelection> {
 
 const count = () => number({ integer: true, min: 0 });
 
-export const DEFAULT_PROCESS_CONNECTIONS = { phase1: 5, other: 0, flagsSdk: 2 } as const;
+export const DEFAULT_PROCESS_CONNECTIONS = { phase1: 5, other: 0, flagsSdk: 2, flagsSdkOnBullmq: false } as const;
 
 const processSchema = object({
   name: string({ pattern: /^[a-z0-9][a-z0-9._-]*$/i, expected: 'a process name (letters, digits, "-", "_", ".")' }),
@@ -40,12 +40,20 @@ const processSchema = object({
   bullmqConnection: optional(oneOf(['shared', 'per-instance'] as const), () => 'shared' as const),
   /** Bull: 3 connections per worked queue ("default"), or Bull's createClient sharing pattern (2 + 1 per worked queue). */
   legacyConnection: optional(oneOf(['default', 'shared'] as const), () => 'default' as const),
-  /** Other connections per replica: `phase1` the ioredis ones phase 1 moves to HTTP, `other` the ones that stay, `flagsSdk` the flags SDK's. */
-  connections: optional(object({ phase1: optional(count(), () => 0), other: optional(count(), () => 0), flagsSdk: optional(count(), () => 2) }), () => ({
-    phase1: 0,
-    other: 0,
-    flagsSdk: 2,
-  })),
+  /**
+   * Other connections per replica: `phase1` the ioredis ones phase 1 moves to HTTP, `other` the ones that stay, `flagsSdk` the flags SDK's.
+   * `flagsSdkOnBullmq`: the SDK runs its commands on the process's shared BullMQ connection (`connectFlags({ redis })`), which is then
+   * open from the start, whether or not a queue is on BullMQ yet (count only the SDK's subscriber in `flagsSdk`).
+   */
+  connections: optional(
+    object({
+      phase1: optional(count(), () => 0),
+      other: optional(count(), () => 0),
+      flagsSdk: optional(count(), () => 2),
+      flagsSdkOnBullmq: optional(boolean(), () => false),
+    }),
+    () => ({ phase1: 0, other: 0, flagsSdk: 2, flagsSdkOnBullmq: false }),
+  ),
 });
 
 export type PlanProcess = Infer<typeof processSchema>;

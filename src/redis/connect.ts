@@ -18,6 +18,12 @@ export interface OpenRedisOptions {
   timeoutMs: number;
   /** Keep reconnecting after the first connect (long-running commands such as monitor). */
   reconnect?: boolean;
+  /**
+   * A connection BullMQ Queues and Workers can share (verify, loadtest): no per-command timeout,
+   * which Worker blocking connections would inherit through duplicate(), and
+   * `maxRetriesPerRequest: null`, which BullMQ requires of Worker connections.
+   */
+  queues?: boolean;
   /** false: always a single-node connection (e.g. to read one node's CLIENT LIST). Default: detect. */
   cluster?: boolean;
   /**
@@ -89,9 +95,9 @@ export function redisOptions(endpoint: RedisEndpoint, options: OpenRedisOptions)
     protocol: 2 as const,
     lazyConnect: true,
     connectTimeout: options.timeoutMs,
-    commandTimeout: options.commandTimeoutMs === 0 ? undefined : (options.commandTimeoutMs ?? options.timeoutMs),
-    maxRetriesPerRequest: options.reconnect && !options.failFast ? null : 0,
-    enableOfflineQueue: Boolean(options.reconnect) && !options.failFast,
+    commandTimeout: options.queues || options.commandTimeoutMs === 0 ? undefined : (options.commandTimeoutMs ?? options.timeoutMs),
+    maxRetriesPerRequest: options.queues || (options.reconnect && !options.failFast) ? null : 0,
+    enableOfflineQueue: Boolean(options.queues) || (Boolean(options.reconnect) && !options.failFast),
     retryStrategy: options.reconnect ? (times: number) => Math.min(times * 200, 2000) : () => null,
   };
 }
@@ -121,7 +127,7 @@ export function clusterOptions(endpoint: RedisEndpoint, options: OpenRedisOption
   const node = redisOptions(endpoint, options);
   return {
     lazyConnect: true,
-    enableOfflineQueue: Boolean(options.reconnect),
+    enableOfflineQueue: Boolean(options.reconnect || options.queues),
     clusterRetryStrategy: options.reconnect ? (times: number) => Math.min(times * 200, 2000) : () => null,
     slotsRefreshTimeout: options.timeoutMs,
     redisOptions: {

@@ -74,3 +74,14 @@ describe('connectionBudget', () => {
     if (!result.ok) expect(result.issues[0]).toEqual({ path: 'topology.processes[0].workers[0]', message: 'queue "nope" is not in any tier' });
   });
 });
+
+describe('a flags SDK on the shared BullMQ connection', () => {
+  it('keeps that connection open from the start and counts only the subscriber', () => {
+    const budget = connectionBudget(
+      planWith({ topology: { processes: [{ name: 'app', connections: { phase1: 3, flagsSdk: 1, flagsSdkOnBullmq: true } }] } }),
+    );
+    const steps = Object.fromEntries(budget.steps.map((step) => [step.id, step.steady]));
+    // 33 Bull + 1 shared (the SDK's commands) + 3 phase-1 + 1 subscriber: what the reference fleet measures.
+    expect(steps).toEqual({ legacy: 38, phase1: 35, 'phase2:non-critical': 29, 'phase2:medium': 19, 'phase2:critical': 13, final: 12 });
+  });
+});

@@ -124,3 +124,24 @@ describe('classifyConnections', () => {
     expect(Object.keys(summarizeConnections([]).byRole)).toEqual([...ROLES]);
   });
 });
+
+describe('app connection names with a bull / bullmq segment', () => {
+  const lines = [
+    'id=1 addr=10.0.0.1:1 name=fleet:app:bull:calendar-sync flags=N sub=0 psub=0 cmd=evalsha',
+    'id=2 addr=10.0.0.1:2 name=fleet:app:bull:calendar-sync flags=P sub=1 psub=0 cmd=subscribe',
+    'id=3 addr=10.0.0.1:3 name=fleet:app:bullmq flags=N sub=0 psub=0 cmd=evalsha',
+    'id=4 addr=10.0.0.1:4 name=fleet:app:cache flags=N sub=0 psub=0 cmd=get',
+    'id=5 addr=10.0.0.1:5 name=api:bull:not-a-planned-queue flags=N sub=0 psub=0 cmd=evalsha',
+  ].join('\n');
+
+  it('attributes them to their library (and planned queue), leaves other named ones as other', () => {
+    const out = classify(lines).map((c) => [c.name, c.role, c.system, c.tier]);
+    expect(out).toEqual([
+      ['fleet:app:bull:calendar-sync', 'other', 'legacy', 'critical'],
+      ['fleet:app:bull:calendar-sync', 'legacy-events', 'legacy', 'critical'],
+      ['fleet:app:bullmq', 'bullmq-shared', 'bullmq', null],
+      ['fleet:app:cache', 'other', 'unknown', null],
+      ['api:bull:not-a-planned-queue', 'other', 'legacy', null],
+    ]);
+  });
+});

@@ -1,0 +1,52 @@
+/** Every connection the fleet opens is created here, named `fleet:<process>:<role>` (CLIENT SETNAME). */
+import { Redis, type RedisOptions } from 'ioredis';
+import { parseRedisUrl } from '../../src/redis/url.js';
+
+export function endpointOptions(url: string): RedisOptions {
+  const endpoint = parseRedisUrl(url);
+  return {
+    host: endpoint.host,
+    port: endpoint.port,
+    username: endpoint.username,
+    password: endpoint.password,
+    db: endpoint.db,
+    ...(endpoint.tls ? { tls: { servername: endpoint.host } } : {}),
+  };
+}
+
+export function connectionName(process: string, role: string): string {
+  return `fleet:${process}:${role}`;
+}
+
+/**
+ * The one connection every BullMQ Queue and Worker of the process shares (Workers add their own
+ * blocking connection each). Workers need `maxRetriesPerRequest: null`; a producer-only process
+ * disables the offline queue so an add fails fast while Redis is away (facts file, section 6).
+ */
+export function sharedConnection(url: string, process: string, producerOnly: boolean): Redis {
+  const client = new Redis({
+    ...endpointOptions(url),
+    connectionName: connectionName(process, 'bullmq'),
+    maxRetriesPerRequest: null,
+    enableOfflineQueue: !producerOnly,
+  });
+  client.on('error', () => undefined);
+  return client;
+}
+
+/** A plain ioredis connection for the cache or a rate limiter (phase 1 moves these to HTTP). */
+export function kvConnection(url: string, process: string, role: string): Redis {
+  const client = new Redis({ ...endpointOptions(url), connectionName: connectionName(process, role), maxRetriesPerRequest: 2 });
+  client.on('error', () => undefined);
+  return client;
+}
+
+/** Redis options for a Bull queue: Bull opens client and subscriber with this name and renames its bclient `bull:<base64>`. */
+export function bullRedisOptions(url: string, process: string, queue: string): RedisOptions {
+  return { ...endpointOptions(url), connectionName: connectionName(process, `bull:${queue}`) };
+}
+
+export async function quit(client: Redis): Promise<void> {
+  if (client.status === 'end') return;
+  await client.quit().catch(() => client.disconnect());
+}

@@ -1,0 +1,43 @@
+/** What every job does, in either system: a little cache and rate-limiter traffic, some work, a record. */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { tickOf, type QueueSystem } from './catalog.js';
+import type { EventReporter } from './events.js';
+import type { KvStores } from './kv.js';
+
+export interface JobData {
+  kind?: 'job' | 'tick';
+  /** The producer's id for the job (also its queue job id). */
+  id?: string;
+  /** A compensating tick job carries the tick it stands for. */
+  tick?: number;
+  n?: number;
+  at?: number;
+}
+
+export interface JobLike {
+  id?: string | number | undefined;
+  data: JobData;
+  attemptsMade: number;
+}
+
+export type Handler = (system: QueueSystem, queue: string, job: JobLike) => Promise<void>;
+
+export function makeHandler(reporter: EventReporter, kv: KvStores | undefined, workMs: number, keyPrefix: string): Handler {
+  return async (system, queue, job) => {
+    const data = job.data ?? {};
+    if (data.kind === 'tick') {
+      const tick = tickOf(job.id === undefined ? undefined : String(job.id), data);
+      if (tick !== undefined) await reporter.fired([queue, system, tick]);
+      return;
+    }
+    if (kv) {
+      const cacheKey = `${keyPrefix}cache:${queue}:${(data.n ?? 0) % 64}`;
+      const cached = await kv.store('cache').get(cacheKey);
+      if (cached === null) await kv.store('cache').set(cacheKey, String(data.at ?? 0), 60);
+      const limiter = queue.includes('notification') ? kv.store('sms') : kv.store('ratelimit');
+      await limiter.hit(`${keyPrefix}limit:${queue}`, 1);
+    }
+    if (workMs > 0) await sleep(workMs);
+    await reporter.done([data.id ?? String(job.id), queue, system, job.attemptsMade + 1]);
+  };
+}

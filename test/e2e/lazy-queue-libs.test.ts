@@ -1,0 +1,25 @@
+/** Rollback and status never load Bull or BullMQ (speed at 3 a.m.); the commands that need them do. */
+import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, inject, it } from 'vitest';
+import { BIN, uniqueNamespace } from '../support/cli.js';
+
+const hook = fileURLToPath(new URL('../support/hooks/register.mjs', import.meta.url));
+
+async function loadedLibs(args: string[]): Promise<string[]> {
+  const run = await execa('node', ['--import', hook, BIN, ...args, '--json', '--redis-url', inject('redisUrl'), '--namespace', uniqueNamespace('lazy')], {
+    reject: false,
+    env: { NO_COLOR: '1' },
+  });
+  return [...String(run.stderr).matchAll(/queue-lib-loaded (\S+)/g)].map((match) => match[1] as string);
+}
+
+describe('queue libraries are lazy-loaded', () => {
+  it.each([[['rollback', '--yes']], [['status']], [['plan']]])('%j loads neither bull nor bullmq', async (args) => {
+    expect(await loadedLibs(args)).toEqual([]);
+  });
+
+  it('verify does load bullmq', async () => {
+    expect(await loadedLibs(['verify', '--tier', 'critical'])).toContain('bullmq');
+  });
+});

@@ -1,0 +1,42 @@
+/** Helpers for tests that run the reference fleet against a real redis-server. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Redis } from 'ioredis';
+import { backlogKeys } from '../../examples/fleet/catalog.js';
+import { defaultPlanDocument } from '../../src/plan/default-plan.js';
+
+/** The default plan with short soak windows, written to a temporary file. */
+export function shortSoakPlan(namespace: string, soak = '2s'): { path: string; cleanup(): void } {
+  const dir = mkdtempSync(join(tmpdir(), 'fleet-plan-'));
+  const document = defaultPlanDocument() as { tiers: { soak: string; watch?: string }[] } & Record<string, unknown>;
+  document.namespace = namespace;
+  for (const tier of document.tiers) {
+    tier.soak = soak;
+    delete tier.watch;
+  }
+  const path = join(dir, 'redis-migrate.config.json');
+  writeFileSync(path, JSON.stringify(document, null, 2));
+  return { path, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** Poll until `check` is true; throws with `what` after `timeoutMs`. */
+export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000, everyMs = 200): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return;
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Unfinished jobs per queue and system, read straight from the keyspace. */
+export async function backlogByKey(client: Redis, system: 'bull' | 'bullmq', prefix: string, queue: string): Promise<Record<string, string[]>> {
+  const out: Record<string, string[]> = {};
+  for (const [kind, key] of backlogKeys(system, prefix, queue)) {
+    const members = kind === 'list' ? await client.lrange(key, 0, -1) : await client.zrange(key, 0, -1);
+    if (members.length) out[key] = members;
+  }
+  return out;
+}
