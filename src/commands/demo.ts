@@ -90,7 +90,7 @@ export async function run(ctx: CommandContext, options: DemoOptions): Promise<Ou
       phase1.kvOnHttp
         ? `phase 1 ran its HTTP checks against the serve-http bridge (${http?.url}) and moved the cache and limiters to it; the bridge's own Redis connections are the server side of HTTP and are not counted`
         : 'phase 1 did not move the cache and limiters (see the phase 1 step); they stayed on TCP',
-      'phase 3: `phase3 cleanup --yes` deletes the legacy keys, `phase3 verify` checks the end state, then the fleet is redeployed as the migrated app (FLEET_FLAGS=off: no legacy code path, no flags SDK), which is what the plan\'s final step predicts',
+      'phase 3: `phase3 cleanup --yes` deletes the legacy keys, the fleet is redeployed as the migrated app (FLEET_FLAGS=off: no legacy code path, no flags SDK), which is what the plan\'s final step predicts, then `phase3 verify` checks the end state against the plan\'s target (3 connections: only the merged topology meets it)',
       'predictions: the plan\'s connection budget (`redis-migrate plan`) for a topology that describes the fleet processes',
     ];
     return {

@@ -111,9 +111,10 @@ async function step(walk: WalkContext, entry: DemoStep, fleet: Fleet, state: Wal
     if (wait > 0) await sleep(wait);
   }
   let note: string | undefined;
+  let cleanup: Awaited<ReturnType<typeof world.phase3Cleanup>> | undefined;
   if (entry.run.command === 'phase3') {
-    const result = await world.phase3();
-    note = `phase3 cleanup ${result.blocked ? 'was blocked' : `deleted ${result.deleted} legacy keys`}; phase3 verify: ${result.passed} passed${result.failed.length ? `, failed: ${result.failed.join(', ')}` : ''}; the app redeployed without the legacy code and the flags SDK`;
+    // As in production: delete the legacy keys, redeploy the app without its legacy code, then verify.
+    cleanup = await world.phase3Cleanup();
     await fleet.redeploy();
     state.final = true;
   }
@@ -133,6 +134,10 @@ async function step(walk: WalkContext, entry: DemoStep, fleet: Fleet, state: Wal
     if (!(await settle(worker, expected, 0))) counted = undefined;
   }
   const { all, byProcess } = counted ?? (await world.count());
+  if (cleanup) {
+    const verify = await world.phase3Verify();
+    note = `phase3 cleanup ${cleanup.blocked ? 'was blocked' : `deleted ${cleanup.deleted} legacy keys`}; the app redeployed without the legacy code and the flags SDK; phase3 verify: ${verify.passed} passed${verify.failed.length ? `, failed: ${verify.failed.join(', ')}` : ''}`;
+  }
   const budgetStep = state.final
     ? (world.budget.steps.find((entry) => entry.id === 'final') as BudgetStep)
     : currentBudgetStep(world.budget, { useHttpRedis: state.http, bullmqTiers: state.tiers });

@@ -148,13 +148,23 @@ export class DemoWorld {
     return new CommandContext({ redisUrl: this.options.redisUrl, config: this.planPath, namespace: this.namespace, yes: true, json: true }, io);
   }
 
-  /** `phase3 cleanup --yes`, then `phase3 verify --window 1s`, in-process. */
-  async phase3(): Promise<{ deleted: number; blocked: boolean; passed: number; failed: string[] }> {
+  /** `phase3 cleanup --yes`, in-process. */
+  async phase3Cleanup(): Promise<{ deleted: number; blocked: boolean }> {
     const ctx = this.context();
     try {
       const cleanup = (await (await import('../commands/phase3-cleanup.js')).run(ctx, { batch: '2000' })).report;
+      return { deleted: cleanup.keys.total, blocked: cleanup.blocked };
+    } finally {
+      await ctx.close();
+    }
+  }
+
+  /** `phase3 verify --window 1s`, in-process, once the migrated app runs. */
+  async phase3Verify(): Promise<{ passed: number; failed: string[] }> {
+    const ctx = this.context();
+    try {
       const verify = (await (await import('../commands/phase3-verify.js')).run(ctx, { window: '1s' })).report;
-      return { deleted: cleanup.keys.total, blocked: cleanup.blocked, passed: verify.summary.pass, failed: verify.missing };
+      return { passed: verify.summary.pass, failed: verify.missing };
     } finally {
       await ctx.close();
     }
