@@ -32,7 +32,8 @@ describe('on a terminal', () => {
     const flip = await runInTty(['phase2', '--tier', 'non-critical', '--namespace', ns], [{ when: /USE_BULLMQ=true\?/, send: 'y\r' }], { env });
     expect(flip.exitCode).toBe(0);
     expect(await admin.hget(stateKeys(ns).state, 'useBullmq')).toBe('true');
-  });
+    // Three CLI processes on a pseudo-terminal; generous for a loaded CI machine.
+  }, 120_000);
 
   it('init asks its questions and writes the answers', async () => {
     const dir = tempDir('init-tty');

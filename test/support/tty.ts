@@ -27,14 +27,15 @@ export async function runInTty(args: string[], answers: TtyAnswer[], options: { 
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');
     const next = pending[0];
-    if (next && next.when.test(output.slice(scanned))) {
+    // eslint-disable-next-line no-control-regex
+    if (next && next.when.test(output.slice(scanned).replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ''))) {
       scanned = output.length;
       pending.shift();
       // A short pause lets the prompt finish switching the terminal to raw mode.
       setTimeout(() => child.stdin.write(next.send), 100);
     }
   });
-  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 20_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
   clearTimeout(timer);
   // eslint-disable-next-line no-control-regex
