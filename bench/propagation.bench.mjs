@@ -57,34 +57,43 @@ await withRedis(async (server) => {
   await Promise.all(clients.map((client) => client.close()));
   await acks.quit();
 
-  // The same over 4 processes of 25 instances.
-  const PROCESSES = 4;
-  const children = [];
-  let spread = null;
-  for (let i = 0; i < PROCESSES; i++) {
-    const child = fork(fileURLToPath(new URL('./sdk-child.mjs', import.meta.url)), [server.url, 'bench-spread', String(INSTANCES / PROCESSES)]);
-    await new Promise((resolve) => child.once('message', resolve));
-    child.on('message', ({ version, at }) => {
-      if (spread && version === spread.version) {
-        spread.applied.push(at);
-        if (spread.applied.length === INSTANCES) spread.done();
-      }
-    });
-    children.push(child);
+  // The same spread over processes (default 4 × 25), and, as a floor, plain ioredis subscribers in the
+  // same layout: what waking that many processes costs on this machine without the SDK.
+  const PROCESSES = Number(process.env.PROCESSES ?? 4);
+  async function spreadRun(script, args, flip) {
+    const children = [];
+    let round = null;
+    for (let i = 0; i < PROCESSES; i++) {
+      const child = fork(fileURLToPath(new URL(script, import.meta.url)), [server.url, ...args, String(INSTANCES / PROCESSES)]);
+      await new Promise((resolve) => child.once('message', resolve));
+      child.on('message', ({ version, at }) => {
+        if (round && version === round.version) {
+          round.applied.push(at);
+          if (round.applied.length === INSTANCES) round.done();
+        }
+      });
+      children.push(child);
+    }
+    const latencies = [];
+    for (let n = 0; n < FLIPS; n++) {
+      const finished = new Promise((resolve) => (round = { version: n + 1, applied: [], done: resolve }));
+      const started = performance.timeOrigin + performance.now();
+      await flip(n);
+      await finished;
+      latencies.push(Math.max(...round.applied) - started);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (const child of children) child.send('stop');
+    await Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve))));
+    return latencies;
   }
   const spreadKeys = stateKeys('bench-spread');
-  const spreadApplied = [];
-  for (let flip = 0; flip < FLIPS; flip++) {
-    const finished = new Promise((resolve) => (spread = { version: flip + 1, applied: [], done: resolve }));
-    const started = performance.timeOrigin + performance.now();
-    await applyFlagChange(admin, spreadKeys, { actor: 'bench', command: 'bench', kind: 'flip', changes: { useBullmq: flip % 2 === 0 ? 'true' : 'false' } });
-    await finished;
-    spreadApplied.push(Math.max(...spread.applied) - started);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  console.log(`${INSTANCES} SDK instances over ${PROCESSES} processes; ${FLIPS} flips`);
-  console.log('flip → last instance applied (ms):', JSON.stringify(summary(spreadApplied)));
-  for (const child of children) child.send('stop');
-  await Promise.all(children.map((child) => new Promise((resolve) => child.once('exit', resolve))));
+  const sdk = await spreadRun('./sdk-child.mjs', ['bench-spread'], (n) =>
+    applyFlagChange(admin, spreadKeys, { actor: 'bench', command: 'bench', kind: 'flip', changes: { useBullmq: n % 2 === 0 ? 'true' : 'false' } }),
+  );
+  const raw = await spreadRun('./raw-sub-child.mjs', ['bench-raw'], (n) => admin.publish('bench-raw', String(n + 1)));
+  console.log(`${INSTANCES} instances over ${PROCESSES} processes; ${FLIPS} flips; wall clock shared by the processes (timeOrigin + now)`);
+  console.log('flip → last SDK instance applied (ms):', JSON.stringify(summary(sdk)));
+  console.log('floor: PUBLISH → last plain ioredis subscriber received (ms):', JSON.stringify(summary(raw)));
   await admin.quit();
 });
