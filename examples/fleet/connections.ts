@@ -1,17 +1,9 @@
 /** Every connection the fleet opens is created here, named `fleet:<process>:<role>` (CLIENT SETNAME). */
 import { Redis, type RedisOptions } from 'ioredis';
-import { parseRedisUrl } from '../../src/redis/url.js';
+import { endpointOptions as endpointOptionsOf, parseRedisUrl } from '../../src/redis/url.js';
 
 export function endpointOptions(url: string): RedisOptions {
-  const endpoint = parseRedisUrl(url);
-  return {
-    host: endpoint.host,
-    port: endpoint.port,
-    username: endpoint.username,
-    password: endpoint.password,
-    db: endpoint.db,
-    ...(endpoint.tls ? { tls: { servername: endpoint.host } } : {}),
-  };
+  return endpointOptionsOf(parseRedisUrl(url));
 }
 
 export function connectionName(process: string, role: string): string {

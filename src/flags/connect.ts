@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { Cluster, Redis } from 'ioredis';
 import type { RedisClient } from '../redis/client.js';
-import { DEFAULT_REDIS_URL, parseRedisUrl } from '../redis/url.js';
+import { DEFAULT_REDIS_URL, endpointOptions, parseRedisUrl } from '../redis/url.js';
 import { CONNECTION_NAME_PREFIX } from '../state/keys.js';
 import { FlagsClient, type ConnectFlagsOptions } from './client.js';
 
@@ -53,14 +53,7 @@ export async function connectFlags(options: ConnectFlagsOptions): Promise<FlagsC
   } else {
     const env = options.env ?? process.env;
     const endpoint = parseRedisUrl(options.redisUrl || env.REDIS_URL || DEFAULT_REDIS_URL);
-    const base = {
-      host: endpoint.host,
-      port: endpoint.port,
-      username: endpoint.username,
-      password: endpoint.password,
-      db: endpoint.db,
-      ...(endpoint.tls ? { tls: { servername: endpoint.host } } : {}),
-    };
+    const base = endpointOptions(endpoint);
     if (options.cluster) {
       const seed = [{ host: endpoint.host, port: endpoint.port }];
       const credentials = { username: base.username, password: base.password, ...(endpoint.tls ? { tls: base.tls } : {}) };

@@ -4,12 +4,12 @@
  * On a Redis Cluster (INFO cluster_enabled:1) it returns an ioredis Cluster seeded from the same
  * node, so the hash-tagged state keys are routed to their slot.
  */
-import { createConnection, isIP } from 'node:net';
+import { createConnection } from 'node:net';
 import { Cluster, Redis } from 'ioredis';
 import type { RedisClient } from './client.js';
 import { CliError, EnvironmentError, UsageError } from '../errors.js';
 import { registerSecret } from '../redact.js';
-import { parseRedisUrl, type RedisEndpoint } from './url.js';
+import { endpointOptions, parseRedisUrl, type RedisEndpoint } from './url.js';
 
 export interface OpenRedisOptions {
   url: string;
@@ -82,12 +82,7 @@ export function connectionError(endpoint: RedisEndpoint, error: unknown, timeout
 
 export function redisOptions(endpoint: RedisEndpoint, options: OpenRedisOptions) {
   return {
-    host: endpoint.host,
-    port: endpoint.port,
-    username: endpoint.username,
-    password: endpoint.password,
-    db: endpoint.db,
-    ...(endpoint.tls ? { tls: isIP(endpoint.host) ? {} : { servername: endpoint.host } } : {}),
+    ...endpointOptions(endpoint),
     connectionName: options.name,
     // ioredis waits this long for a socket that never opened to close; the CLI should exit at once.
     disconnectTimeout: 100,

@@ -1,4 +1,5 @@
 /** Redis URL parsing and validation (pure). */
+import { isIP } from 'node:net';
 import { UsageError } from '../errors.js';
 import { redact } from '../redact.js';
 
@@ -47,4 +48,16 @@ export function parseRedisUrl(url: string): RedisEndpoint {
 
 export function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
+}
+
+/** The ioredis options that say where and as whom to connect (TLS SNI only for host names, not IPs). */
+export function endpointOptions(endpoint: RedisEndpoint) {
+  return {
+    host: endpoint.host,
+    port: endpoint.port,
+    username: endpoint.username,
+    password: endpoint.password,
+    db: endpoint.db,
+    ...(endpoint.tls ? { tls: isIP(endpoint.host) ? {} : { servername: endpoint.host } } : {}),
+  };
 }
