@@ -45,6 +45,8 @@ export interface ChangeRequest {
   gate?: (state: FlagState, now: number, client: RedisClient) => GateVerdict | Promise<GateVerdict>;
   /** Baseline step recorded before the first flip of this step. */
   baselineStep?: string;
+  /** A connection the command already opened (e.g. for its checks); otherwise one is opened here. */
+  client?: RedisClient;
   /** Notes for the operator (e.g. a later tier still on BullMQ after its predecessor was rolled back). */
   notes?: (state: FlagState) => string[];
 }
@@ -76,7 +78,7 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
       fix: 'add --reason "why this cannot wait"',
     });
   }
-  const client = await ctx.connect(request.kind === 'rollback' ? 'rollback' : 'change', loaded);
+  const client = request.client ?? (await ctx.connect(request.kind === 'rollback' ? 'rollback' : 'change', loaded));
   let lock: HeldLock | undefined;
   try {
     let { hash, state, now, gate, pending } = await evaluate(client, keys, request);

@@ -41,6 +41,8 @@ export async function run(ctx: CommandContext, options: Phase1Options): Promise<
     dryRun: Boolean(options.dryRun) || blocked,
     waitMs: parseWait(options.wait),
     useLock: true,
+    // The connection that ran the checks also makes the change: one handshake, not two.
+    client: redis,
     baselineStep: 'phase1',
     reason: options.reason,
     force: Boolean(options.force),

@@ -52,6 +52,8 @@ export async function run(ctx: CommandContext, options: Phase2Options): Promise<
     dryRun: Boolean(options.dryRun) || blocked,
     waitMs: parseWait(options.wait),
     useLock: true,
+    // The connection that ran the checks also makes the change: one handshake, not two.
+    client: redis,
     reason: options.reason,
     force: Boolean(options.force),
     // Time soaked, no threshold breach recorded by `monitor` meanwhile (the rule of gate.soak), and the checks.
