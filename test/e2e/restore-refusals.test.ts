@@ -3,7 +3,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
-import { encodeCheckpoint, encodeEnd, encodeEntry, encodeHeader, headerSeal, sealBatch, type BackupEntry, type BackupHeader } from '../../src/cleanup/backup-format.js';
+import { encodeEntry, encodeHeader, type BackupEntry, type BackupHeader } from '../../src/cleanup/backup-format.js';
+import { backupText } from '../support/backup-files.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { runCli, uniqueNamespace } from '../support/cli.js';
 import { tempDir, writePlan } from '../support/plan-files.js';
@@ -42,18 +43,6 @@ async function fixture(): Promise<Fixture> {
   await admin.del(...legacy);
   const header: BackupHeader = { format: 'redis-migrate-backup', version: 2, createdAt: Date.now(), namespace: ns, source: 'redis://test', legacyPrefix: 'bull', queues: [queue], run: 'run-x' };
   return { ns, queue, config, legacy, batches: [entries.slice(0, 2), entries.slice(2)], header };
-}
-
-function backupText(header: BackupHeader, batches: BackupEntry[][], end = true): string {
-  const head = encodeHeader(header);
-  let seal = headerSeal(head);
-  let text = head;
-  for (const batch of batches) {
-    const lines = batch.map(encodeEntry);
-    seal = sealBatch(seal, lines);
-    text += lines.join('') + encodeCheckpoint(seal);
-  }
-  return end ? text + encodeEnd(seal) : text;
 }
 
 function restore(f: Fixture, file: string, text: string, extra: string[] = []) {

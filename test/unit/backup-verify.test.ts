@@ -1,22 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { encodeCheckpoint, encodeEnd, encodeEntry, encodeHeader, headerSeal, sealBatch, type BackupEntry, type BackupHeader } from '../../src/cleanup/backup-format.js';
+import { encodeEntry, encodeHeader, type BackupEntry, type BackupHeader } from '../../src/cleanup/backup-format.js';
+import { backupText } from '../support/backup-files.js';
 import { acceptScan, BackupRefusal, BackupVerifier, type BackupScan, type RestoreScope } from '../../src/cleanup/backup-verify.js';
 
 const scope: RestoreScope = { legacyPrefix: 'bull', bullmqPrefix: 'bullmq', planQueues: ['sync', 'mail'] };
 const header: BackupHeader = { format: 'redis-migrate-backup', version: 2, createdAt: 1, namespace: 'n', source: 'redis://h:1', legacyPrefix: 'bull', queues: ['sync'], run: 'run-1' };
 const entry = (key: string, payload = 'AAEC'): BackupEntry => ({ k: key, p: payload, x: 0, q: 'sync', t: 'job' });
 
-/** A file as the cleanup writes it: header, then per batch its entries and a checkpoint, then the end record. */
-function backupText(batches: BackupEntry[][], options: { end?: boolean; head?: BackupHeader } = {}): string {
-  const head = encodeHeader(options.head ?? header);
-  let seal = headerSeal(head);
-  let text = head;
-  for (const batch of batches) {
-    const lines = batch.map(encodeEntry);
-    seal = sealBatch(seal, lines);
-    text += lines.join('') + encodeCheckpoint(seal);
-  }
-  return options.end === false ? text : text + encodeEnd(seal);
+function fileText(batches: BackupEntry[][], options: { end?: boolean; head?: BackupHeader } = {}): string {
+  return backupText(options.head ?? header, batches, options);
 }
 
 /** Feed a text to a verifier the way scanBackup does; returns the scan and the entries it released. */
@@ -49,7 +41,7 @@ const batches = [[entry('bull:sync:1'), entry('bull:sync:1:lock')], [entry('bull
 
 describe('backup verification', () => {
   it('a complete file verifies: entries released per checkpoint, counted, sealed', () => {
-    const text = backupText(batches);
+    const text = fileText(batches);
     const { scan, entries } = verify(text);
     expect(entries.map((e) => e.k)).toEqual(['bull:sync:1', 'bull:sync:1:lock', 'bull:sync:wait', 'bull:sync:custom-id']);
     expect(scan).toMatchObject({ complete: true, unsealed: 0, unverified: false, seal: { records: 4 }, verifiedBytes: Buffer.byteLength(text) });
@@ -57,7 +49,7 @@ describe('backup verification', () => {
   });
 
   it('a file cut after a checkpoint is incomplete: refused, unless its cleanup run is recorded as interrupted or --allow-unverified', () => {
-    const { scan } = verify(backupText(batches, { end: false }));
+    const { scan } = verify(fileText(batches, { end: false }));
     expect(scan).toMatchObject({ complete: false, seal: { records: 4 } });
     expect(() => acceptScan(scan, null, false)).toThrow(expect.objectContaining({ code: 'backup.incomplete', message: expect.stringContaining('cut after record 4') }));
     expect(() => acceptScan(scan, 'another-run', false)).toThrow(BackupRefusal);
@@ -66,16 +58,16 @@ describe('backup verification', () => {
   });
 
   it('a file cut inside a batch keeps only what the last checkpoint covers', () => {
-    const text = backupText(batches, { end: false });
+    const text = fileText(batches, { end: false });
     const cut = text.slice(0, text.lastIndexOf('{"k":"bull:sync:custom-id"') + 20);
     const { scan, entries } = verify(cut);
     expect(entries).toHaveLength(2);
     expect(scan).toMatchObject({ complete: false, seal: { records: 2 }, unsealed: 2 });
-    expect(scan.verifiedBytes).toBe(Buffer.byteLength(backupText([batches[0] as BackupEntry[]], { end: false })));
+    expect(scan.verifiedBytes).toBe(Buffer.byteLength(fileText([batches[0] as BackupEntry[]], { end: false })));
   });
 
   it('a changed payload, a dropped or an added line, data after the end: damaged, at the line that shows it', () => {
-    const text = backupText(batches);
+    const text = fileText(batches);
     expect(refusal(text.replace('"p":"AAEC"', '"p":"AAED"'))).toMatchObject({ code: 'backup.damaged', line: 4, message: expect.stringContaining('does not match the 2 record(s) before it') });
     const lines = text.split('\n');
     expect(refusal([...lines.slice(0, 1), ...lines.slice(2)].join('\n')).code).toBe('backup.damaged');
@@ -91,12 +83,12 @@ describe('backup verification', () => {
     ['an app key', 'session:42'],
     ['a BullMQ key', 'bullmq:sync:1'],
   ])('a key the cleanup never deletes (%s) is refused, with its line', (_what, key) => {
-    expect(refusal(backupText([[entry('bull:sync:1'), entry(key)]]))).toMatchObject({ code: 'backup.out-of-scope', line: 3, message: expect.stringContaining(JSON.stringify(key)) });
+    expect(refusal(fileText([[entry('bull:sync:1'), entry(key)]]))).toMatchObject({ code: 'backup.out-of-scope', line: 3, message: expect.stringContaining(JSON.stringify(key)) });
   });
 
   it('a header of another legacy prefix or of queues the plan lacks is refused at line 1', () => {
-    expect(refusal(backupText(batches, { head: { ...header, legacyPrefix: 'redis-migrate' } }))).toMatchObject({ code: 'backup.out-of-scope', line: 1 });
-    expect(refusal(backupText(batches, { head: { ...header, queues: ['sync', '{n}'] } }))).toMatchObject({ code: 'backup.out-of-scope', line: 1, message: expect.stringContaining('"{n}"') });
+    expect(refusal(fileText(batches, { head: { ...header, legacyPrefix: 'redis-migrate' } }))).toMatchObject({ code: 'backup.out-of-scope', line: 1 });
+    expect(refusal(fileText(batches, { head: { ...header, queues: ['sync', '{n}'] } }))).toMatchObject({ code: 'backup.out-of-scope', line: 1, message: expect.stringContaining('"{n}"') });
     expect(refusal('{"format":"other"}\n')).toMatchObject({ code: 'backup.format', line: 1 });
   });
 
