@@ -13,14 +13,14 @@ export function registerSecret(value: string | undefined | null): void {
   if (value && value.length >= 4) registered.add(value);
 }
 
-// scheme://user:password@host or scheme://:password@host → keep the user, drop the password.
-const URL_CREDENTIALS = /([a-z][a-z0-9+.-]*:\/\/)([^:@/\s]*):([^@/\s]+)@/gi;
-// scheme://password@host for Redis URLs written without a colon are rare; the user part is kept.
+// scheme://<user-info>@host: the whole user-info goes, up to the LAST "@" of the word, because a
+// password may hold "/", ":" or "@" unencoded (then nothing can tell where the user name ends).
+const URL_USER_INFO = /([a-z][a-z0-9+.-]*:\/\/)[^\s"'<>`]*@/gi;
 const BEARER = /(bearer\s+)[A-Za-z0-9._~+/=-]+/gi;
 const TOKEN_PARAM = /([?&](?:_token|token|password|access_token)=)[^&\s"']+/gi;
 
 export function redact(text: string): string {
-  let out = text.replace(URL_CREDENTIALS, (_m, scheme: string, user: string) => `${scheme}${user}:${MASK}@`);
+  let out = text.replace(URL_USER_INFO, `$1${MASK}@`);
   out = out.replace(BEARER, `$1${MASK}`).replace(TOKEN_PARAM, `$1${MASK}`);
   for (const secret of registered) {
     if (out.includes(secret)) out = out.split(secret).join(MASK);
@@ -40,7 +40,13 @@ export function redactDeep<T>(value: T): T {
   return value;
 }
 
-/** A Redis URL safe to print: the password replaced by ***. */
+/**
+ * One URL as given (possibly malformed), safe to print: everything before its last "@" (after the
+ * scheme, when there is one) is user-info and becomes ***, whatever characters the password holds.
+ */
 export function redactUrl(url: string): string {
-  return redact(url);
+  const at = url.lastIndexOf('@');
+  if (at === -1) return redact(url);
+  const scheme = /^[a-z][a-z0-9+.-]*:\/\//i.exec(url)?.[0] ?? '';
+  return redact(`${scheme}${MASK}${url.slice(at)}`);
 }

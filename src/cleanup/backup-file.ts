@@ -1,17 +1,21 @@
 /**
- * Streaming the backup file: written batch by batch before each batch is deleted (and synced, so
- * a deleted key's payload is on disk first), read line by line on restore. Memory stays flat.
+ * Streaming the backup file: written batch by batch before each batch is deleted (entries and
+ * their checkpoint in one write, synced, so a deleted key's payload is on disk first), an end
+ * record when the cleanup finishes, and read line by line to verify and restore. Memory stays flat
+ * (restore holds one batch until its checkpoint verifies).
  */
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { createInterface } from 'node:readline';
 import { UsageError } from '../errors.js';
-import { encodeHeader, parseBackupLine, type BackupEntry, type BackupHeader } from './backup-format.js';
+import { encodeCheckpoint, encodeEnd, encodeHeader, headerSeal, sealBatch, type BackupEntry, type BackupHeader, type BackupSeal } from './backup-format.js';
+import { BackupRefusal, BackupVerifier, type BackupScan } from './backup-verify.js';
 
 export interface BackupWriter {
   path: string;
-  /** Append encoded entry lines and make them durable; resolves before the caller may delete the keys. */
+  /** Append encoded entry lines and their checkpoint, durably; resolves before the caller may delete the keys. */
   append(lines: readonly string[]): Promise<void>;
+  /** Write the end record: the file holds every key the cleanup deleted. */
+  finish(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -24,12 +28,19 @@ async function writeAll(handle: FileHandle, text: string): Promise<void> {
   }
 }
 
-function writer(path: string, handle: FileHandle): BackupWriter {
+function writer(path: string, handle: FileHandle, start: BackupSeal): BackupWriter {
+  let seal = start;
   return {
     path,
     async append(lines) {
       if (lines.length === 0) return;
-      await writeAll(handle, lines.join(''));
+      const next = sealBatch(seal, lines);
+      await writeAll(handle, lines.join('') + encodeCheckpoint(next));
+      await handle.datasync();
+      seal = next;
+    },
+    async finish() {
+      await writeAll(handle, encodeEnd(seal));
       await handle.datasync();
     },
     async close() {
@@ -51,71 +62,80 @@ export async function createBackup(path: string, header: BackupHeader): Promise<
     }
     throw new UsageError('backup.open', `cannot create backup file ${path}: ${(error as Error).message}`, { fix: 'check the directory exists and is writable' });
   }
-  await writeAll(handle, encodeHeader(header));
+  const line = encodeHeader(header);
+  await writeAll(handle, line);
   await handle.datasync();
-  return writer(path, handle);
+  return writer(path, handle, headerSeal(line));
 }
 
 /**
- * Reopen the backup of an interrupted cleanup to append to it. A partly written last line (the
- * process died while writing it, so its keys were not deleted) is cut off; whole lines stay, and a
- * key dumped twice restores once (restore treats identical duplicates as already present).
+ * Read a backup line by line into `verifier` (up to `limit` bytes); `onEntries` gets each batch
+ * once verified. Throws BackupRefusal for a file that is not what cleanup wrote.
+ */
+export async function scanBackup(
+  path: string,
+  verifier: BackupVerifier,
+  options: { limit?: number; onEntries?: (entries: BackupEntry[]) => Promise<void> } = {},
+): Promise<BackupScan> {
+  const stream = createReadStream(path, options.limit === undefined ? {} : { end: options.limit - 1 });
+  let carry: Buffer[] = [];
+  let offset = 0;
+  let number = 0;
+  const feed = async (line: Buffer, terminated: boolean) => {
+    offset += line.length + (terminated ? 1 : 0);
+    const entries = verifier.push(line.toString('utf8'), ++number, offset, terminated);
+    if (entries.length && options.onEntries) await options.onEntries(entries);
+  };
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      let from = 0;
+      for (let at = chunk.indexOf(0x0a); at !== -1; at = chunk.indexOf(0x0a, from)) {
+        carry.push(chunk.subarray(from, at));
+        const line = carry.length === 1 ? (carry[0] as Buffer) : Buffer.concat(carry);
+        carry = [];
+        from = at + 1;
+        await feed(line, true);
+      }
+      if (from < chunk.length) carry.push(chunk.subarray(from));
+    }
+  } catch (error) {
+    if (error instanceof BackupRefusal || error instanceof UsageError) throw error;
+    if ((error as NodeJS.ErrnoException).code) {
+      throw new UsageError('backup.read', `cannot read backup file ${path}: ${(error as Error).message}`, { fix: 'check the path' });
+    }
+    throw error;
+  } finally {
+    stream.destroy();
+  }
+  if (carry.length) await feed(Buffer.concat(carry), false);
+  return verifier.result();
+}
+
+/**
+ * Reopen the backup of an interrupted cleanup to append to it: verified up to its last checkpoint,
+ * and cut there (a batch written without its checkpoint had none of its keys deleted; they are
+ * dumped again). A key dumped twice restores once (restore treats identical keys as present).
  */
 export async function reopenBackup(path: string): Promise<BackupWriter> {
-  let handle: FileHandle;
+  let scan: BackupScan;
   try {
-    handle = await open(path, 'r+');
+    scan = await scanBackup(path, new BackupVerifier({ scope: null, collect: false }));
   } catch (error) {
-    throw new UsageError('backup.missing', `cannot reopen the interrupted cleanup's backup ${path}: ${(error as Error).message}`, {
-      fix: 'restore that file to its path, or start over with `phase3 cleanup --restart --backup NEW_FILE`',
+    const reason = error instanceof BackupRefusal ? error.message : (error as Error).message;
+    throw new UsageError('backup.missing', `cannot resume the interrupted cleanup's backup ${path}: ${reason}`, {
+      fix: 'put that file back as it was, or start over with `phase3 cleanup --restart --backup NEW_FILE` (keep the old file: it holds keys already deleted)',
     });
   }
-  const { size } = await handle.stat();
-  const tailLength = Math.min(size, 1 << 20);
-  const tail = Buffer.alloc(tailLength);
-  await handle.read(tail, 0, tailLength, size - tailLength);
-  const lastNewline = tail.lastIndexOf(0x0a);
-  const keep = lastNewline === -1 ? size - tailLength : size - tailLength + lastNewline + 1;
-  if (keep < size) await handle.truncate(keep);
-  await handle.close();
-  return writer(path, await open(path, 'a'));
-}
-
-export interface BackupReadResult {
-  header: BackupHeader;
-  entries: AsyncGenerator<{ entry: BackupEntry } | { invalid: string; line: number }>;
-}
-
-/** Read the header, then stream the entries (invalid lines are yielded, not thrown). */
-export async function readBackup(path: string): Promise<BackupReadResult> {
-  const stream = createReadStream(path, { encoding: 'utf8' });
-  const failed = new Promise<never>((_, reject) => stream.once('error', reject));
-  failed.catch(() => undefined);
-  const lines = createInterface({ input: stream, crlfDelay: Infinity })[Symbol.asyncIterator]();
-  let first: IteratorResult<string>;
-  try {
-    first = await Promise.race([lines.next(), failed]);
-  } catch (error) {
-    throw new UsageError('backup.read', `cannot read backup file ${path}: ${(error as Error).message}`, { fix: 'check the path' });
-  }
-  const parsed = first.done ? null : parseBackupLine(first.value, true);
-  if (!parsed || parsed.kind !== 'header') {
-    stream.destroy();
-    throw new UsageError('backup.format', `${path} is not a redis-migrate backup${parsed?.kind === 'invalid' ? ` (${parsed.reason})` : ''}`, {
-      fix: 'pass a file written by `phase3 cleanup --backup FILE`',
+  if (scan.unverified) {
+    throw new UsageError('backup.version', `${path} was written by an earlier redis-migrate (backup format 1); this version does not append to it`, {
+      fix: 'start over with `phase3 cleanup --restart --backup NEW_FILE` (keep the old file: it holds keys already deleted)',
     });
   }
-  async function* entries() {
-    let number = 1;
-    for (;;) {
-      const next = await lines.next();
-      if (next.done) return;
-      number++;
-      if (next.value.trim() === '') continue;
-      const line = parseBackupLine(next.value, false);
-      if (line.kind === 'entry') yield { entry: line.entry };
-      else yield { invalid: line.kind === 'invalid' ? line.reason : 'unexpected header', line: number };
-    }
+  const handle = await open(path, 'r+');
+  try {
+    await handle.truncate(scan.resumeBytes);
+  } finally {
+    await handle.close();
   }
-  return { header: parsed.header, entries: entries() };
+  return writer(path, await open(path, 'a'), scan.seal);
 }

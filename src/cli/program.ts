@@ -175,6 +175,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .description('put the keys of a cleanup backup back (conflicts are reported, not overwritten, unless --replace)')
     .argument('<file>', 'the backup file written by `phase3 cleanup --backup`')
     .option('--replace', 'overwrite keys that exist with another value')
+    .option('--allow-unverified', 'restore a backup that cannot be fully verified (format 1, or no end record)')
     .option('--batch <n>', 'keys per batch', '1000')
     .action(action(async () => Promise.all([import('../commands/phase3-restore.js'), import('./render/phase3-restore.js')])));
 

@@ -143,7 +143,7 @@ export async function run(ctx: CommandContext, options: CleanupOptions): Promise
         ? await reopenBackup(options.backup)
         : await createBackup(options.backup, {
             format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: startedAt, namespace: ctx.namespace(loaded),
-            source: parseRedisUrl(ctx.redisUrl(loaded)).display, legacyPrefix, queues: targets,
+            source: parseRedisUrl(ctx.redisUrl(loaded)).display, legacyPrefix, queues: targets, run: runId,
           });
     }
     if (!resume) {
@@ -206,6 +206,8 @@ export async function run(ctx: CommandContext, options: CleanupOptions): Promise
         details: { deleted: tally.keys, run: runId },
       });
     }
+    // The end record first: a finished run's backup without one was cut.
+    await backup?.finish();
     await finishCleanupRun(client, keys, startedAt + durationMs);
     await appendAudit(client, keys, {
       kind: 'cleanup', actor: ctx.actor, command, reason: options.reason,

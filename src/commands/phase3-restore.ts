@@ -1,22 +1,28 @@
 /**
  * `phase3 restore FILE`: put the keys of a cleanup backup back (RESTORE with their absolute expiry).
- * An existing key is a conflict and is left alone unless --replace; one holding exactly the backed-up
- * value counts as already restored, so a second restore changes nothing. Streams the file.
+ * The whole file is verified first (checkpoint digests and counts, the end record, every key a
+ * legacy key of the backup's queues under the plan's prefix); a file that fails is refused whole,
+ * audited, and nothing is written. An existing key is a conflict and is left alone unless
+ * --replace; one holding exactly the backed-up value counts as already restored.
  */
 import type { CommandContext } from '../cli/context.js';
 import type { Outcome, Report } from '../cli/output.js';
-import { EXIT, UsageError } from '../errors.js';
+import { CheckFailedError, CliError, EnvironmentError, EXIT, UsageError } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
 import { serverTimeMs, type RedisClient } from '../redis/client.js';
 import { appendAudit } from '../state/audit.js';
+import type { StateKeys } from '../state/keys.js';
 import { acquireLock, type HeldLock } from '../state/lock.js';
-import { readBackup } from '../cleanup/backup-file.js';
-import { restoreTtl, type BackupEntry } from '../cleanup/backup-format.js';
-import { valueDigest } from '../cleanup/value-digest.js';
+import { scanBackup } from '../cleanup/backup-file.js';
+import type { BackupEntry } from '../cleanup/backup-format.js';
+import { acceptScan, BackupRefusal, BackupVerifier, type BackupScan, type RestoreScope, type Verification } from '../cleanup/backup-verify.js';
+import { readCleanupProgress } from '../cleanup/progress-store.js';
+import { emptyRestoreCounts, restoreBatch, type RestoreCounts } from '../cleanup/restore-keys.js';
 
 export interface RestoreOptions {
   args: string[];
   replace?: boolean;
+  allowUnverified?: boolean;
   batch: string;
 }
 
@@ -25,6 +31,11 @@ export interface RestoreReport extends Report {
   namespace: string;
   /** From the backup header. */
   backup: { createdAt: number; source: string; legacyPrefix: string; queues: string[] };
+  /**
+   * `verified`: complete, every checkpoint matched; `interrupted-cleanup`: verified up to the last
+   * checkpoint of a cleanup run the state records as interrupted; `unverified`: --allow-unverified.
+   */
+  verification: { status: Verification; records: number; unsealed: number };
   replace: boolean;
   restored: number;
   /** Already present with exactly the backed-up value (e.g. a second restore). */
@@ -33,67 +44,26 @@ export interface RestoreReport extends Report {
   conflicts: { count: number; sample: string[] };
   /** Their expiry passed since the backup: not restored. */
   expired: number;
-  invalidLines: { count: number; sample: string[] };
   byQueue: Record<string, number>;
 }
 
-const SAMPLE = 20;
+const FIXES: Record<string, string> = {
+  'backup.format': 'pass a file written by `phase3 cleanup --backup FILE`',
+  'backup.damaged': 'restore from another copy of the backup: the file must be exactly what phase3 cleanup wrote',
+  'backup.out-of-scope': 'restore only a backup that phase3 cleanup wrote for this plan (same legacy prefix and queues, same --config)',
+  'backup.incomplete': 'restore a complete copy; if that cleanup really stopped early, --allow-unverified restores the verified records',
+  'backup.unverified': 'pass --allow-unverified to restore it anyway (still only legacy keys of its queues)',
+};
 
-interface Counts {
-  restored: number;
-  identical: number;
-  expired: number;
-  conflicts: string[];
-  conflictCount: number;
-  byQueue: Record<string, number>;
-}
-
-async function restoreBatch(client: RedisClient, entries: BackupEntry[], now: number, replace: boolean, counts: Counts, scratchKey: string): Promise<void> {
-  const live = entries.filter((entry) => {
-    if (restoreTtl(entry, now) !== null) return true;
-    counts.expired++;
-    return false;
-  });
-  const results = await Promise.all(
-    live.map((entry) => {
-      const args: (string | number | Buffer)[] = [entry.k, restoreTtl(entry, now) as number, Buffer.from(entry.p, 'base64'), 'ABSTTL'];
-      if (replace) args.push('REPLACE');
-      return client.call('RESTORE', ...args).then(
-        () => null,
-        (error: Error) => error,
-      );
-    }),
-  );
-  const busy: BackupEntry[] = [];
-  results.forEach((error, i) => {
-    const entry = live[i] as BackupEntry;
-    if (!error) {
-      counts.restored++;
-      counts.byQueue[entry.q] = (counts.byQueue[entry.q] ?? 0) + 1;
-    } else if (error.message.startsWith('BUSYKEY')) busy.push(entry);
-    else throw error;
-  });
-  for (const entry of busy) {
-    if (await sameValue(client, entry, scratchKey)) counts.identical++;
-    else {
-      counts.conflictCount++;
-      if (counts.conflicts.length < SAMPLE) counts.conflicts.push(entry.k);
-    }
-  }
-}
-
-/** Is the existing key exactly the backed-up value? Same payload, or same content once restored aside. */
-async function sameValue(client: RedisClient, entry: BackupEntry, scratchKey: string): Promise<boolean> {
-  const current = await client.dumpBuffer(entry.k);
-  if (!current) return false;
-  if (current.toString('base64') === entry.p) return true;
-  await client.call('RESTORE', scratchKey, 0, Buffer.from(entry.p, 'base64'), 'REPLACE');
-  try {
-    const [mine, theirs] = await Promise.all([valueDigest(client, scratchKey), valueDigest(client, entry.k)]);
-    return mine === theirs;
-  } finally {
-    await client.unlink(scratchKey);
-  }
+/** A refused file: audited (best effort, the refusal is the news), then one error line. */
+async function refuse(client: RedisClient, keys: StateKeys, ctx: CommandContext, command: string, file: string, refusal: BackupRefusal): Promise<never> {
+  const message = `${file}: ${refusal.message}; refused, nothing was restored`;
+  await appendAudit(client, keys, {
+    kind: 'restore', actor: ctx.actor, command,
+    details: { event: 'refused', code: refusal.code, line: refusal.line, summary: `refused: ${message}` },
+  }).catch(() => undefined);
+  const options = { fix: FIXES[refusal.code], details: { line: refusal.line } };
+  throw refusal.code === 'backup.format' ? new UsageError(refusal.code, message, options) : new CheckFailedError(refusal.code, message, options);
 }
 
 export async function run(ctx: CommandContext, options: RestoreOptions): Promise<Outcome<RestoreReport>> {
@@ -102,43 +72,68 @@ export async function run(ctx: CommandContext, options: RestoreOptions): Promise
   const batch = Number(options.batch);
   if (!Number.isInteger(batch) || batch < 1) throw new UsageError('option.batch', `invalid --batch "${options.batch}"`, { fix: 'give a positive whole number' });
   const loaded = await ctx.plan();
+  const { plan } = loaded;
   const keys = ctx.keys(loaded);
-  const { header, entries } = await readBackup(file);
   const client = await ctx.connect('restore', loaded);
+  const command = `phase3 restore${options.replace ? ' --replace' : ''}${options.allowUnverified ? ' --allow-unverified' : ''}`;
+  const scope: RestoreScope = { legacyPrefix: plan.legacy.prefix, bullmqPrefix: plan.bullmq.prefix, planQueues: plan.tiers.flatMap((tier) => tier.queues) };
+
+  // First pass: read and verify everything, write nothing.
+  let scan: BackupScan;
+  let verification: Verification;
+  try {
+    scan = await scanBackup(file, new BackupVerifier({ scope, collect: false }));
+    const progress = await readCleanupProgress(client, keys);
+    verification = acceptScan(scan, progress?.status === 'running' ? progress.run : null, Boolean(options.allowUnverified));
+  } catch (error) {
+    if (error instanceof BackupRefusal) return refuse(client, keys, ctx, command, file, error);
+    throw error;
+  }
+  const { header } = scan;
   await ctx.confirm(`Restore the keys of ${file} (legacy keys of ${header.queues.join(', ')}, taken ${new Date(header.createdAt).toISOString()})${options.replace ? ', replacing existing keys' : ''}?`);
 
   let lock: HeldLock | undefined;
-  const counts: Counts = { restored: 0, identical: 0, expired: 0, conflicts: [], conflictCount: 0, byQueue: {} };
-  const invalid: string[] = [];
-  let invalidCount = 0;
-  const command = `phase3 restore${options.replace ? ' --replace' : ''}`;
+  const counts: RestoreCounts = emptyRestoreCounts();
   try {
-    const { plan } = loaded;
     lock = await acquireLock(client, keys, { owner: ctx.actor, command, host: ctx.host, ttlMs: parseDuration(plan.lock.ttl) ?? 30_000 });
     const now = await serverTimeMs(client);
     // Where a conflicting entry is restored aside to compare contents (inside the namespace's slot).
     const scratch = `${keys.cleanup}:restore-scratch:${lock.info.token}`;
     let pending: BackupEntry[] = [];
-    for await (const item of entries) {
-      if ('invalid' in item) {
-        invalidCount++;
-        if (invalid.length < SAMPLE) invalid.push(`line ${item.line}: ${item.invalid}`);
-        continue;
+    const flush = async (all: boolean) => {
+      while (pending.length >= batch || (all && pending.length > 0)) {
+        await restoreBatch(client, pending.slice(0, batch), now, Boolean(options.replace), counts, scratch);
+        pending = pending.slice(batch);
       }
-      pending.push(item.entry);
-      if (pending.length >= batch) {
-        await restoreBatch(client, pending, now, Boolean(options.replace), counts, scratch);
-        pending = [];
-      }
+    };
+    try {
+      // Second pass: only what the first verified, each batch re-verified before it is written.
+      await scanBackup(file, new BackupVerifier({ scope, collect: true }), {
+        limit: scan.verifiedBytes,
+        onEntries: async (entries) => {
+          pending.push(...entries);
+          await flush(false);
+        },
+      });
+      await flush(true);
+    } catch (error) {
+      const reason = error instanceof BackupRefusal ? `${file} changed while it was being restored (${error.message})` : (error as Error).message;
+      const summary = `stopped after ${counts.restored} restored key(s): ${reason}`;
+      await appendAudit(client, keys, { kind: 'restore', actor: ctx.actor, command, details: { event: 'stopped', restored: counts.restored, identical: counts.identical, summary } }).catch(() => undefined);
+      if (error instanceof CliError) throw error;
+      throw new EnvironmentError('restore.stopped', `restore ${summary}`, {
+        fix: 'fix the cause, then run the same restore again: keys already back count as identical',
+        details: { restored: counts.restored },
+      });
     }
-    await restoreBatch(client, pending, now, Boolean(options.replace), counts, scratch);
     await appendAudit(client, keys, {
       kind: 'restore',
       actor: ctx.actor,
       command,
       details: {
-        summary: `restored ${counts.restored} key(s)${counts.conflictCount ? `, ${counts.conflictCount} conflict(s)` : ''}`,
-        restored: counts.restored, identical: counts.identical, conflicts: counts.conflictCount, expired: counts.expired, invalidLines: invalidCount, queues: header.queues,
+        event: 'restored', verification,
+        summary: `restored ${counts.restored} key(s)${counts.conflictCount ? `, ${counts.conflictCount} conflict(s)` : ''}${verification === 'verified' ? '' : ` (${verification} backup)`}`,
+        restored: counts.restored, identical: counts.identical, conflicts: counts.conflictCount, expired: counts.expired, queues: header.queues,
       },
     });
   } finally {
@@ -149,12 +144,12 @@ export async function run(ctx: CommandContext, options: RestoreOptions): Promise
     file,
     namespace: ctx.namespace(loaded),
     backup: { createdAt: header.createdAt, source: header.source, legacyPrefix: header.legacyPrefix, queues: header.queues },
+    verification: { status: verification, records: scan.unverified ? counts.restored + counts.identical + counts.conflictCount + counts.expired : scan.seal.records, unsealed: scan.unsealed },
     replace: Boolean(options.replace),
     restored: counts.restored,
     identical: counts.identical,
     conflicts: { count: counts.conflictCount, sample: counts.conflicts },
     expired: counts.expired,
-    invalidLines: { count: invalidCount, sample: invalid },
     byQueue: counts.byQueue,
   };
   return { report, exitCode: counts.conflictCount > 0 ? EXIT.checkFailed : EXIT.ok };

@@ -3,7 +3,7 @@ import type { CommandContext } from '../cli/context.js';
 import type { Outcome, Report } from '../cli/output.js';
 import { loadRunbook } from '../runbook/library.js';
 import type { RunbookBlock, RunbookVariable } from '../runbook/parse.js';
-import { parseVarOptions, resolveVariables } from '../runbook/plan-steps.js';
+import { parseVarOptions, resolveVariables, secretVariables, shownValues } from '../runbook/plan-steps.js';
 
 export interface RunbookShowReport extends Report {
   name: string;
@@ -16,7 +16,8 @@ export interface RunbookShowReport extends Report {
 
 export async function run(ctx: CommandContext, options: { args: string[]; dir?: string; var?: string[] }): Promise<Outcome<RunbookShowReport>> {
   const loaded = await loadRunbook(options.args[0] ?? '', ctx.io.cwd, options.dir);
-  const values = resolveVariables(loaded.runbook, parseVarOptions(options.var ?? []));
+  const given = parseVarOptions(options.var ?? []);
   const { runbook } = loaded;
+  const values = shownValues(resolveVariables(runbook, given), secretVariables(runbook, given));
   return { report: { ok: true, name: runbook.name, title: runbook.title, path: loaded.path, variables: runbook.variables, values, blocks: runbook.blocks } };
 }

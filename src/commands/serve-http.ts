@@ -9,6 +9,7 @@ import type { CommandContext } from '../cli/context.js';
 import type { Outcome, Report } from '../cli/output.js';
 import { EXIT, UsageError } from '../errors.js';
 import { startBridge, type Bridge } from '../http/index.js';
+import { loggedPath } from '../http/request-log.js';
 import { registerSecret } from '../redact.js';
 import { isLoopbackHost, parseRedisUrl } from '../redis/url.js';
 import { readyText } from '../cli/render/serve-http.js';
@@ -92,7 +93,7 @@ export async function run(ctx: CommandContext, options: ServeHttpOptions): Promi
         poolSize: pool,
         timeoutMs: ctx.timeoutMs,
         ...(options.logRequests
-          ? { onRequest: (e) => ctx.log(`${e.method} ${e.path} ${e.status} ${e.ms}ms ${e.commands.join(' ')}`) }
+          ? { onRequest: (e) => ctx.log(`${e.method} ${loggedPath(e.path)} ${e.status} ${e.ms}ms ${e.commands.join(' ')}`) }
           : {}),
       }),
     options.host,

@@ -20,6 +20,7 @@ import {
   queueOnBullmq,
   snapshotFromEnv,
   snapshotFromState,
+  unknownStoreTiers,
   type FlagNames,
   type FlagSnapshot,
 } from './snapshot.js';
@@ -38,7 +39,10 @@ export interface ConnectFlagsOptions {
   /** Where the kill switch and the fallback values are read from, at every call. Default: process.env. */
   env?: Record<string, string | undefined>;
   flagNames?: Partial<FlagNames>;
-  /** Tier → queues, used until the store has recorded its own (and when it cannot be reached). Default: the default plan. */
+  /**
+   * Tier → queues, used until the store has recorded its own (and when it cannot be reached). Default: the default plan.
+   * Only these tiers are obeyed: a tier the store names that is not here is ignored, with a `warning` event.
+   */
   tiers?: Record<string, string[]>;
   /** Heartbeat interval; the CLI counts an instance live for three intervals. Default 5000 ms. */
   heartbeatMs?: number;
@@ -58,6 +62,8 @@ export interface FlagChangeEvent {
 export interface FlagsClientEvents {
   change: [FlagChangeEvent];
   error: [Error];
+  /** Something in the store was ignored (a tier not in `tiers`); the flags go on working. */
+  warning: [message: string];
 }
 
 function defaultTiers(): Record<string, string[]> {
@@ -79,6 +85,7 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
   private closed = false;
   private refreshing: Promise<boolean> | undefined;
   private firstRead: (() => void) | undefined;
+  private warnedTiers = '';
 
   /** @internal use connectFlags() */
   constructor(
@@ -158,7 +165,7 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
 
   private onMessage(message: string): void {
     try {
-      this.apply(snapshotFromState(parseMessage(message), this.tiers));
+      this.apply(this.fromStore(parseMessage(message)));
     } catch (error) {
       this.fail(error as Error);
     }
@@ -184,7 +191,7 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
         // An empty store: keep what we had (env values at start, or the last known ones).
         if (this.snapshotValue.version > 0) this.sourceValue = 'last-known';
         await this.report(false);
-      } else if (!this.apply(snapshotFromState(state, this.tiers))) {
+      } else if (!this.apply(this.fromStore(state))) {
         this.sourceValue = 'redis';
         await this.report(false);
       }
@@ -195,6 +202,22 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
       this.fail(error as Error);
       return false;
     }
+  }
+
+  /** The store's state as this app obeys it; tiers outside the app's mapping are ignored, with one warning per distinct set. */
+  private fromStore(state: FlagState): FlagSnapshot {
+    const unknown = unknownStoreTiers(state, this.tiers);
+    const key = unknown.join('\n');
+    if (key !== this.warnedTiers) {
+      this.warnedTiers = key;
+      if (unknown.length) {
+        const names = unknown.map((name) => JSON.stringify(name)).join(', ');
+        const message = `the flag store names tier(s) ${names} that this app does not know (connectFlags tiers): ignored, their queues stay where they are`;
+        // After the current turn: the first read happens inside connectFlags, before the app can listen.
+        setImmediate(() => this.emit('warning', message));
+      }
+    }
+    return snapshotFromState(state, this.tiers);
   }
 
   /** Apply a newer snapshot, tell the app, acknowledge. Returns whether anything changed. */

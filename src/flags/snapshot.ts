@@ -45,19 +45,28 @@ function invert(tiers: Record<string, string[]>): Record<string, string> {
   return out;
 }
 
-export function snapshotFromState(state: FlagState, fallbackTiers: Record<string, string[]>): FlagSnapshot {
+/** Tiers the store names that the app's mapping does not have: never applied (see `snapshotFromState`). */
+export function unknownStoreTiers(state: FlagState, appTiers: Record<string, string[]>): string[] {
+  return Object.keys(state.tiers).filter((tier) => !Object.hasOwn(appTiers, tier));
+}
+
+/**
+ * The store's state as the app applies it. Only tiers of the app's own mapping count: a tier name
+ * that only Redis knows (written there by hand, or by a plan the app was not told about) never
+ * puts a queue on BullMQ.
+ */
+export function snapshotFromState(state: FlagState, appTiers: Record<string, string[]>): FlagSnapshot {
+  const known = Object.entries(state.tiers).filter(([tier]) => Object.hasOwn(appTiers, tier));
   const recorded: Record<string, string[]> = {};
-  for (const [tier, record] of Object.entries(state.tiers)) if (record.queues.length) recorded[tier] = record.queues;
+  for (const [tier, record] of known) if (record.queues.length) recorded[tier] = record.queues;
   return {
     epoch: state.epoch,
     version: state.version,
     useBullmq: state.useBullmq,
     useHttpRedis: state.useHttpRedis,
-    bullmqTiers: Object.entries(state.tiers)
-      .filter(([, record]) => record.state === 'bullmq')
-      .map(([tier]) => tier),
+    bullmqTiers: known.filter(([, record]) => record.state === 'bullmq').map(([tier]) => tier),
     // Queue lists written with each flip win; the app's own mapping fills in tiers never flipped.
-    queueTier: { ...invert(fallbackTiers), ...invert(recorded) },
+    queueTier: { ...invert(appTiers), ...invert(recorded) },
   };
 }
 

@@ -2,6 +2,7 @@
  * The plan file's shape. `validatePlan` is pure: it takes the parsed JSON/YAML value and returns
  * the typed plan with defaults filled in, or every problem with its path.
  */
+import { hookCommandIssues } from '../flags/sinks/hook-command.js';
 import { parseDuration } from './duration.js';
 import {
   array,
@@ -178,7 +179,7 @@ export type FlagNames = Plan['flags'];
 
 export type PlanValidation = { ok: true; plan: Plan } | { ok: false; issues: SchemaIssue[] };
 
-/** Rules that span fields: unique tier and queue names, sane soak windows. */
+/** Rules that span fields: unique tier and queue names, sane soak windows, hooks that never run a value as shell text. */
 function crossFieldIssues(plan: Plan): SchemaIssue[] {
   const issues: SchemaIssue[] = [];
   const tierNames = new Map<string, number>();
@@ -208,6 +209,9 @@ function crossFieldIssues(plan: Plan): SchemaIssue[] {
     if ((parseDuration(limiter.window) ?? 0) < 1) {
       issues.push({ path: `http.rateLimiters[${index}].window`, message: 'the window must be at least 1ms' });
     }
+  });
+  plan.sinks.hooks.forEach((hook, index) => {
+    for (const issue of hookCommandIssues(hook.command)) issues.push({ path: `sinks.hooks[${index}].command[${issue.index}]`, message: issue.message });
   });
   issues.push(...topologyIssues(plan.topology, plan.tiers.flatMap((tier) => tier.queues)));
   const flagNames = Object.values(plan.flags);

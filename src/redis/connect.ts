@@ -109,6 +109,38 @@ async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
   }
 }
 
+/**
+ * ioredis SELECTs the URL's database on connect and only emits an error event when the server has
+ * no such database, then carries on in database 0: ask again, and keep the answer.
+ */
+async function selectDatabase(client: Redis, db: number): Promise<Error | null> {
+  if (db === 0) return null;
+  return client.select(db).then(
+    () => null,
+    (error: Error) => error,
+  );
+}
+
+/** `CONFIG GET databases`, or null where CONFIG is refused (managed services often rename it). */
+async function databaseCount(client: Redis): Promise<number | null> {
+  const reply = (await client.config('GET', 'databases').catch(() => [])) as string[];
+  const count = Number(reply[1]);
+  return Number.isInteger(count) && count > 0 ? count : null;
+}
+
+function databaseError(endpoint: RedisEndpoint, cluster: boolean, count: number | null): UsageError {
+  const where = endpoint.display.replace(/\/\d+$/, '');
+  if (cluster) {
+    return new UsageError('redis.db', `Redis at ${where} is a Redis Cluster, which has only database 0, not ${endpoint.db}`, {
+      fix: 'leave the database number out of the URL (or use /0)',
+    });
+  }
+  const has = count === null ? 'fewer databases (CONFIG GET databases is not allowed, so how many is unknown)' : `${count} database(s), numbered 0 to ${count - 1}`;
+  return new UsageError('redis.db', `Redis at ${where} has no database ${endpoint.db}: it has ${has}`, {
+    fix: 'use a database number the server has in --redis-url / REDIS_URL (redis://host:port/DB), or raise `databases` in redis.conf',
+  });
+}
+
 /** Whether the server is a Redis Cluster node. A server that refuses INFO is taken as a single server. */
 export async function isClusterNode(client: Redis): Promise<boolean> {
   try {
@@ -167,11 +199,15 @@ export async function openRedis(options: OpenRedisOptions): Promise<RedisClient>
   });
 
   let cluster = false;
+  let selectFailure: Error | null = null;
   try {
     await withTimeout(client.connect(), options.timeoutMs);
     // ioredis reports a failed AUTH as an event, not a rejection; a PING surfaces it. The cluster
-    // question rides in the same round trip.
-    [, cluster] = await withTimeout(Promise.all([client.ping(), options.cluster === false ? false : isClusterNode(client)]), options.timeoutMs);
+    // question and the database check ride in the same round trip.
+    [, cluster, selectFailure] = await withTimeout(
+      Promise.all([client.ping(), options.cluster === false ? false : isClusterNode(client), selectDatabase(client, endpoint.db)]),
+      options.timeoutMs,
+    );
   } catch (error) {
     client.disconnect();
     // The error event usually says more (ECONNREFUSED, WRONGPASS) than the rejection does.
@@ -183,6 +219,11 @@ export async function openRedis(options: OpenRedisOptions): Promise<RedisClient>
       });
     }
     throw failure;
+  }
+  if (selectFailure) {
+    const count = cluster ? 1 : await withTimeout(databaseCount(client), options.timeoutMs).catch(() => null);
+    client.disconnect();
+    throw databaseError(endpoint, cluster, count);
   }
   if (!cluster) return client;
   client.disconnect();

@@ -10,7 +10,7 @@
  * same binary), `wait` (`monitor --duration D` plus the body's extra arguments), `manual` (a check
  * the operator confirms), `note` (shown, nothing to run). Variables are `{{name}}`, declared (with
  * optional defaults) in a ```` ```vars ```` block: `name = default  # what it is`, or `name` alone
- * when required. Attributes: `title`, `timeout` (a duration), `duration` (wait), and
+ * when required; `public name ...` lets its `--var` value show in logs (others are masked). Attributes: `title`, `timeout` (a duration), `duration` (wait), and
  * `allow-failure=true` for diagnostics that may fail (recorded, the run goes on). Everything else
  * is prose, kept for `runbook show`.
  */
@@ -37,6 +37,8 @@ export interface RunbookVariable {
   /** null: required (no default). */
   default: string | null;
   description: string;
+  /** Declared `public name ...`: its `--var` value may appear in logs; every other `--var` value is masked. */
+  public: boolean;
 }
 
 export type RunbookBlock =
@@ -85,15 +87,17 @@ function parseVariables(text: string, line: number, issues: RunbookIssue[]): Run
   const variables: RunbookVariable[] = [];
   text.split('\n').forEach((raw, i) => {
     const [declaration = '', ...comment] = raw.split('#');
-    const trimmed = declaration.trim();
+    let trimmed = declaration.trim();
     if (!trimmed) return;
+    const isPublic = /^public\s+(?=[a-z_])/i.test(trimmed);
+    if (isPublic) trimmed = trimmed.replace(/^public\s+/i, '');
     const eq = trimmed.indexOf('=');
     const name = (eq === -1 ? trimmed : trimmed.slice(0, eq)).trim();
     if (!VAR_NAME.test(name)) {
       issues.push({ line: line + 1 + i, message: `invalid variable name "${name}"` });
       return;
     }
-    variables.push({ name, default: eq === -1 ? null : trimmed.slice(eq + 1).trim(), description: comment.join('#').trim() });
+    variables.push({ name, default: eq === -1 ? null : trimmed.slice(eq + 1).trim(), description: comment.join('#').trim(), public: isPublic });
   });
   return variables;
 }

@@ -37,6 +37,22 @@ export function resolveVariables(runbook: Runbook, given: Record<string, string>
   return values;
 }
 
+const MASK = '***';
+
+/**
+ * `--var` values are secrets unless the runbook declares the variable `public`: they never reach
+ * the run log, the audit or the output. Declared defaults are in the file, so they are not.
+ */
+export function secretVariables(runbook: Runbook, given: Record<string, string>): string[] {
+  const open = new Set(runbook.variables.filter((variable) => variable.public).map((variable) => variable.name));
+  return Object.keys(given).filter((name) => !open.has(name));
+}
+
+/** The values as logs and output may show them: secrets replaced by ***. */
+export function shownValues(values: Record<string, string>, secrets: readonly string[]): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).map(([name, value]) => [name, secrets.includes(name) ? MASK : value]));
+}
+
 // What may be pasted into a shell step unquoted; anything else must come through the environment.
 const SHELL_SAFE = /^[A-Za-z0-9_.,:/@%+=-]*$/;
 
@@ -106,12 +122,14 @@ export interface ResolvedStep {
   timeoutMs?: number;
   /** `allow-failure=true`: a non-zero exit is recorded and the run goes on (diagnostics in an incident). */
   allowFailure?: boolean;
-  /** How the command reads in the audit and the run log (before redaction). */
+  /** How the command reads in the audit and the run log: secret variables as ***, before redaction. */
   display: string;
 }
 
-export function resolveStep(runbook: Runbook, step: RunbookStep, values: Record<string, string>): ResolvedStep {
+/** `shown`: the values for `display` (secrets masked, see `shownValues`); defaults to `values`. */
+export function resolveStep(runbook: Runbook, step: RunbookStep, values: Record<string, string>, shown: Record<string, string> = values): ResolvedStep {
   const where = `step "${step.id}" of runbook "${runbook.name}"`;
+  const commandLine = (text: string, vars: Record<string, string>) => splitArgs(text).map((arg) => substitute(arg, vars, where));
   const attr = (name: string) => (step.attributes[name] === undefined ? undefined : substitute(step.attributes[name] as string, values, where));
   const timeout = attr('timeout');
   const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout);
@@ -119,36 +137,42 @@ export function resolveStep(runbook: Runbook, step: RunbookStep, values: Record<
   const base = {
     id: step.id,
     kind: step.kind,
-    title: substitute(step.title, values, where),
+    title: substitute(step.title, shown, where),
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(step.attributes['allow-failure'] === 'true' ? { allowFailure: true } : {}),
   };
   switch (step.kind) {
     case 'shell': {
       const script = substitute(step.body, values, where, { shell: true });
-      return { ...base, script, display: script };
+      return { ...base, script, display: substitute(step.body, shown, where) };
     }
     case 'redis-migrate': {
-      const args = splitArgs(step.body.trim()).map((arg) => substitute(arg, values, where));
-      if (args[0] === 'redis-migrate') args.shift(); // tolerate the binary's name written out
-      return { ...base, args, display: `redis-migrate ${displayArgs(args)}` };
+      const args = commandLine(step.body.trim(), values);
+      const display = commandLine(step.body.trim(), shown);
+      // Tolerate the binary's name written out.
+      if (args[0] === 'redis-migrate') {
+        args.shift();
+        display.shift();
+      }
+      return { ...base, args, display: `redis-migrate ${displayArgs(display)}` };
     }
     case 'wait': {
       const duration = attr('duration') ?? '';
       const durationMs = parseDuration(duration);
       if (durationMs === undefined) throw new UsageError('runbook.duration', `${where}: duration "${duration}" is not a duration`, { fix: 'e.g. --var soak=24h' });
-      const extra = step.body.trim() ? splitArgs(step.body.trim()).map((arg) => substitute(arg, values, where)) : [];
-      const args = ['monitor', '--duration', duration, ...extra];
-      return { ...base, args, durationMs, display: `redis-migrate ${displayArgs(args)}` };
+      const body = step.body.trim();
+      const args = ['monitor', '--duration', duration, ...(body ? commandLine(body, values) : [])];
+      const display = ['monitor', '--duration', substitute(step.attributes.duration ?? '', shown, where), ...(body ? commandLine(body, shown) : [])];
+      return { ...base, args, durationMs, display: `redis-migrate ${displayArgs(display)}` };
     }
     default: {
       const text = substitute(step.body, values, where);
-      return { ...base, text, display: text };
+      return { ...base, text, display: substitute(step.body, shown, where) };
     }
   }
 }
 
 /** Every step resolved up front (the first unknown variable fails the whole run before it starts). */
-export function resolveRunbook(runbook: Runbook, values: Record<string, string>): ResolvedStep[] {
-  return runbook.steps.map((step) => resolveStep(runbook, step, values));
+export function resolveRunbook(runbook: Runbook, values: Record<string, string>, shown: Record<string, string> = values): ResolvedStep[] {
+  return runbook.steps.map((step) => resolveStep(runbook, step, values, shown));
 }

@@ -3,6 +3,7 @@
  * who, what, exit code, duration and an output excerpt, written after each step (atomically), so
  * an interrupted run can resume at its first unfinished step. Selection logic is pure.
  */
+import { createHmac } from 'node:crypto';
 import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -33,7 +34,10 @@ export interface RunLog {
   file: string;
   /** sha256 of the runbook text the run started with (a changed runbook is reported on resume). */
   sha256: string;
+  /** The variables as they may be shown: `--var` values not declared public are ***. */
   vars: Record<string, string>;
+  /** `salt:hmac` of every real value, so a resume matches the same variables without storing secrets. */
+  varsDigest?: string;
   actor: string;
   host: string;
   startedAt: string;
@@ -72,15 +76,23 @@ export function firstUnfinished(stepIds: readonly string[], log: RunLog): number
   return index === -1 ? stepIds.length : index;
 }
 
-function sameVars(a: Record<string, string>, b: Record<string, string>): boolean {
-  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-  return [...keys].every((key) => a[key] === b[key]);
+/** A keyed digest of the variables (names and values, in name order), under a random per-run salt. */
+export function varsDigest(values: Record<string, string>, salt: string): string {
+  const canonical = JSON.stringify(Object.entries(values).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return `${salt}:${createHmac('sha256', salt).update(canonical).digest('hex')}`;
+}
+
+function sameVars(log: RunLog, values: Record<string, string>): boolean {
+  if (log.varsDigest) return varsDigest(values, log.varsDigest.split(':')[0] as string) === log.varsDigest;
+  // A log written before values were masked holds them in clear.
+  const keys = new Set([...Object.keys(log.vars), ...Object.keys(values)]);
+  return [...keys].every((key) => log.vars[key] === values[key]);
 }
 
 /** The newest unfinished run of this runbook with the same variables: the one to resume. */
 export function pickResumable(logs: readonly RunLog[], runbook: string, vars: Record<string, string>): RunLog | null {
   const candidates = logs
-    .filter((log) => log.runbook === runbook && log.status !== 'completed' && sameVars(log.vars, vars))
+    .filter((log) => log.runbook === runbook && log.status !== 'completed' && sameVars(log, vars))
     .sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   return candidates[0] ?? null;
 }

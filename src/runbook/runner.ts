@@ -5,7 +5,7 @@
  * redacted). Ctrl-C is passed to the running step once; the step is then unfinished and the next
  * `run` resumes there.
  */
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext } from '../cli/context.js';
@@ -17,8 +17,8 @@ import { parseRedisUrl } from '../redis/url.js';
 import { RunbookAudit } from './audit-sink.js';
 import { startStepProcess, type StepProcess } from './exec-step.js';
 import type { LoadedRunbook } from './library.js';
-import { resolveRunbook, resolveVariables, type ResolvedStep } from './plan-steps.js';
-import { firstUnfinished, latestByStep, newRunId, pickResumable, readRunLogs, runLogPath, writeRunLog, type RunLog, type StepRecord } from './run-log.js';
+import { resolveRunbook, resolveVariables, secretVariables, shownValues, type ResolvedStep } from './plan-steps.js';
+import { firstUnfinished, latestByStep, newRunId, pickResumable, readRunLogs, runLogPath, varsDigest, writeRunLog, type RunLog, type StepRecord } from './run-log.js';
 
 /** The CLI itself, run again for `redis-migrate` and `wait` steps (dist/src/runbook → ../../../bin). */
 export const BIN = fileURLToPath(new URL('../../../bin/redis-migrate.js', import.meta.url));
@@ -123,14 +123,19 @@ export async function runRunbook(ctx: CommandContext, loaded: LoadedRunbook, opt
   const { runbook } = loaded;
   registerRedisPassword(ctx);
   const values = resolveVariables(runbook, options.vars);
-  const steps = resolveRunbook(runbook, values);
+  const secrets = secretVariables(runbook, options.vars);
+  // What a step prints is masked too (values of 4 characters and more, see registerSecret).
+  for (const name of secrets) registerSecret(values[name]);
+  const shown = shownValues(values, secrets);
+  const steps = resolveRunbook(runbook, values, shown);
   const ids = steps.map((step) => step.id);
   const warnings: string[] = [];
 
   const previous = options.restart ? null : pickResumable(await readRunLogs(ctx.io.cwd, runbook.name), runbook.name, values);
   const now = new Date();
   const log: RunLog = previous ?? {
-    version: 1, id: newRunId(now, randomUUID()), runbook: runbook.name, file: loaded.path, sha256: loaded.sha256, vars: values,
+    version: 1, id: newRunId(now, randomUUID()), runbook: runbook.name, file: loaded.path, sha256: loaded.sha256,
+    vars: shown, varsDigest: varsDigest(values, randomBytes(16).toString('hex')),
     actor: ctx.actor, host: ctx.host, startedAt: now.toISOString(), updatedAt: now.toISOString(), status: 'running', steps: [],
   };
   if (previous && previous.sha256 !== loaded.sha256) warnings.push('the runbook changed since this run started; finished steps are matched by id');
@@ -150,7 +155,7 @@ export async function runRunbook(ctx: CommandContext, loaded: LoadedRunbook, opt
   };
   const report = (failed: RunbookRunReport['failed']): RunbookRunReport => ({
     ok: failed === null, runbook: runbook.name, path: loaded.path, run: log.id, log: path, resumed: previous !== null,
-    startedAt: steps[start]?.id ?? null, vars: values, completed: log.status === 'completed', steps: stepViews(steps, log), failed,
+    startedAt: steps[start]?.id ?? null, vars: shown, completed: log.status === 'completed', steps: stepViews(steps, log), failed,
     warnings: [...warnings, ...(audit.missed ? [`${audit.missed} audit entr${audit.missed === 1 ? 'y' : 'ies'} could not be written (Redis unreachable); the run log has every step`] : [])],
   });
 

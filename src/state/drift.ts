@@ -22,7 +22,8 @@ export interface DriftInput {
 }
 
 export interface DriftFinding {
-  source: 'audit' | 'instances' | 'dotenv';
+  /** `plan`: the state names a tier the plan does not have. */
+  source: 'audit' | 'instances' | 'dotenv' | 'plan';
   message: string;
 }
 

@@ -90,17 +90,25 @@ export function tierState(state: FlagState, tier: string): TierState {
   return state.tiers[tier]?.state ?? 'legacy';
 }
 
-/** Tiers whose queues the apps actually run on BullMQ right now (the master switch included). */
+/**
+ * Tiers whose queues the apps actually run on BullMQ right now (the master switch included), in
+ * plan order. Only the plan's tiers count: a name found only in Redis is never trusted.
+ */
 export function effectiveBullmqTiers(state: FlagState, tierOrder: readonly string[]): string[] {
-  if (!state.useBullmq) return [];
-  const known = tierOrder.filter((name) => tierState(state, name) === 'bullmq');
-  const extra = Object.keys(state.tiers).filter((name) => !tierOrder.includes(name) && tierState(state, name) === 'bullmq');
-  return [...known, ...extra];
+  return state.useBullmq ? recordedBullmqTiers(state, tierOrder) : [];
 }
 
-/** Tiers recorded as on BullMQ, whatever the master switch says (restored by the next phase2). */
-export function recordedBullmqTiers(state: FlagState): string[] {
-  return Object.keys(state.tiers).filter((name) => tierState(state, name) === 'bullmq');
+/** The plan's tiers recorded as on BullMQ, whatever the master switch says (restored by the next phase2), in plan order. */
+export function recordedBullmqTiers(state: FlagState, tierOrder: readonly string[]): string[] {
+  return tierOrder.filter((name) => tierState(state, name) === 'bullmq');
+}
+
+/**
+ * Tier names the state hash holds that the plan does not: written straight into Redis, or left by
+ * a plan that lost a tier. Never acted on (not in sinks, budgets, gates or the SDK); drift reports them.
+ */
+export function unknownTiers(state: FlagState, tierOrder: readonly string[]): string[] {
+  return Object.keys(state.tiers).filter((name) => !tierOrder.includes(name));
 }
 
 /**

@@ -8,8 +8,8 @@ import { parseAuditEntry, type AuditEntry } from './audit.js';
 import { readState } from './flag-store.js';
 import { readInstances } from './instances.js';
 import type { StateKeys } from './keys.js';
-import { driftFindings, type DriftReport } from './drift.js';
-import { recordedBullmqTiers, type FlagState } from './model.js';
+import { driftFindings, type DriftFinding, type DriftReport } from './drift.js';
+import { recordedBullmqTiers, unknownTiers, type FlagState } from './model.js';
 
 async function lastChange(client: RedisClient, keys: StateKeys): Promise<AuditEntry | null> {
   // Notes (sink failures, monitor breaches) carry no version; the newest change is rarely far back.
@@ -23,8 +23,7 @@ async function lastChange(client: RedisClient, keys: StateKeys): Promise<AuditEn
 
 /** The three flags as the dotenv sink writes them (mirrors sinks.sinkValues without loading the sink runner). */
 function expectedSink(plan: Plan, state: FlagState): Record<string, string> {
-  const order = plan.tiers.map((tier) => tier.name);
-  const tiers = recordedBullmqTiers(state).sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  const tiers = recordedBullmqTiers(state, plan.tiers.map((tier) => tier.name));
   return { [plan.flags.useBullmq]: String(state.useBullmq), [plan.flags.bullmqTiers]: tiers.join(','), [plan.flags.useHttpRedis]: String(state.useHttpRedis) };
 }
 
@@ -37,10 +36,18 @@ async function readSink(path: string, cwd: string): Promise<Record<string, strin
   }
 }
 
+/** A tier name only Redis knows is refused everywhere; here it is reported (JSON-quoted: it may hold anything). */
+function unknownTierFindings(plan: Plan, state: FlagState, stateKey: string): DriftFinding[] {
+  return unknownTiers(state, plan.tiers.map((tier) => tier.name)).map((name) => ({
+    source: 'plan',
+    message: `${stateKey} has a field for tier ${JSON.stringify(name)} (${state.tiers[name]?.state}), which the plan does not have: sinks, gates and apps ignore it; delete its tier:… fields if no one meant to write them, or put the tier back in the plan`,
+  }));
+}
+
 export async function readDrift(client: RedisClient, keys: StateKeys, plan: Plan, cwd: string): Promise<DriftReport> {
   const [{ hash, state }, change, { instances }] = await Promise.all([readState(client, keys), lastChange(client, keys), readInstances(client, keys)]);
   const path = plan.sinks.dotenv?.path;
-  return driftFindings({
+  const report = driftFindings({
     state,
     hash,
     lastChange: change,
@@ -48,4 +55,6 @@ export async function readDrift(client: RedisClient, keys: StateKeys, plan: Plan
     dotenv: path ? { path, values: await readSink(path, cwd) } : null,
     expectedSink: expectedSink(plan, state),
   });
+  const unknown = unknownTierFindings(plan, state, keys.state);
+  return unknown.length ? { ...report, ok: false, findings: [...report.findings, ...unknown] } : report;
 }

@@ -24,11 +24,10 @@ export interface TierView {
 }
 
 export function flagsView(plan: Plan, state: FlagState): FlagsView {
-  const order = plan.tiers.map((tier) => tier.name);
   return {
     USE_BULLMQ: state.useBullmq,
     USE_HTTP_REDIS: state.useHttpRedis,
-    BULLMQ_TIERS: recordedBullmqTiers(state).sort((a, b) => order.indexOf(a) - order.indexOf(b)),
+    BULLMQ_TIERS: recordedBullmqTiers(state, plan.tiers.map((tier) => tier.name)),
     names: plan.flags,
   };
 }

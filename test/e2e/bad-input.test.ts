@@ -116,11 +116,11 @@ describe('secrets never print', () => {
       }
     }
     expect(outputs.join('\n')).not.toContain(PASSWORD);
-    expect(outputs.join('\n')).toContain('redis://:***@127.0.0.1');
+    expect(outputs.join('\n')).toContain('redis://***@127.0.0.1');
     const direct = new Redis({ port: secured.port, password: PASSWORD });
     const raw = JSON.stringify(await direct.xrange(stateKeys(ns).audit, '-', '+'));
     await direct.quit();
-    expect(raw).toContain('moved with redis://:***@');
+    expect(raw).toContain('moved with redis://***@');
     expect(raw).not.toContain(PASSWORD);
   });
 });

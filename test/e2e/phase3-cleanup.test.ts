@@ -151,7 +151,8 @@ describe('phase3 cleanup on a mixed keyspace', () => {
 
     // Restore: the deleted keys come back with their values; a second restore changes nothing.
     const lines = readFileSync(backup, 'utf8').trim().split('\n');
-    expect(lines).toHaveLength(expected.length + 1);
+    expect(lines.filter((line) => line.startsWith('{"k":'))).toHaveLength(expected.length);
+    expect(JSON.parse(lines.at(-1) as string)).toEqual({ end: { records: expected.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     const restored = await cli(['phase3', 'restore', backup, '--yes', '--json']);
     expect(restored.exitCode).toBe(0);
     expect(restored.json()).toMatchObject({ restored: expected.length, conflicts: { count: 0 } });
@@ -285,6 +286,7 @@ describe('phase3 cleanup interrupted', () => {
 
     // Every deleted key is in the backup (a key dumped twice restores once).
     const restored = await cli(['phase3', 'restore', backup, '--yes', '--json']);
+    expect(restored.stdout).toContain('"verified"');
     expect(restored.exitCode).toBe(0);
     const doc = restored.json();
     expect(doc.restored).toBe(legacy);

@@ -94,7 +94,7 @@ describe('report --html', () => {
     const html = readFileSync(file, 'utf8');
     expect(html).not.toContain(PASSWORD);
     expect(html).not.toContain(TYPED_SECRET);
-    expect(html).toContain('ops:***@10.0.0.9');
+    expect(html).toContain('redis://***@10.0.0.9');
 
     const page = await (browser as BrowserContext).newPage();
     const requests: string[] = [];

@@ -209,7 +209,7 @@ describe('runbook evidence', () => {
       expect(result.exitCode).toBe(0);
       const text = readFileSync(result.json().log, 'utf8');
       expect(text).toContain('pw=***');
-      expect(text).toContain('url=redis://:***@127.0.0.1');
+      expect(text).toContain('url=redis://***@127.0.0.1');
       expect(text).not.toContain(secret);
       expect(result.stdout).not.toContain(secret);
       expect(result.stderr).toContain('pw=***'); // the live echo too

@@ -57,8 +57,8 @@ describe('runbook parsing', () => {
     ]);
     expect(runbook.steps[1]?.attributes).toEqual({ duration: '{{soak}}' });
     expect(runbook.variables).toEqual([
-      { name: 'tier', default: null, description: 'required' },
-      { name: 'soak', default: '24h', description: 'the window' },
+      { name: 'tier', default: null, description: 'required', public: false },
+      { name: 'soak', default: '24h', description: 'the window', public: false },
     ]);
     expect(runbook.blocks.filter((block) => block.type === 'code')).toHaveLength(1);
   });

@@ -5,8 +5,15 @@
 
 const LINE = /^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_.-]*)(\s*=\s*)(.*)$/;
 
-function quoteIfNeeded(value: string): string {
-  return /^[A-Za-z0-9_.,:/@+-]*$/.test(value) ? value : JSON.stringify(value);
+/**
+ * Plain words stay bare; anything else goes in single quotes, the one form that both `. ./file`
+ * in a shell and dotenv libraries read literally: no `$(...)`, backquote or `$VAR` inside ever runs.
+ * A value no single-quoted form can hold (a quote or a line break) is refused, never written.
+ */
+export function quoteDotenvValue(value: string): string {
+  if (/^[A-Za-z0-9_.,:/@+-]*$/.test(value)) return value;
+  if (/['\r\n\0]/.test(value)) throw new Error(`cannot write ${JSON.stringify(value)} to a dotenv file safely (it holds a quote or a line break)`);
+  return `'${value}'`;
 }
 
 export function rewriteDotenv(text: string, values: Record<string, string>): string {
@@ -24,9 +31,9 @@ export function rewriteDotenv(text: string, values: Record<string, string>): str
     pending.delete(key);
     // Keep a trailing comment (` # ...`) after an unquoted value.
     const comment = /^[^'"#]*?(\s+#.*)$/.exec(match[4] ?? '')?.[1] ?? '';
-    return `${match[1]}${key}${match[3]}${quoteIfNeeded(value)}${comment}`;
+    return `${match[1]}${key}${match[3]}${quoteDotenvValue(value)}${comment}`;
   });
-  for (const [key, value] of pending) out.push(`${key}=${quoteIfNeeded(value)}`);
+  for (const [key, value] of pending) out.push(`${key}=${quoteDotenvValue(value)}`);
   return out.join(newline) + (out.length ? newline : '');
 }
 

@@ -16,8 +16,8 @@ export interface SinkReport {
 
 /** The environment variables the sinks carry, as the plan names them. */
 export function sinkValues(plan: Plan, state: FlagState): Record<string, string> {
-  const order = plan.tiers.map((tier) => tier.name);
-  const tiers = recordedBullmqTiers(state).sort((a, b) => order.indexOf(a) - order.indexOf(b));
+  // Only the plan's tier names reach the sinks: a name written into Redis by hand never does.
+  const tiers = recordedBullmqTiers(state, plan.tiers.map((tier) => tier.name));
   return {
     [plan.flags.useBullmq]: String(state.useBullmq),
     [plan.flags.bullmqTiers]: tiers.join(','),
