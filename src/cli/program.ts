@@ -58,6 +58,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
   program
     .command('plan')
     .description('what each phase and tier will do, with the current state when Redis is reachable')
+    .option('--prometheus-rules', "print Prometheus alerting rules with this plan's thresholds instead (YAML; see docs/monitoring.md)")
     .action(action(async () => Promise.all([import('../commands/plan.js'), import('./render/plan.js')])));
 
   program
