@@ -20,33 +20,52 @@ export const ACTIVE_BREACHES_FIELD = 'breaches:active';
 
 /**
  * KEYS: monitor hash. ARGV: updates (JSON), the keys of the breaches in progress ("\n"-joined).
- * Returns the calls made, the breach keys that started now (counted once, whoever sees them
+ * Reads the hash once and writes what changed in one HSET (a plan has a dozen queues, four
+ * readings each). Returns the calls made, the breach keys that started now (counted once, whoever sees them
  * first), and the hash after the update.
  */
 const RECORD_SCRIPT = `${COUNTED_CALL_PRELUDE}
+local flat = call('hgetall', KEYS[1])
+local hash = {}
+for i = 1, #flat, 2 do hash[flat[i]] = flat[i + 1] end
+local changed = {}
+local function put(field, value)
+  if hash[field] ~= value then
+    hash[field] = value
+    changed[#changed + 1] = field
+    changed[#changed + 1] = value
+  end
+end
+local function add(field, by)
+  if by > 0 then put(field, string.format('%.0f', (tonumber(hash[field]) or 0) + by)) end
+end
 for _, update in ipairs(cjson.decode(ARGV[1])) do
   local current = true
   for _, pair in ipairs(update.expect) do
-    if (call('hget', KEYS[1], pair[1]) or '') ~= pair[2] then current = false end
+    if (hash[pair[1]] or '') ~= pair[2] then current = false end
   end
   if current then
-    for _, pair in ipairs(update.set) do call('hset', KEYS[1], pair[1], pair[2]) end
-    for _, pair in ipairs(update.incr) do
-      if pair[2] > 0 then call('hincrby', KEYS[1], pair[1], pair[2]) end
-    end
+    for _, pair in ipairs(update.set) do put(pair[1], pair[2]) end
+    for _, pair in ipairs(update.incr) do add(pair[1], pair[2]) end
   end
 end
 local before = {}
-for key in string.gmatch(call('hget', KEYS[1], '${ACTIVE_BREACHES_FIELD}') or '', '[^\\n]+') do before[key] = true end
+for key in string.gmatch(hash['${ACTIVE_BREACHES_FIELD}'] or '', '[^\\n]+') do before[key] = true end
 local started = {}
 for key in string.gmatch(ARGV[2], '[^\\n]+') do
   if not before[key] then
     started[#started + 1] = key
-    call('hincrby', KEYS[1], 'breaches:' .. string.match(key, '^[^:]+'), 1)
+    add('breaches:' .. string.match(key, '^[^:]+'), 1)
   end
 end
-call('hset', KEYS[1], '${ACTIVE_BREACHES_FIELD}', ARGV[2])
-return {cjson.encode(calls), table.concat(started, '\\n'), unpack(call('hgetall', KEYS[1]))}`;
+put('${ACTIVE_BREACHES_FIELD}', ARGV[2])
+if #changed > 0 then call('hset', KEYS[1], unpack(changed)) end
+local out = {}
+for field, value in pairs(hash) do
+  out[#out + 1] = field
+  out[#out + 1] = value
+end
+return {cjson.encode(calls), table.concat(started, '\\n'), unpack(out)}`;
 
 export async function recordMonitorTotals(
   client: RedisClient,
