@@ -59,6 +59,13 @@ await withRedis(async (server) => {
     scrape.push(performance.now() - started);
     bytes = text.length;
   }
+  // The same without HTTP: what the exporter itself spends (prom-client serialization, default metrics).
+  const serialize = [];
+  for (let i = 0; i < SCRAPES; i++) {
+    const started = performance.now();
+    await metrics.metricsText();
+    serialize.push(performance.now() - started);
+  }
   await http.close();
   client.disconnect();
   admin.disconnect();
@@ -68,4 +75,5 @@ await withRedis(async (server) => {
   console.log(`  by command: ${byCommand.map(([command, n]) => `${command} ${n}`).join(', ')}`);
   console.log(`sample duration ms: ${JSON.stringify(summary(took))}`);
   console.log(`GET /metrics ms (${SCRAPES} scrapes, ${bytes} bytes): ${JSON.stringify(summary(scrape))}`);
+  console.log(`serialization alone ms: ${JSON.stringify(summary(serialize))}`);
 });

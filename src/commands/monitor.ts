@@ -10,7 +10,9 @@ import { EXIT, UsageError } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
 import { parseRedisUrl } from '../redis/url.js';
 import { runMonitor } from '../monitor/loop.js';
-import type { MetricsServer } from '../monitor/metrics-server.js';
+import type { LoopHealth, MetricsServer } from '../monitor/metrics-server.js';
+import type { MonitorMetrics } from '../monitor/prometheus.js';
+import type { Plan } from '../plan/schema.js';
 import type { MonitorSummary } from '../monitor/summary.js';
 import type { MonitorReportView } from '../cli/render/monitor.js';
 import type { MonitorTick } from '../monitor/tick.js';
@@ -42,7 +44,7 @@ function parsePort(text: string): number {
   return port;
 }
 
-async function serveMetrics(ctx: CommandContext, options: { host: string; port: number; namespace: string; intervalMs: number; plan: import('../plan/schema.js').Plan; health: Parameters<typeof import('../monitor/metrics-server.js').startMetricsServer>[0]['health'] }) {
+async function serveMetrics(options: { host: string; port: number; namespace: string; intervalMs: number; plan: Plan; health: () => LoopHealth }): Promise<{ metrics: MonitorMetrics; server: MetricsServer }> {
   // prom-client is loaded here only: no other command (nor the app's entry points) pays for it.
   const [{ MonitorMetrics }, { startMetricsServer }] = await Promise.all([import('../monitor/prometheus.js'), import('../monitor/metrics-server.js')]);
   const metrics = new MonitorMetrics(options.plan, options.namespace, options.intervalMs);
@@ -75,10 +77,10 @@ export async function run(ctx: CommandContext, options: MonitorOptions): Promise
   // Reconnects in the background; while Redis is away a sample fails at once instead of queueing.
   const client = await ctx.connect('monitor', loaded, { reconnect: true, failFast: true });
 
-  const health = { lastIterationAt: null as number | null, startedAt: Date.now(), redisUp: null as boolean | null, samples: 0, failedSamples: 0 };
+  const health: LoopHealth = { lastIterationAt: null, startedAt: Date.now(), redisUp: null, samples: 0, failedSamples: 0 };
   const { signal, dispose } = ctx.interruptSignal();
   let served: MetricsServer | null = null;
-  let metrics: import('../monitor/prometheus.js').MonitorMetrics | null = null;
+  let metrics: MonitorMetrics | null = null;
   const stdout = ctx.io.stdout as NodeJS.WriteStream;
   const tty = stdout.isTTY === true;
   const live = ctx.json || format === 'ndjson' ? null : await import('../cli/render/monitor.js');
@@ -86,7 +88,7 @@ export async function run(ctx: CommandContext, options: MonitorOptions): Promise
 
   try {
     if (metricsPort !== undefined) {
-      ({ metrics, server: served } = await serveMetrics(ctx, { host: options.metricsHost ?? plan.metrics.host, port: metricsPort, namespace, intervalMs, plan, health: () => health }));
+      ({ metrics, server: served } = await serveMetrics({ host: options.metricsHost ?? plan.metrics.host, port: metricsPort, namespace, intervalMs, plan, health: () => health }));
       ctx.log(`monitor: metrics on ${served.url}/metrics, health on ${served.url}/healthz`);
     }
     const onTick = (tick: MonitorTick, summary: MonitorSummary) => {

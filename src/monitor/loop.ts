@@ -4,6 +4,7 @@
  * asked, hands rollback-worthy breaches to an injected rollback and stops. Live output, metrics
  * and errors go through callbacks; it prints nothing and knows no CLI.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { connectionBudget } from '../plan/budget.js';
 import type { Plan } from '../plan/schema.js';
 import { serverTimeMs, type RedisClient } from '../redis/client.js';
@@ -47,17 +48,10 @@ function isBug(error: unknown): boolean {
   return error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError || error instanceof SyntaxError;
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (signal.aborted || ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
+/** Wait `ms`, or less if `signal` aborts first. */
+async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  if (signal.aborted || ms <= 0) return;
+  await delay(ms, undefined, { signal }).catch(() => undefined);
 }
 
 /**
