@@ -87,7 +87,6 @@ export async function takeTick(ctx: TickContext, memory: TickMemory): Promise<Mo
 
   const readings = tierOrder.map((tier) => {
     const concerning = sample.breaches.filter((breach) => breach.tiers.includes(tier)).map((breach) => breach.message);
-    // The first sample of a run has no interval behind it: it records the soak but no healthy time.
     return { tier, since: effectiveSince(state, tier), breach: concerning.length ? concerning.join('; ') : null };
   });
   const [, soak, totals] = await Promise.all([
