@@ -92,7 +92,11 @@ export async function runMonitor<R>(options: MonitorLoopOptions<R>): Promise<Mon
       options.onTick?.(tick, folder.summary);
       const worthy = tick.sample.breaches.filter((breach) => breach.rollbackWorthy);
       if (options.rollback && worthy.length) {
-        rollback = await options.rollback(worthy);
+        rollback = await options.rollback(worthy).catch((error: unknown) => {
+          if (isBug(error)) throw error;
+          // Retried at the next sample while the breach lasts: a rollback is idempotent.
+          throw new Error(`auto-rollback failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        });
         stopped = 'breach';
         break;
       }
