@@ -58,7 +58,8 @@ for i = 3, #ARGV, 3 do
     if not last or at > last then call('hset', KEYS[1], tier .. ':lastAt', ARGV[1]) end
   end
 end
-return {cjson.encode(calls), unpack(call('hgetall', KEYS[1]))}`;
+local hash = call('hgetall', KEYS[1])
+return {cjson.encode(calls), unpack(hash)}`;
 
 /**
  * Record one sample for every tier of the plan (on BullMQ or not, so an interrupted soak is seen)

@@ -124,6 +124,15 @@ describe('monitor service bookkeeping', () => {
     }
   });
 
+  it('removes all of its own traffic: on an idle Redis with a tier soaking, the app sends 0 commands/s', async () => {
+    const { plan, keys } = await setup();
+    const rates: (number | null)[] = [];
+    // The first sample has no rate; the second may include loading the scripts (EVALSHA, then EVAL).
+    await runMonitor({ client, plan, keys, actor: 'test', intervalMs: INTERVAL_MS, durationMs: INTERVAL_MS * 5 + 50, signal: new AbortController().signal, onTick: (tick) => rates.push(tick.sample.commands.perSecond) });
+    expect(rates.length).toBeGreaterThanOrEqual(5);
+    expect(rates.slice(2)).toEqual(rates.slice(2).map(() => 0));
+  });
+
   it('/metrics answers in under 50 ms with 11 queues and 100 SDK instances', async () => {
     const { plan, keys } = await setup();
     for (let i = 0; i < 100; i++) {
