@@ -31,14 +31,14 @@ export const METRICS = {
   budget: gauge('redis_migrate_connections_budget', ['bound'], "Connections the plan's topology predicts for the current step: bound=\"steady\" after legacy workers drained, \"peak\" during a flip."),
   maxConnections: gauge('redis_migrate_max_connections', [], "The plan's thresholds.maxConnections (absent when unset)."),
 
-  commandsPerSecond: gauge('redis_migrate_app_commands_per_second', [], "Commands per second the app sent over the last interval (server-side, Lua inner calls included, the monitor's own removed)."),
+  commandsPerSecond: gauge('redis_migrate_app_commands_per_second', [], "Commands per second the app sent over the last interval (server-side, Lua inner calls included, the monitor's own removed); NaN until the second sample."),
   commandCallsPerSecond: gauge('redis_migrate_command_calls_per_second', ['command'], 'The same by command, as INFO commandstats names them (e.g. "evalsha", "client|list"); commands seen with calls only.'),
 
   queueJobs: gauge('redis_migrate_queue_jobs', ['queue', 'tier', 'side', 'state'], 'Jobs per queue on each side (legacy = Bull, bullmq) by state: waiting (incl. paused and prioritized), active, delayed, failed.'),
   completed: counter('redis_migrate_queue_jobs_completed_total', ['queue', 'tier', 'side'], 'Jobs completed per queue and side since monitors first counted that queue; kept in Redis, so it carries on across monitor restarts.'),
   failed: counter('redis_migrate_queue_jobs_failed_total', ['queue', 'tier', 'side'], 'Jobs failed per queue and side, counted like the completed ones.'),
-  queueFailureRatio: gauge('redis_migrate_queue_failure_ratio', ['queue', 'tier'], 'Failed / finished jobs of the queue (both sides) over the last minute; absent below thresholds.failureRateMinJobs finished jobs.'),
-  failureRatio: gauge('redis_migrate_failure_ratio', [], 'Failed / finished jobs over every queue and the last minute; absent below the minimum of finished jobs.'),
+  queueFailureRatio: gauge('redis_migrate_queue_failure_ratio', ['queue', 'tier'], 'Failed / finished jobs of the queue (both sides) over the last minute; NaN below thresholds.failureRateMinJobs finished jobs (too few to judge).'),
+  failureRatio: gauge('redis_migrate_failure_ratio', [], 'Failed / finished jobs over every queue and the last minute; NaN below the minimum of finished jobs.'),
   maxFailureRatio: gauge('redis_migrate_max_failure_ratio', [], "The plan's thresholds.maxFailureRate."),
   backlog: gauge('redis_migrate_backlog_jobs', ['side'], 'Unfinished jobs (waiting, active, delayed, paused, prioritized) on each side.'),
   backlogGrowth: gauge('redis_migrate_backlog_growth_jobs', [], 'Backlog (both sides) now minus at the first sample of this monitor process.'),

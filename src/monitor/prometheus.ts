@@ -17,6 +17,8 @@ export class MonitorMetrics {
   private readonly metrics = {} as Record<MetricKey, Metric>;
   constructor(plan: Plan, namespace: string, intervalMs: number) {
     for (const [key, spec] of Object.entries(METRICS) as [MetricKey, (typeof METRICS)[MetricKey]][]) {
+      // prom-client shows an unlabelled gauge as 0 from the start: a threshold the plan leaves unset stays absent instead.
+      if (key === 'maxConnections' && plan.thresholds.maxConnections === undefined) continue;
       const options = { name: spec.name, help: spec.help, labelNames: [...spec.labels], registers: [this.registry] };
       this.metrics[key] = spec.type === 'counter' ? new Counter(options) : new Gauge(options);
     }
@@ -64,13 +66,11 @@ export class MonitorMetrics {
 
     const perCommand = this.gauge('commandCallsPerSecond');
     perCommand.reset();
-    if (sample.commands.perSecond !== null) {
-      this.gauge('commandsPerSecond').set(sample.commands.perSecond);
-      for (const [command, perSecond] of Object.entries(sample.commands.byCommand)) perCommand.set({ command }, perSecond);
-    }
+    // NaN, not 0, where there is nothing to divide yet: comparisons with it are false, graphs show a gap.
+    this.gauge('commandsPerSecond').set(sample.commands.perSecond ?? Number.NaN);
+    for (const [command, perSecond] of Object.entries(sample.commands.byCommand)) perCommand.set({ command }, perSecond);
 
     const ratio = this.gauge('queueFailureRatio');
-    ratio.reset();
     this.counter('completed').reset();
     this.counter('failed').reset();
     for (const [queue, q] of Object.entries(sample.queues)) {
@@ -81,10 +81,9 @@ export class MonitorMetrics {
         this.setTotal('completed', { queue, tier, side }, finished?.completed ?? 0);
         this.setTotal('failed', { queue, tier, side }, finished?.failed ?? 0);
       }
-      if (q.failureRate !== null) ratio.set({ queue, tier }, q.failureRate);
+      ratio.set({ queue, tier }, q.failureRate ?? Number.NaN);
     }
-    if (sample.failureRate === null) this.gauge('failureRatio').reset();
-    else this.gauge('failureRatio').set(sample.failureRate);
+    this.gauge('failureRatio').set(sample.failureRate ?? Number.NaN);
     this.gauge('backlog').set({ side: 'legacy' }, sample.backlog.legacy);
     this.gauge('backlog').set({ side: 'bullmq' }, sample.backlog.bullmq);
     this.gauge('backlogGrowth').set(sample.backlog.growth);
