@@ -6,6 +6,7 @@
 import Bull from 'bull';
 import { Queue } from 'bullmq';
 import { execa } from 'execa';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BIN, runCli, uniqueNamespace } from '../support/cli.js';
 import { shortSoakPlan, startFleetProcess } from '../support/fleet.js';
@@ -15,6 +16,7 @@ import { waitFor } from '../support/wait.js';
 import { panelQueries } from '../support/dashboard.js';
 
 const skip = prometheusSkipReason(PROMETHEUS);
+const SHIPPED_RULES = fileURLToPath(new URL('../../monitoring/prometheus-rules.yml', import.meta.url));
 
 describe.skipIf(skip !== null)(`Prometheus scraping the monitor${skip ? ` (skipped: ${skip})` : ''}`, () => {
   let server: RedisServer;
@@ -67,7 +69,7 @@ describe.skipIf(skip !== null)(`Prometheus scraping the monitor${skip ? ` (skipp
       await monitor;
     });
     await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/healthz`)).ok, { timeoutMs: 20_000, what: 'monitor /healthz' });
-    prometheus = await startPrometheus({ targets: [`127.0.0.1:${port}`], scrapeInterval: '1s' });
+    prometheus = await startPrometheus({ targets: [`127.0.0.1:${port}`], scrapeInterval: '1s', ruleFiles: [SHIPPED_RULES] });
     cleanups.push(() => prometheus!.stop());
     await waitFor(async () => (await value('redis_migrate_up')) === 1, { timeoutMs: 20_000, intervalMs: 250, what: 'first scrape' });
     expect(await value('redis_migrate_tier_effective_side{tier="non-critical",side="legacy"}')).toBe(1);
@@ -115,6 +117,12 @@ describe.skipIf(skip !== null)(`Prometheus scraping the monitor${skip ? ` (skipp
     expect(elapsed).toBeGreaterThan(0);
     expect(elapsed).toBeLessThanOrEqual(soak.elapsedMs / 1000 + 1);
     expect(await value('redis_migrate_tier_soak_restarts_total{tier="non-critical"}')).toBe(0);
+
+    // The shipped rules evaluate against the real series without errors (vector matching included), and none fires on a healthy soak.
+    const rules = await prometheus!.rules();
+    expect(rules.map((rule) => rule.name).sort()).toEqual(expect.arrayContaining(['RedisMigrateFailureRateHigh', 'RedisMigrateSoakInterrupted']));
+    for (const rule of rules) expect({ rule: rule.name, health: rule.health, error: rule.lastError ?? '' }).toEqual({ rule: rule.name, health: 'ok', error: '' });
+    expect(rules.filter((rule) => rule.state === 'firing').map((rule) => rule.name)).toEqual([]);
 
     // Every dashboard query is valid PromQL against these series.
     for (const query of panelQueries()) {

@@ -29,6 +29,8 @@ export interface RunningPrometheus {
   url: string;
   /** One instant query through the HTTP API: the result vector. */
   query(expr: string): Promise<{ metric: Record<string, string>; value: [number, string] }[]>;
+  /** Every alerting rule loaded, with its evaluation health ("ok", "err", "unknown" before the first run). */
+  rules(): Promise<{ name: string; health: string; lastError?: string; state: string }[]>;
   stop(): Promise<void>;
 }
 
@@ -71,6 +73,10 @@ export async function startPrometheus(options: { targets: string[]; scrapeInterv
       const body = (await response.json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
       if (body.status !== 'success') throw new Error(`query ${expr}: ${body.error}`);
       return body.data.result;
+    },
+    async rules() {
+      const body = (await (await fetch(`${url}/api/v1/rules?type=alert`)).json()) as { data: { groups: { rules: { name: string; health: string; lastError?: string; state: string }[] }[] } };
+      return body.data.groups.flatMap((group) => group.rules);
     },
     stop,
   };
