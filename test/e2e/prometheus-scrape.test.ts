@@ -1,7 +1,8 @@
 /**
  * A real Prometheus scrapes `monitor --metrics-port` while the reference fleet runs and a tier
  * flips to BullMQ; the series it stored, read back through its HTTP API, match what
- * `connections --json`, `status --json` and Redis itself report. Every dashboard query runs.
+ * `connections --json`, `status --json` and Redis itself report. The shipped alert rules evaluate
+ * cleanly on those series; every dashboard query runs.
  */
 import Bull from 'bull';
 import { Queue } from 'bullmq';
