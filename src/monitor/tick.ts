@@ -99,7 +99,7 @@ export async function takeTick(ctx: TickContext, memory: TickMemory): Promise<Mo
     await appendAudit(client, keys, { kind: 'breach', actor: ctx.actor, command: 'monitor', reason: breach.message, details: { ...breach } });
   }
 
-  // Everything after the raw reading is this monitor's traffic too: the next sample subtracts it.
+  // The two reads before the raw reading and everything after it are this monitor's traffic too: the next sample subtracts them.
   addCalls(raw, { hgetall: 2, xadd: 1 + startedBreaches.length, evalsha: 2, time: startedBreaches.length });
   addCalls(raw, soak.calls);
   addCalls(raw, totals.calls);
