@@ -89,8 +89,8 @@ export class CommandContext {
    * URL points at a Redis Cluster node, unless `cluster: false` asks for that one node only.
    */
   connect(purpose: string, loaded: LoadedPlan | undefined, options: { reconnect?: boolean; queues?: boolean; cluster: false }): Promise<Redis>;
-  connect(purpose: string, loaded?: LoadedPlan, options?: { reconnect?: boolean; queues?: boolean; cluster?: boolean }): Promise<RedisClient>;
-  async connect(purpose: string, loaded?: LoadedPlan, options: { reconnect?: boolean; queues?: boolean; cluster?: boolean } = {}): Promise<RedisClient> {
+  connect(purpose: string, loaded?: LoadedPlan, options?: { reconnect?: boolean; failFast?: boolean; queues?: boolean; cluster?: boolean }): Promise<RedisClient>;
+  async connect(purpose: string, loaded?: LoadedPlan, options: { reconnect?: boolean; failFast?: boolean; queues?: boolean; cluster?: boolean } = {}): Promise<RedisClient> {
     const client = await openRedis({
       url: this.redisUrl(loaded),
       name: `${CONNECTION_NAME_PREFIX.cli}${purpose}`,

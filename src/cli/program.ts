@@ -58,6 +58,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
   program
     .command('plan')
     .description('what each phase and tier will do, with the current state when Redis is reachable')
+    .option('--prometheus-rules', "print Prometheus alerting rules with this plan's thresholds instead (YAML; see docs/monitoring.md)")
     .action(action(async () => Promise.all([import('../commands/plan.js'), import('./render/plan.js')])));
 
   program
@@ -113,11 +114,13 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
 
   program
     .command('monitor')
-    .description('the soak, measured: samples every interval, thresholds from the plan, optional --auto-rollback; Ctrl-C ends it with a summary')
-    .option('--duration <duration>', 'stop after this long (default: until Ctrl-C)')
+    .description('the soak, measured: samples every interval, thresholds from the plan, optional --auto-rollback, Prometheus /metrics; Ctrl-C or SIGTERM ends it with a summary')
+    .option('--duration <duration>', 'stop after this long (default: until Ctrl-C or SIGTERM, as a service)')
     .option('--interval <duration>', "time between samples (default: the plan's monitor.interval, 10s)")
     .option('--auto-rollback', 'on a breach, roll back as `rollback` does and exit 3 (needs --yes)')
     .option('--ndjson', 'stream one JSON sample per line, then a summary line')
+    .option('--metrics-port <port>', "serve Prometheus /metrics and /healthz on this port (0: any free port; default: the plan's metrics.port, else none)")
+    .option('--metrics-host <host>', "interface for --metrics-port (default: the plan's metrics.host, 127.0.0.1)")
     .action(action(async () => Promise.all([import('../commands/monitor.js'), import('./render/monitor.js')])));
 
   program

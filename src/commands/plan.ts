@@ -8,6 +8,7 @@ import type { Outcome, Report } from '../cli/output.js';
 import { CliError } from '../errors.js';
 import { connectionBudget, currentBudgetStep, type ConnectionBudget } from '../plan/budget.js';
 import type { Topology } from '../plan/topology-schema.js';
+import type { RulesFile } from '../monitor/alert-rules.js';
 import { parseRedisUrl } from '../redis/url.js';
 import { serverTimeMs } from '../redis/client.js';
 import { readState } from '../state/flag-store.js';
@@ -30,9 +31,26 @@ export interface PlanReport extends Report {
   stateError: string | null;
 }
 
-export async function run(ctx: CommandContext): Promise<Outcome<PlanReport>> {
+export interface PlanOptions {
+  prometheusRules?: boolean;
+}
+
+/** `plan --prometheus-rules`: the alerting rules with this plan's thresholds, for Prometheus' rule_files. */
+export interface PrometheusRulesReport extends Report {
+  plan: string;
+  /** The rules file as YAML (what the human output prints). */
+  yaml: string;
+  rules: RulesFile;
+}
+
+export async function run(ctx: CommandContext, options: PlanOptions = {}): Promise<Outcome<PlanReport | PrometheusRulesReport>> {
   const loaded = await ctx.plan();
   const { plan } = loaded;
+  if (options.prometheusRules) {
+    // Offline on purpose: CI can render the rules from the plan file without reaching Redis.
+    const { alertRules, renderAlertRules } = await import('../monitor/alert-rules.js');
+    return { report: { ok: true, plan: loaded.source, yaml: renderAlertRules(plan, loaded.source), rules: alertRules(plan) } };
+  }
   const keys = ctx.keys(loaded);
   let state = null;
   let stateError: string | null = null;

@@ -44,18 +44,14 @@ async function planForRollback(ctx: CommandContext): Promise<{ loaded: LoadedPla
   }
 }
 
-export async function run(ctx: CommandContext, options: RollbackOptions): Promise<Outcome<ChangeReport>> {
-  if (options.tier && options.phase === '1') {
-    throw new UsageError('usage.conflict', '--tier and --phase 1 cannot be combined', { fix: 'roll back phase 1 and a tier in two commands' });
-  }
-  const { loaded, warning } = await planForRollback(ctx);
-  if (warning) ctx.log(`warning: ${warning}`);
+/** The rollback change on a plan already loaded (the rollback command, and monitor --auto-rollback). */
+export async function rollBack(ctx: CommandContext, loaded: LoadedPlan, options: RollbackOptions): Promise<ChangeReport> {
   const { plan } = loaded;
   const order = tierNames(plan);
   const tier = options.tier;
   const phaseOne = options.phase === '1';
 
-  const report = await applyChange(ctx, loaded, {
+  return applyChange(ctx, loaded, {
     kind: 'rollback',
     command: `${options.via ? `${options.via}: ` : ''}rollback${tier ? ` --tier ${tier}` : ''}${phaseOne ? ' --phase 1' : ''}`,
     changes: (state) => {
@@ -78,6 +74,15 @@ export async function run(ctx: CommandContext, options: RollbackOptions): Promis
       return later.length ? [`tier(s) ${later.join(', ')} stay on BullMQ; roll them back too if they depend on "${tier}"`] : [];
     },
   });
+}
+
+export async function run(ctx: CommandContext, options: RollbackOptions): Promise<Outcome<ChangeReport>> {
+  if (options.tier && options.phase === '1') {
+    throw new UsageError('usage.conflict', '--tier and --phase 1 cannot be combined', { fix: 'roll back phase 1 and a tier in two commands' });
+  }
+  const { loaded, warning } = await planForRollback(ctx);
+  if (warning) ctx.log(`warning: ${warning}`);
+  const report = await rollBack(ctx, loaded, options);
   if (warning) report.warnings.unshift(warning);
   return { report };
 }

@@ -4,8 +4,8 @@
  * completed/failed events since the last reading, and the live flags SDK instances.
  */
 import type { Plan } from '../plan/schema.js';
-import { serverTimeMs, type RedisClient } from '../redis/client.js';
-import { readInstances } from '../state/instances.js';
+import type { RedisClient } from '../redis/client.js';
+import { readInstances, type InstanceRecord, type InstanceView } from '../state/instances.js';
 import type { StateKeys } from '../state/keys.js';
 import { parseCommandStats, parseInfo, serverFacts } from './info.js';
 import { readJobCounts, type JobCounts } from './queue-keys.js';
@@ -20,13 +20,23 @@ export interface RawQueueReading {
   bullmqEvents: { completed: number; failed: number };
 }
 
+/** Live flags SDK instances: by applied version, and by version and where their values come from. */
+export interface InstanceCounts {
+  live: number;
+  versions: Record<string, number>;
+  groups: { version: number; source: InstanceRecord['source']; count: number }[];
+  /** Pinned to legacy by USE_BULLMQ=false in their own environment. */
+  killSwitched: number;
+}
+
 export interface RawSample {
   at: number;
-  connections: { total: number; app: number; byRole: Record<Role, number> };
+  /** `byTier`: connections whose name says a queue of the tier. */
+  connections: { total: number; app: number; byRole: Record<Role, number>; byTier: Record<string, number> };
   /** Summed over nodes: server-side commands (Lua inner calls included) and per command calls. */
   commands: { total: number; byCommand: Record<string, number> };
   queues: Record<string, RawQueueReading>;
-  instances: { live: number; versions: Record<string, number> };
+  instances: InstanceCounts;
   /** Last BullMQ event id seen per queue, to count only new events next time. */
   cursors: Record<string, string>;
   /** Commands this reading sent (subtracted from the app's rate). */
@@ -73,10 +83,25 @@ async function readEvents(client: RedisClient, key: string, cursor: string | und
   return { completed, failed, cursor: rows[rows.length - 1]?.[0] ?? cursor, commands: 1 };
 }
 
+export function countInstances(instances: readonly InstanceView[]): InstanceCounts {
+  const live = instances.filter((instance) => instance.live);
+  const versions: Record<string, number> = {};
+  const groups = new Map<string, InstanceCounts['groups'][number]>();
+  for (const instance of live) {
+    versions[String(instance.version)] = (versions[String(instance.version)] ?? 0) + 1;
+    const key = `${instance.version}|${instance.source}`;
+    const group = groups.get(key) ?? { version: instance.version, source: instance.source, count: 0 };
+    group.count++;
+    groups.set(key, group);
+  }
+  return { live: live.length, versions, groups: [...groups.values()], killSwitched: live.filter((instance) => instance.killSwitch).length };
+}
+
 export async function readRawSample(client: RedisClient, plan: Plan, keys: StateKeys, cursors: Record<string, string>): Promise<RawSample> {
   const nodes = nodesOf(client);
   const queues = plan.tiers.flatMap((tier) => tier.queues);
-  const [snapshot, infos, readings, { instances }, at] = await Promise.all([
+  // readInstances reads the server clock too: that TIME is the sample's time.
+  const [snapshot, infos, readings, { instances, now: at }] = await Promise.all([
     takeConnectionSnapshot(client, plan),
     Promise.all(nodes.map(async ({ redis }) => [String(await redis.info('stats')), String(await redis.info('commandstats'))] as const)),
     Promise.all(
@@ -90,7 +115,6 @@ export async function readRawSample(client: RedisClient, plan: Plan, keys: State
       }),
     ),
     readInstances(client, keys),
-    serverTimeMs(client),
   ]);
   let total = 0;
   const byCommand: Record<string, number> = {};
@@ -98,9 +122,6 @@ export async function readRawSample(client: RedisClient, plan: Plan, keys: State
     total += serverFacts(parseInfo(stats)).totalCommandsProcessed ?? 0;
     for (const [command, stat] of Object.entries(parseCommandStats(parseInfo(commandstats)))) byCommand[command] = (byCommand[command] ?? 0) + stat.calls;
   }
-  const live = instances.filter((instance) => instance.live);
-  const versions: Record<string, number> = {};
-  for (const instance of live) versions[String(instance.version)] = (versions[String(instance.version)] ?? 0) + 1;
   const nextCursors: Record<string, string> = {};
   const out: Record<string, RawQueueReading> = {};
   for (const reading of readings) {
@@ -111,10 +132,10 @@ export async function readRawSample(client: RedisClient, plan: Plan, keys: State
   const ownCommands = Object.values(ownByCommand).reduce((sum, n) => sum + n, 0);
   return {
     at,
-    connections: { total: snapshot.total, app: snapshot.app, byRole: snapshot.byRole },
+    connections: { total: snapshot.total, app: snapshot.app, byRole: snapshot.byRole, byTier: snapshot.byTier },
     commands: { total, byCommand },
     queues: out,
-    instances: { live: live.length, versions },
+    instances: countInstances(instances),
     cursors: nextCursors,
     ownCommands,
     ownByCommand,

@@ -3,9 +3,8 @@
  * breaches and who they concern, idle command cost. Pure.
  */
 import type { Plan } from '../plan/schema.js';
-import type { Role } from './classify.js';
 import { backlogOf, type JobCounts, type QueueSystem } from './queue-keys.js';
-import type { RawSample } from './sampler.js';
+import type { InstanceCounts, RawSample } from './sampler.js';
 
 export interface QueueSample {
   tier: string;
@@ -33,13 +32,14 @@ export interface Sample {
   at: number;
   /** Time since the previous sample, ms (0 for the first). */
   intervalMs: number;
-  connections: { total: number; app: number; byRole: Record<Role, number> };
-  commands: { perSecond: number | null; top: { command: string; perSecond: number }[] };
+  connections: RawSample['connections'];
+  /** `byCommand`: every command with calls over the interval, per second; `top`: the ten busiest. */
+  commands: { perSecond: number | null; top: { command: string; perSecond: number }[]; byCommand: Record<string, number> };
   queues: Record<string, QueueSample>;
   backlog: { legacy: number; bullmq: number; total: number; growth: number };
   /** Over every queue and the window; null below the minimum of finished jobs. */
   failureRate: number | null;
-  instances: { live: number; versions: Record<string, number> };
+  instances: InstanceCounts;
   breaches: Breach[];
 }
 
@@ -86,8 +86,9 @@ export function deriveSample(previous: RawSample | null, current: RawSample, ctx
       if (d > 0) top.push({ command, perSecond: d / seconds });
     }
     top.sort((a, b) => b.perSecond - a.perSecond);
-    top.splice(10);
   }
+  const byCommand = Object.fromEntries(top.map((entry) => [entry.command, Math.round(entry.perSecond * 1000) / 1000]));
+  top.splice(10);
 
   const queues: Record<string, QueueSample> = {};
   let legacyBacklog = 0;
@@ -151,7 +152,7 @@ export function deriveSample(previous: RawSample | null, current: RawSample, ctx
     at: current.at,
     intervalMs,
     connections: current.connections,
-    commands: { perSecond: perSecond === null ? null : Math.round(perSecond * 100) / 100, top },
+    commands: { perSecond: perSecond === null ? null : Math.round(perSecond * 100) / 100, top, byCommand },
     queues,
     backlog: { legacy: legacyBacklog, bullmq: bullmqBacklog, total, growth },
     failureRate: windowFinished >= thresholds.failureRateMinJobs ? windowFailed / windowFinished : null,

@@ -149,6 +149,18 @@ export const planSchema = object({
     }),
     () => ({ interval: '10s', maxSamples: 10000, requireHealthySoak: false }),
   ),
+  /** The monitor's Prometheus endpoint and the alert rules `plan --prometheus-rules` prints. */
+  metrics: optional(
+    object({
+      /** Serve /metrics and /healthz on this port whenever `monitor` runs (--metrics-port wins; 0: any free port). */
+      port: optional(number({ integer: true, min: 0, max: 65_535 })),
+      /** Interface to listen on; 0.0.0.0 in a container so Prometheus can reach it. */
+      host: optional(string({ minLength: 1 }), () => '127.0.0.1'),
+      /** Where the runbooks are published (e.g. your repository's runbooks/ folder): alerts link there as runbook_url. */
+      runbookBaseUrl: optional(string({ pattern: HTTP_URL, expected: 'an http(s):// URL' })),
+    }),
+    () => ({ port: undefined, host: '127.0.0.1', runbookBaseUrl: undefined }),
+  ),
   lock: optional(object({ ttl: optional(duration(), () => '30s') }), () => ({ ttl: '30s' })),
   http: optional(httpSchema, () => defaultHttp()),
   confirm: optional(object({ requireReasonForForce: optional(boolean(), () => true) }), () => ({

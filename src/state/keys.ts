@@ -20,6 +20,8 @@ export interface StateKeys {
   samples: string;
   /** Hash: per tier, the monitor's healthy soak time and last breach for the tier's current soak. */
   soak: string;
+  /** Hash: the monitor's running totals (jobs finished per queue and side, breaches), what they were counted up to, breaches in progress. */
+  monitor: string;
   /** Pub/sub channel: the full state after every change. */
   changes: string;
   /** Pub/sub channel: SDK instances acknowledging a version. */
@@ -39,6 +41,7 @@ export function stateKeys(namespace: string): StateKeys {
     baselines: `${base}baselines`,
     samples: `${base}samples`,
     soak: `${base}soak`,
+    monitor: `${base}monitor`,
     changes: `${base}changes`,
     acks: `${base}acks`,
     cleanup: `${base}cleanup`,

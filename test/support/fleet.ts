@@ -40,3 +40,16 @@ export async function backlogByKey(client: Redis, system: 'bull' | 'bullmq', pre
   }
   return out;
 }
+
+/** One reference-fleet process (examples/fleet) as a child, ready; tests reach the fleet only through this. */
+export async function startFleetProcess(name: string, env: Record<string, string>): Promise<{ stop(): Promise<number | null>; kill(): Promise<void> }> {
+  const [{ forkFleet }, { Ledger }] = await Promise.all([import('../../examples/fleet/supervisor.js'), import('../../examples/fleet/ledger.js')]);
+  const child = forkFleet({ name, env, ledger: new Ledger(2000) });
+  try {
+    await child.ready;
+  } catch (error) {
+    await child.kill();
+    throw error;
+  }
+  return { stop: () => child.stop(), kill: () => child.kill() };
+}

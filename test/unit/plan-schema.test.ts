@@ -46,6 +46,17 @@ describe('validatePlan', () => {
     expect(lines.some((line) => line.startsWith('nmespace: unknown key; did you mean "namespace"'))).toBe(true);
   });
 
+  it('metrics: off by default on loopback; a bad port or runbook URL is reported with its path', () => {
+    expect(defaultPlan().metrics).toEqual({ port: undefined, host: '127.0.0.1', runbookBaseUrl: undefined });
+    const good = validatePlan({ ...defaultPlanDocument(), metrics: { port: 9464, host: '0.0.0.0', runbookBaseUrl: 'https://git.example.com/runbooks' } });
+    expect(good.ok && good.plan.metrics).toEqual({ port: 9464, host: '0.0.0.0', runbookBaseUrl: 'https://git.example.com/runbooks' });
+    const bad = validatePlan({ ...defaultPlanDocument(), metrics: { port: 70000, runbookBaseUrl: 'runbooks/' } });
+    expect(bad.ok).toBe(false);
+    if (bad.ok) return;
+    const paths = bad.issues.map((issue) => issue.path);
+    expect(paths).toEqual(expect.arrayContaining(['metrics.port', 'metrics.runbookBaseUrl']));
+  });
+
   it('rejects a missing tiers list and an empty one', () => {
     const missing = validatePlan({ namespace: 'x' });
     expect(!missing.ok && missing.issues.map(formatIssue)).toContain('tiers: missing; expected a list of objects');

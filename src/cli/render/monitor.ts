@@ -1,9 +1,29 @@
 /** Human text for `monitor`: the live dashboard, a line per sample without a terminal, and the summary. */
-import type { MonitorReport } from '../../commands/monitor.js';
+import type { MonitorSummary } from '../../monitor/summary.js';
+import type { Report } from '../output.js';
 import { formatDuration } from '../../plan/duration.js';
 import type { Sample } from '../../observe/samples.js';
 import { chalk, heading, table, timestamp } from '../format.js';
 import { columnChart, sparkline } from './chart.js';
+
+/** What the live dashboard shows: the summary so far and how the monitor runs. */
+export interface MonitorView extends MonitorSummary {
+  namespace: string;
+  redis: string;
+  intervalMs: number;
+  durationMs: number | null;
+  autoRollback: boolean;
+}
+
+/** The final report, as far as the text needs it (the command's report has more). */
+export interface MonitorReportView extends MonitorView, Report {
+  elapsedMs: number;
+  stopped: 'duration' | 'interrupted' | 'breach';
+  rollback: { version: number; changed: boolean; confirmations: { confirmed: number; live: number } } | null;
+  metrics: { url: string } | null;
+  stream: string;
+  format: 'human' | 'ndjson';
+}
 
 const percent = (rate: number | null) => (rate === null ? '-' : `${(rate * 100).toFixed(1)} %`);
 
@@ -16,14 +36,15 @@ export function renderLine(sample: Sample): string {
   return `${timestamp(sample.at)} connections ${sample.connections.app}  failure ${percent(sample.failureRate)}  commands ${sample.commands.perSecond ?? '-'}/s  backlog ${sample.backlog.total} (legacy ${sample.backlog.legacy})  sdk ${sample.instances.live}${breaches}`;
 }
 
-function header(report: MonitorReport): string[] {
+function header(report: MonitorView, elapsedMs: number): string[] {
   const window = report.durationMs === null ? 'until Ctrl-C' : `of ${formatDuration(report.durationMs)}`;
+  const failed = report.failedSamples ? chalk.yellow(`, ${report.failedSamples} failed (Redis away)`) : '';
   return [
-    heading(`Monitor, namespace "${report.namespace}" on ${report.redis}`) + chalk.dim(`  ${formatDuration(report.elapsedMs)} ${window}, every ${formatDuration(report.intervalMs)}, ${report.samples} sample(s)${report.autoRollback ? ', auto-rollback on' : ''}`),
+    heading(`Monitor, namespace "${report.namespace}" on ${report.redis}`) + chalk.dim(`  ${formatDuration(elapsedMs)} ${window}, every ${formatDuration(report.intervalMs)}, ${report.samples} sample(s)`) + failed + chalk.dim(report.autoRollback ? ', auto-rollback on' : ''),
   ];
 }
 
-function charts(report: MonitorReport): string[] {
+function charts(report: MonitorView): string[] {
   const lines: string[] = [];
   const c = report.connections;
   if (c) {
@@ -35,15 +56,15 @@ function charts(report: MonitorReport): string[] {
   return lines;
 }
 
-function costLines(report: MonitorReport): string[] {
+function costLines(report: MonitorView): string[] {
   const c = report.commands;
   if (!c) return ['Commands: need two samples'];
   return [`Commands ${c.perSecond}/s = ${c.perMinute}/min ≈ ${(c.projectedMonthly / 1e6).toFixed(2)} M/month ≈ ${money(c.projectedMonthlyCost, c.currency)}/month at ${c.per100kCommands} ${c.currency} per 100k`];
 }
 
-export function renderDashboard(report: MonitorReport): string {
+export function renderDashboard(report: MonitorView): string {
   const sample = report.last;
-  const lines = [...header(report), ...charts(report), ...costLines(report)];
+  const lines = [...header(report, report.endedAt - report.startedAt), ...charts(report), ...costLines(report)];
   if (sample) {
     const top = sample.commands.top.slice(0, 5).map((entry) => `${entry.command} ${entry.perSecond.toFixed(1)}/s`).join(', ');
     if (top) lines.push(chalk.dim(`  top: ${top}`));
@@ -74,9 +95,9 @@ export function renderDashboard(report: MonitorReport): string {
   return lines.join('\n');
 }
 
-export function render(report: MonitorReport): string {
+export function render(report: MonitorReportView): string {
   if (report.format === 'ndjson') return JSON.stringify({ type: 'summary', ...report, series: undefined, last: undefined });
-  const lines = [...header(report)];
+  const lines = [...header(report, report.elapsedMs)];
   lines.push(`Stopped: ${report.stopped === 'breach' ? chalk.red('breach, rolled back') : report.stopped === 'interrupted' ? 'Ctrl-C' : 'duration reached'}`);
   lines.push(...charts(report), ...costLines(report));
   for (const tier of report.tiers) lines.push(`Tier ${tier.tier}: healthy ${formatDuration(tier.healthyMs)} this run${tier.breached ? chalk.red(', breached') : ''}`);
@@ -95,5 +116,6 @@ export function render(report: MonitorReport): string {
     for (const advice of report.advice) lines.push(`  ${advice}`);
   }
   lines.push(chalk.dim(`Samples: ${report.stream}`));
+  if (report.metrics) lines.push(chalk.dim(`Metrics were served on ${report.metrics.url}`));
   return lines.join('\n');
 }

@@ -1,9 +1,11 @@
 /** Human text for `plan`. */
-import type { PlanReport } from '../../commands/plan.js';
+import type { PlanReport, PrometheusRulesReport } from '../../commands/plan.js';
 import { chalk, heading, table } from '../format.js';
 import { soakText } from './status.js';
 
-export function render(report: PlanReport): string {
+export function render(report: PlanReport | PrometheusRulesReport): string {
+  // Printed as is, so `plan --prometheus-rules > rules.yml` is the file Prometheus loads.
+  if ('yaml' in report) return report.yaml.trimEnd();
   const lines = [
     heading(`Plan: ${report.plan}`),
     `  namespace ${report.namespace}, Redis ${report.redis}`,
