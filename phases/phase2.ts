@@ -1,6 +1,6 @@
 /** Phase 2: the queues move from Bull to BullMQ, one tier at a time, each soaking before the next. */
 import type { Plan } from '../src/plan/schema.js';
-import { FIELD } from '../src/state/model.js';
+import { FIELD, recordedBullmqTiers, type FieldChanges, type FlagState } from '../src/state/model.js';
 import type { PhaseDefinition } from './types.js';
 
 function queuesOf(plan: Plan, tier: string): string[] {
@@ -43,7 +43,11 @@ export const phase2: PhaseDefinition<string> = {
   rollback: (_plan, tier) => ({ [FIELD.tier(tier)]: 'legacy' }),
 };
 
-/** The default rollback: every queue back to legacy at once, tier states kept for a later phase2. */
-export function rollbackAllQueues(): Record<string, string> {
-  return { [FIELD.useBullmq]: 'false' };
+/**
+ * The default rollback: every queue back to legacy at once. The master switch goes off and every
+ * tier recorded on BullMQ goes back to legacy in the same change, so a later phase2 turns on only
+ * the tier it names, through that tier's own gate.
+ */
+export function rollbackAllQueues(state: FlagState): FieldChanges {
+  return { [FIELD.useBullmq]: 'false', ...Object.fromEntries(recordedBullmqTiers(state).map((tier) => [FIELD.tier(tier), 'legacy'])) };
 }

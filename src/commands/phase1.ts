@@ -37,6 +37,7 @@ export async function run(ctx: CommandContext, options: Phase1Options): Promise<
     kind: 'flip',
     command: 'phase1',
     changes: () => phase1.flip(plan),
+    gatedTiers: [],
     question: `Move the cache and rate limiters to HTTP Redis (${plan.flags.useHttpRedis}=true)?`,
     dryRun: Boolean(options.dryRun) || blocked,
     waitMs: parseWait(options.wait),

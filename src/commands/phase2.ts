@@ -48,6 +48,8 @@ export async function run(ctx: CommandContext, options: Phase2Options): Promise<
     kind: 'flip',
     command: `phase2 --tier ${tier}${options.force ? ' --force' : ''}`,
     changes: () => phase2.flip(plan, tier),
+    // Its checks and gate are this tier's: the change may put this tier, and no other, on BullMQ.
+    gatedTiers: [tier],
     question: `Move tier "${tier}" (${queues.length} queues: ${queues.join(', ')}) to BullMQ and set ${plan.flags.useBullmq}=true?`,
     dryRun: Boolean(options.dryRun) || blocked,
     waitMs: parseWait(options.wait),

@@ -61,13 +61,15 @@ export async function run(ctx: CommandContext, options: RollbackOptions): Promis
     changes: (state) => {
       if (phaseOne) return phase1.rollback(plan);
       if (tier) return phase2.rollback(plan, resolveTier([...new Set([...order, ...Object.keys(state.tiers)])], tier));
-      return rollbackAllQueues();
+      return rollbackAllQueues(state);
     },
+    // A rollback never puts a tier on BullMQ.
+    gatedTiers: [],
     question: phaseOne
       ? `Roll back phase 1 (${plan.flags.useHttpRedis}=false)?`
       : tier
         ? `Return tier "${tier}" to the legacy queues?`
-        : `Return every queue to the legacy system (${plan.flags.useBullmq}=false)?`,
+        : `Return every queue to the legacy system (${plan.flags.useBullmq}=false, every tier back to legacy)?`,
     dryRun: Boolean(options.dryRun),
     waitMs: parseWait(options.wait),
     useLock: false,

@@ -38,14 +38,14 @@ describe('rollback', () => {
       expect(report.confirmations.slowestMs).toBeGreaterThanOrEqual(0);
       // Every instance was back on legacy before the command returned.
       expect(apps.every((app) => !app.useBullMQ('token-health-reminder') && app.version === 2)).toBe(true);
-      // Tier states are kept so the next phase2 restores them.
-      expect(report.tiers.find((t: { name: string }) => t.name === 'non-critical')).toMatchObject({ state: 'bullmq', effective: 'legacy' });
+      // Every tier goes back to legacy with the master switch: the next phase2 turns on only the tier it names.
+      expect(report.tiers.find((t: { name: string }) => t.name === 'non-critical')).toMatchObject({ state: 'legacy', effective: 'legacy' });
 
       const again = await cli(ns, ['rollback', '--yes']);
       expect(again.json()).toMatchObject({ changed: false, version: 2, confirmations: { live: 8, confirmed: 8 } });
       const audit = (await cli(ns, ['audit'])).json();
       expect(audit.entries.map((e: { kind: string }) => e.kind)).toEqual(['flip', 'rollback']);
-      expect(audit.entries[1]).toMatchObject({ reason: 'error rate up', before: { useBullmq: 'true' }, after: { useBullmq: 'false' } });
+      expect(audit.entries[1]).toMatchObject({ reason: 'error rate up', before: { useBullmq: 'true', 'tier:non-critical': 'bullmq' }, after: { useBullmq: 'false', 'tier:non-critical': 'legacy' } });
 
       const restore = await cli(ns, ['phase2', '--tier', 'non-critical', '--yes']);
       expect(restore.json()).toMatchObject({ changed: true, after: { useBullmq: 'true' } });

@@ -1,7 +1,7 @@
 /** Human text for phase1, phase2 and rollback reports. */
 import type { ChangeReport } from '../../commands/change.js';
 import { chalk, table } from '../format.js';
-import { fieldLabel, flagsLine } from './fields.js';
+import { fieldLabel, flagsLine, movesText } from './fields.js';
 
 function confirmationLine(report: ChangeReport): string {
   const c = report.confirmations;
@@ -34,6 +34,7 @@ export function render(report: ChangeReport): string {
     else if (!report.gate.open) lines.push(chalk.yellow(`Gate closed: ${report.gate.message}.`));
     else if (report.gate.previous) lines.push(`Gate open: tier "${report.gate.previous}" has soaked.`);
   }
+  if (report.moved.length) lines.push(`${report.dryRun ? 'Would move' : report.changed ? 'Moved' : 'Moves'}: ${movesText(report.moved)}`);
   lines.push(`Flags: ${flagsLine(report.flags)}`);
   lines.push(confirmationLine(report));
   for (const instance of report.confirmations.unconfirmed.slice(0, 10)) {
