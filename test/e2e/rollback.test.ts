@@ -6,6 +6,7 @@ import { runCli, uniqueNamespace } from '../support/cli.js';
 import { writePlan } from '../support/plan-files.js';
 import { defaultPlanDocument } from '../../src/plan/default-plan.js';
 import { fastHttpChecks, restEndpoint } from '../support/http.js';
+import { startRedis } from '../support/redis-server.js';
 
 let admin: Redis;
 beforeAll(() => {
@@ -103,10 +104,39 @@ describe('rollback', () => {
     expect(blocked.json().error.message).toContain('stuck@ops (phase2 --tier medium');
   });
 
-  it('with a broken plan and no namespace to go on, it says how to proceed', async () => {
-    const broken = writePlan('not json at all');
+  it('with a broken plan that may name a namespace it cannot read, it says how to proceed', async () => {
+    const broken = writePlan('{ "namespace": 42, "tiers": [');
     const run = await runCli(['rollback', '--yes', '--json', '--config', broken], { env: { REDIS_URL: inject('redisUrl') } });
     expect(run.exitCode).toBe(2);
     expect(run.json().error.fix).toContain('--namespace');
+  });
+
+  it('with a broken plan that names no namespace, it rolls back the default one and warns once', async () => {
+    // Its own server: this test uses the "default" namespace.
+    const server = await startRedis();
+    try {
+      const env = { REDIS_URL: server.url };
+      expect((await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json'], { env })).exitCode).toBe(0);
+      const broken = writePlan('not json at all');
+      const json = await runCli(['rollback', '--yes', '--json', '--config', broken], { env });
+      expect(json.exitCode, json.stdout).toBe(0);
+      expect(json.json()).toMatchObject({ namespace: 'default', changed: true, flags: { USE_BULLMQ: false } });
+      expect(json.json().warnings.filter((w: string) => w.includes('plan file unusable'))).toHaveLength(1);
+      expect(json.stderr).not.toContain('plan file unusable');
+
+      const human = await runCli(['rollback', '--yes', '--config', broken], { env });
+      expect(human.exitCode).toBe(0);
+      expect(`${human.stdout}\n${human.stderr}`.split('plan file unusable')).toHaveLength(2);
+      expect(human.stdout).toContain('namespace "default"');
+
+      // A YAML plan broken elsewhere still names its namespace on its own line: that one is rolled back.
+      await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--namespace', 'shop'], { env });
+      const yaml = writePlan('namespace: shop\ntiers: [\n', { name: 'redis-migrate.config.yaml' });
+      const named = await runCli(['rollback', '--yes', '--json', '--config', yaml], { env });
+      expect(named.exitCode, named.stdout).toBe(0);
+      expect(named.json()).toMatchObject({ namespace: 'shop', changed: true });
+    } finally {
+      await server.stop();
+    }
   });
 });
