@@ -13,6 +13,7 @@ import type { CheckContext, CheckResult, ConnectionAttempt, PhaseNumber } from '
 import { CliError, EXIT } from '../errors.js';
 import type { RedisClient } from '../redis/client.js';
 import { parseRedisUrl } from '../redis/url.js';
+import { connectForChecks } from './gate-checks.js';
 import { resolveTier, tierNames } from './tier-name.js';
 
 export interface PreflightOptions {
@@ -37,8 +38,7 @@ export interface PreflightReport extends Report {
 async function attemptConnection(ctx: CommandContext, loaded: Awaited<ReturnType<CommandContext['plan']>>): Promise<{ redis: RedisClient | null; attempt: ConnectionAttempt }> {
   const started = performance.now();
   try {
-    const redis = await ctx.connect('preflight', loaded);
-    return { redis, attempt: { ok: true, ms: Math.round(performance.now() - started), error: null } };
+    return await connectForChecks(ctx, loaded, 'preflight');
   } catch (error) {
     // A malformed URL is a usage error (exit 2), not a failed check.
     if (!(error instanceof CliError) || error.code === 'redis.url') throw error;
