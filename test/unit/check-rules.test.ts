@@ -5,6 +5,8 @@ import { headroomRule, predictedExtra } from '../../src/checks/redis-maxclients.
 import { clusterHashtagRule, prefixCollisionRule } from '../../src/checks/bullmq-keys.js';
 import { backlogRule, repeatablesRule } from '../../src/checks/legacy-queues.js';
 import { selectChecks, CHECKS } from '../../src/checks/registry.js';
+import { skipUnconfigured, unconfiguredPhases } from '../../src/checks/phase-scope.js';
+import type { Check, PhaseNumber } from '../../src/checks/types.js';
 import { connectionBudget } from '../../src/plan/budget.js';
 import { defaultPlan } from '../../src/plan/default-plan.js';
 import { parseBullRepeatKey, parseScheduler, emptyCounts } from '../../src/observe/queue-keys.js';
@@ -148,5 +150,23 @@ describe('registry', () => {
     expect(selectChecks({ tier: 'medium' }).map((c) => c.id)).toContain('gate.soak');
     expect(selectChecks({ phase: 3 }).map((c) => c.id)).toContain('legacy.backlog');
     expect(new Set(CHECKS.map((c) => c.id)).size).toBe(CHECKS.length);
+  });
+});
+
+describe('plain preflight leaves out a phase not configured', () => {
+  const check = (id: string, phases: PhaseNumber[]): Check => ({ id, title: id, phases, run: async () => ({ status: 'fail', message: 'ran' }) });
+
+  it('phase 1 is not configured without a REST URL and token; either one makes it configured (and checked)', () => {
+    expect(unconfiguredPhases(plan, {})[1]).toMatch(/phase 1 is not configured/);
+    expect(unconfiguredPhases(plan, { UPSTASH_REDIS_REST_URL: 'https://x.upstash.io' })).toEqual({});
+    expect(unconfiguredPhases(plan, { UPSTASH_REDIS_REST_TOKEN: 't' })).toEqual({});
+    expect(unconfiguredPhases({ ...plan, http: { ...plan.http, url: 'https://x.upstash.io' } }, {})).toEqual({});
+  });
+
+  it('skips a check only when every phase it belongs to is left out', async () => {
+    const checks = skipUnconfigured([check('http.auth', [1]), check('redis.reachable', [1, 2, 3])], { 1: 'phase 1 is not configured' });
+    const results = await Promise.all(checks.map((entry) => entry.run({} as never)));
+    expect(results.map((result) => result.status)).toEqual(['skip', 'fail']);
+    expect(results[0]?.message).toBe('skipped: phase 1 is not configured');
   });
 });
