@@ -185,8 +185,8 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
           });
         }
       }
-      if (confirmations.confirmed < confirmations.live) {
-        warnings.push(`${confirmations.live - confirmations.confirmed} of ${confirmations.live} live app instance(s) did not confirm within ${formatDuration(request.waitMs)}`);
+      if (confirmations.unconfirmed.length) {
+        warnings.push(`${confirmations.unconfirmed.length} of ${confirmations.live} live app instance(s) did not confirm within ${formatDuration(request.waitMs)}`);
       }
       return {
         ...base,

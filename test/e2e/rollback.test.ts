@@ -70,6 +70,48 @@ describe('rollback', () => {
     expect(rollback.json().warnings.join(' ')).toContain('1 of 1 live app instance(s) did not confirm');
   });
 
+  it('instances that apply the rollback and shut down at once count as confirmed, listed as gone', async () => {
+    const ns = uniqueNamespace();
+    const apps: FlagsClient[] = await Promise.all(
+      Array.from({ length: 20 }, () => connectFlags({ app: 'worker', redisUrl: inject('redisUrl'), namespace: ns, env: {}, heartbeatMs: 1000 })),
+    );
+    try {
+      expect((await cli(ns, ['phase2', '--tier', 'non-critical', '--yes'])).json().confirmations).toMatchObject({ live: 20, confirmed: 20 });
+      // Each app shuts down the moment it has applied the rollback (e.g. a deploy that was already stopping).
+      for (const app of apps) app.once('change', () => void app.close());
+      const rollback = await cli(ns, ['rollback', '--yes', '--wait', '5s']);
+      const report = rollback.json();
+      expect(report.confirmations).toMatchObject({ live: 20, confirmed: 20, unconfirmed: [] });
+      expect(report.confirmations.gone).toHaveLength(20);
+      expect(report.confirmations.gone.every((instance: { confirmed: boolean }) => instance.confirmed)).toBe(true);
+      expect(report.warnings).toEqual([]);
+      // They really left: no record remains.
+      expect(await admin.hlen(stateKeys(ns).instances)).toBe(0);
+    } finally {
+      await Promise.all(apps.map((app) => app.close()));
+    }
+  });
+
+  it('an instance that left without a word (its record removed) is gone, not "did not confirm"', async () => {
+    const ns = uniqueNamespace();
+    const keys = stateKeys(ns);
+    const now = Number((await admin.time())[0]) * 1000;
+    await admin.hset(keys.instances, 'old-sdk', JSON.stringify({ id: 'old-sdk', app: 'cron', host: 'box1', pid: 7, version: 0, epoch: null, source: 'env', killSwitch: false, heartbeatMs: 60_000, startedAt: now }));
+    await admin.zadd(keys.heartbeats, now, 'old-sdk');
+    await cli(ns, ['phase2', '--tier', 'non-critical', '--yes', '--wait', '0']);
+    // It shuts down as the rollback is published, removing its record but sending nothing.
+    const listener = admin.duplicate();
+    await listener.subscribe(keys.changes);
+    listener.on('message', () => void admin.multi().hdel(keys.instances, 'old-sdk').zrem(keys.heartbeats, 'old-sdk').exec());
+    try {
+      const rollback = await cli(ns, ['rollback', '--yes', '--wait', '500ms']);
+      expect(rollback.json().confirmations).toMatchObject({ live: 1, confirmed: 0, unconfirmed: [], gone: [{ id: 'old-sdk', app: 'cron', confirmed: false }] });
+      expect(rollback.json().warnings).toEqual([]);
+    } finally {
+      listener.disconnect();
+    }
+  });
+
   it('--tier returns one tier; --phase 1 turns HTTP Redis off', async () => {
     const ns = uniqueNamespace();
     // phase1 runs the HTTP checks first: give it a working REST endpoint over the same Redis.

@@ -6,11 +6,13 @@ import { fieldLabel, flagsLine, movesText } from './fields.js';
 function confirmationLine(report: ChangeReport): string {
   const c = report.confirmations;
   if (c.live === 0) return 'No live app instances (flags SDK) are registered; nothing to confirm.';
-  const all = c.confirmed === c.live;
+  const all = c.unconfirmed.length === 0;
   const text = `${c.confirmed}/${c.live} live app instance(s) on version ${report.version}`;
   const slowest = c.slowestMs !== null ? `, slowest confirmation ${c.slowestMs} ms` : '';
   const pinned = c.killSwitch ? `; ${c.killSwitch} pinned to legacy by their own ${report.flags.names.useBullmq}=false` : '';
-  return (all ? chalk.green(text) : chalk.yellow(text)) + slowest + pinned;
+  const leftBefore = c.gone.filter((instance) => !instance.confirmed).length;
+  const gone = c.gone.length ? `; ${c.gone.length} shut down since${leftBefore ? ` (${leftBefore} before confirming)` : ''}` : '';
+  return (all ? chalk.green(text) : chalk.yellow(text)) + slowest + pinned + gone;
 }
 
 export function render(report: ChangeReport): string {
