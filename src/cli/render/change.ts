@@ -36,7 +36,7 @@ export function render(report: ChangeReport): string {
     else if (!report.gate.open) lines.push(chalk.yellow(`Gate closed: ${report.gate.message}.`));
     else if (report.gate.previous) lines.push(`Gate open: tier "${report.gate.previous}" has soaked.`);
   }
-  if (report.moved.length) lines.push(`${report.dryRun ? 'Would move' : report.changed ? 'Moved' : 'Moves'}: ${movesText(report.moved)}`);
+  if (report.moved.length) lines.push(`${report.dryRun ? 'Would move' : 'Moved'}: ${movesText(report.moved)}`);
   lines.push(`Flags: ${flagsLine(report.flags)}`);
   lines.push(confirmationLine(report));
   for (const instance of report.confirmations.unconfirmed.slice(0, 10)) {
