@@ -1,7 +1,7 @@
 /** Phase 2: the queues move from Bull to BullMQ, one tier at a time, each soaking before the next. */
 import { checkIdsOf } from '../src/checks/registry.js';
 import type { Plan } from '../src/plan/schema.js';
-import { FIELD, recordedBullmqTiers, type FieldChanges, type FlagState } from '../src/state/model.js';
+import { FIELD, tierState, type FieldChanges, type FlagState } from '../src/state/model.js';
 import type { PhaseDefinition } from './types.js';
 
 function queuesOf(plan: Plan, tier: string): string[] {
@@ -36,9 +36,10 @@ export const phase2: PhaseDefinition<string> = {
 
 /**
  * The default rollback: every queue back to legacy at once. The master switch goes off and every
- * tier recorded on BullMQ goes back to legacy in the same change, so a later phase2 turns on only
- * the tier it names, through that tier's own gate.
+ * plan tier recorded on BullMQ goes back to legacy in the same change, so a later phase2 turns on
+ * only the tier it names, through that tier's own gate.
  */
-export function rollbackAllQueues(state: FlagState): FieldChanges {
-  return { [FIELD.useBullmq]: 'false', ...Object.fromEntries(recordedBullmqTiers(state).map((tier) => [FIELD.tier(tier), 'legacy'])) };
+export function rollbackAllQueues(plan: Plan, state: FlagState): FieldChanges {
+  const onBullmq = plan.tiers.map((tier) => tier.name).filter((tier) => tierState(state, tier) === 'bullmq');
+  return { [FIELD.useBullmq]: 'false', ...Object.fromEntries(onBullmq.map((tier) => [FIELD.tier(tier), 'legacy'])) };
 }

@@ -64,7 +64,7 @@ export async function run(ctx: CommandContext, options: RollbackOptions): Promis
     changes: (state) => {
       if (phaseOne) return phase1.rollback(plan);
       if (tier) return phase2.rollback(plan, resolveTier([...new Set([...order, ...Object.keys(state.tiers)])], tier));
-      return rollbackAllQueues(state);
+      return rollbackAllQueues(plan, state);
     },
     // A rollback never puts a tier on BullMQ.
     gatedTiers: [],

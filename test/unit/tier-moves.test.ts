@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rollbackAllQueues } from '../../phases/phase2.js';
+import { defaultPlan } from '../../src/plan/default-plan.js';
 import { movesText } from '../../src/cli/render/fields.js';
 import { diffChanges, parseStateHash, stateWith, tierMoves, ungatedMoves } from '../../src/state/model.js';
 
@@ -17,10 +18,9 @@ describe('tier moves', () => {
     expect(tierMoves(parseStateHash(onBoth), stateWith(onBoth, { useBullmq: 'false' }), ORDER).map((move) => move.to)).toEqual(['legacy', 'legacy']);
   });
 
-  it('a tier flipped while the switch is on moves alone; a tier not in the plan is still seen', () => {
+  it('a tier flipped while the switch is on moves alone; phase 1 moves no tier', () => {
     const hash = { useBullmq: 'true', 'tier:non-critical': 'bullmq' };
     expect(tierMoves(parseStateHash(hash), stateWith(hash, { 'tier:medium': 'bullmq' }), ORDER)).toEqual([{ tier: 'medium', from: 'legacy', to: 'bullmq' }]);
-    expect(tierMoves(parseStateHash(hash), stateWith(hash, { 'tier:extra': 'bullmq' }), ORDER)).toEqual([{ tier: 'extra', from: 'legacy', to: 'bullmq' }]);
     expect(tierMoves(parseStateHash(hash), stateWith(hash, { useHttpRedis: 'true' }), ORDER)).toEqual([]);
   });
 
@@ -36,7 +36,7 @@ describe('tier moves', () => {
   });
 
   it('the default rollback turns the switch off and every recorded tier back to legacy, so nothing is left to come back', () => {
-    const changes = rollbackAllQueues(parseStateHash(onBoth));
+    const changes = rollbackAllQueues(defaultPlan(), parseStateHash(onBoth));
     expect(changes).toEqual({ useBullmq: 'false', 'tier:non-critical': 'legacy', 'tier:critical': 'legacy' });
     const after = stateWith(onBoth, changes);
     // A later phase2 --tier non-critical moves that tier only.
@@ -44,7 +44,7 @@ describe('tier moves', () => {
       { tier: 'non-critical', from: 'legacy', to: 'bullmq' },
     ]);
     // Idempotent: a second rollback changes nothing.
-    expect(diffChanges({ ...onBoth, ...changes }, rollbackAllQueues(after))).toEqual({});
+    expect(diffChanges({ ...onBoth, ...changes }, rollbackAllQueues(defaultPlan(), after))).toEqual({});
   });
 
   it('names the moves grouped by where they go', () => {
