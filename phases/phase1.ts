@@ -1,12 +1,14 @@
 /** Phase 1: cache, rate limiter and SMS rate limiter move from ioredis (TCP) to HTTP Redis. */
+import { checkIdsOf } from '../src/checks/registry.js';
 import { FIELD } from '../src/state/model.js';
 import type { PhaseDefinition } from './types.js';
 
 export const phase1: PhaseDefinition = {
   id: 'phase1',
+  phase: 1,
   title: 'Cache and rate limiters to HTTP Redis',
   steps: [
-    { id: 'checks', does: 'run the HTTP checks (endpoint, auth, latency, round trip, deserialization, rate limiters, command budget); a failure stops here unless --force --reason' },
+    { id: 'checks', does: "run phase 1's checks (the Redis connection and server, drift, and the HTTP endpoint: auth, latency, round trip, deserialization, rate limiters, command budget); a failure stops here unless --force --reason" },
     { id: 'confirm', does: 'ask the operator (or --yes)' },
     { id: 'lock', does: 'take the migration lock' },
     { id: 'baseline', does: 'record the connection count before the change' },
@@ -15,20 +17,8 @@ export const phase1: PhaseDefinition = {
     { id: 'sinks', does: 'mirror the flags to the dotenv file and hook commands' },
     { id: 'soak', does: 'watch for 24h (redis-migrate monitor)' },
   ],
-  checks: [
-    'redis.reachable',
-    'redis.auth',
-    'redis.version',
-    'redis.persistence',
-    'http.configured',
-    'http.reachable',
-    'http.auth',
-    'http.latency',
-    'http.roundtrip',
-    'http.deserialization',
-    'http.ratelimit',
-    'http.command-budget',
-  ],
+  checks: checkIdsOf(1),
+  checksRunBy: 'phase1 (its gate) and preflight --phase 1',
   flip: () => ({ [FIELD.useHttpRedis]: 'true' }),
   rollback: () => ({ [FIELD.useHttpRedis]: 'false' }),
 };

@@ -1,6 +1,7 @@
 /** Phase 2: the queues move from Bull to BullMQ, one tier at a time, each soaking before the next. */
+import { checkIdsOf } from '../src/checks/registry.js';
 import type { Plan } from '../src/plan/schema.js';
-import { FIELD } from '../src/state/model.js';
+import { FIELD, tierState, type FieldChanges, type FlagState } from '../src/state/model.js';
 import type { PhaseDefinition } from './types.js';
 
 function queuesOf(plan: Plan, tier: string): string[] {
@@ -9,11 +10,12 @@ function queuesOf(plan: Plan, tier: string): string[] {
 
 export const phase2: PhaseDefinition<string> = {
   id: 'phase2',
+  phase: 2,
   title: 'Queues to BullMQ, tier by tier',
   steps: [
     { id: 'lock', does: 'take the migration lock' },
     { id: 'gate', does: 'the previous tier has run on BullMQ for its whole soak window (--force --reason to pass)' },
-    { id: 'checks', does: 'run the tier preflight checks (prefix collision, eviction policy, backlog, repeatables)' },
+    { id: 'checks', does: "run the tier's phase 2 checks (connection, server settings, prefix collision, backlog, repeatables, drift); a failure stops here unless --force --reason" },
     { id: 'confirm', does: 'ask the operator (or --yes)' },
     { id: 'baseline', does: 'record the connection count before the change' },
     { id: 'flip', does: 'the tier to BullMQ and USE_BULLMQ=true in one atomic change (state, version, audit, publish)' },
@@ -21,19 +23,8 @@ export const phase2: PhaseDefinition<string> = {
     { id: 'sinks', does: 'mirror the flags to the dotenv file and hook commands' },
     { id: 'soak', does: "watch for the tier's soak window (redis-migrate monitor)" },
   ],
-  checks: [
-    'redis.reachable',
-    'redis.auth',
-    'redis.version',
-    'redis.eviction-policy',
-    'redis.maxclients-headroom',
-    'redis.persistence',
-    'bullmq.prefix-collision',
-    'bullmq.cluster-hashtag',
-    'legacy.backlog',
-    'legacy.repeatables',
-    'gate.soak',
-  ],
+  checks: checkIdsOf(2),
+  checksRunBy: 'phase2 --tier T (its gate; gate.soak is evaluated under the lock) and preflight --phase 2 [--tier T]',
   flip: (plan, tier) => ({
     [FIELD.tier(tier)]: 'bullmq',
     [FIELD.tierQueues(tier)]: queuesOf(plan, tier).join(','),
@@ -43,7 +34,12 @@ export const phase2: PhaseDefinition<string> = {
   rollback: (_plan, tier) => ({ [FIELD.tier(tier)]: 'legacy' }),
 };
 
-/** The default rollback: every queue back to legacy at once, tier states kept for a later phase2. */
-export function rollbackAllQueues(): Record<string, string> {
-  return { [FIELD.useBullmq]: 'false' };
+/**
+ * The default rollback: every queue back to legacy at once. The master switch goes off and every
+ * plan tier recorded on BullMQ goes back to legacy in the same change, so a later phase2 turns on
+ * only the tier it names, through that tier's own gate.
+ */
+export function rollbackAllQueues(plan: Plan, state: FlagState): FieldChanges {
+  const onBullmq = plan.tiers.map((tier) => tier.name).filter((tier) => tierState(state, tier) === 'bullmq');
+  return { [FIELD.useBullmq]: 'false', ...Object.fromEntries(onBullmq.map((tier) => [FIELD.tier(tier), 'legacy'])) };
 }

@@ -1,4 +1,5 @@
 /** What a phase is, as data: its steps, the checks that gate it, the flags it flips, its rollback. */
+import type { PhaseNumber } from '../src/checks/types.js';
 import type { Plan } from '../src/plan/schema.js';
 import type { FieldChanges } from '../src/state/model.js';
 
@@ -9,10 +10,13 @@ export interface PhaseStep {
 
 export interface PhaseDefinition<Target = void> {
   id: 'phase1' | 'phase2' | 'phase3';
+  phase: PhaseNumber;
   title: string;
   steps: readonly PhaseStep[];
-  /** Ids of the preflight checks that gate the phase. */
+  /** Ids of the phase's checks, derived from the check registry (each check's `phases`): never listed by hand. */
   checks: readonly string[];
+  /** The commands that run `checks`, and whether they gate a change. */
+  checksRunBy: string;
   /** The state fields the phase sets, for one target (a tier for phase 2). */
   flip(plan: Plan, target: Target): FieldChanges;
   /** The state fields its rollback sets. */

@@ -1,7 +1,9 @@
 /**
- * The check catalogue. To add a check: write it in its own file (a `Check` with its id, phases and
- * a `run` that reads, plus a pure rule), then add it to CHECKS below. Order matters: it is the order
- * of the report, and the connection checks come first.
+ * The check catalogue, and the one source of what gates each phase: a check's `phases` decide which
+ * `preflight --phase N` and which phase command run it, and `plan` (through phases/) shows it. To add
+ * a check: write it in its own file (a `Check` with its id, phases and a `run` that reads, plus a
+ * pure rule), then add it to CHECKS below. Order matters: it is the order of the report, and the
+ * connection checks come first.
  */
 import { clusterHashtagCheck, prefixCollisionCheck } from './bullmq-keys.js';
 import { httpChecks } from './http/index.js';
@@ -35,6 +37,11 @@ export const CHECKS: readonly Check[] = [
 export function selectChecks(options: { phase?: PhaseNumber | undefined; tier?: string | undefined }, catalogue: readonly Check[] = CHECKS): Check[] {
   const phase = options.phase ?? (options.tier ? 2 : undefined);
   return catalogue.filter((check) => phase === undefined || check.phases.includes(phase));
+}
+
+/** Ids of the checks of one phase, in report order: what its preflight and its gate run. */
+export function checkIdsOf(phase: PhaseNumber, catalogue: readonly Check[] = CHECKS): string[] {
+  return selectChecks({ phase }, catalogue).map((check) => check.id);
 }
 
 export function checkById(id: string, catalogue: readonly Check[] = CHECKS): Check | undefined {

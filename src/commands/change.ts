@@ -17,9 +17,10 @@ import { confirmationsFromRecords, watchAcks, type ConfirmationReport } from '..
 import { applyFlagChange, readState, type AuditKind } from '../state/flag-store.js';
 import { readInstances } from '../state/instances.js';
 import { acquireLock, type HeldLock } from '../state/lock.js';
-import { diffChanges, fieldDefault, parseStateHash, type FieldChanges, type FlagState } from '../state/model.js';
+import { diffChanges, fieldDefault, parseStateHash, stateWith, tierMoves, ungatedMoves, type FieldChanges, type FlagState, type TierMove } from '../state/model.js';
 import { flagsView, tiersView, type FlagsView, type TierView } from '../state/view.js';
 import type { SinkReport } from '../flags/sinks/sinks.js';
+import { movesText } from '../cli/render/fields.js';
 
 export interface GateVerdict {
   open: boolean;
@@ -34,6 +35,11 @@ export interface ChangeRequest {
   command: string;
   /** Desired field values; only those that differ are written. */
   changes: (state: FlagState) => FieldChanges;
+  /**
+   * Tiers whose own checks and gate this command ran: the only ones the change may put on BullMQ.
+   * A change that would put any other tier there is refused (exit 3), --force or not.
+   */
+  gatedTiers: readonly string[];
   question: string;
   dryRun: boolean;
   waitMs: number;
@@ -61,6 +67,8 @@ export interface ChangeReport extends Report {
   version: number;
   before: FieldChanges;
   after: FieldChanges;
+  /** Tiers whose queues this change moved to the other system (would move, on a dry run), with their queues. */
+  moved: (TierMove & { queues: string[] })[];
   gate: (GateVerdict & { forced: boolean }) | null;
   flags: FlagsView;
   tiers: TierView[];
@@ -73,6 +81,8 @@ export interface ChangeReport extends Report {
 export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, request: ChangeRequest): Promise<ChangeReport> {
   const { plan } = loaded;
   const keys = ctx.keys(loaded);
+  const order = plan.tiers.map((tier) => tier.name);
+  const withQueues = (moves: TierMove[]) => moves.map((move) => ({ ...move, queues: plan.tiers.find((tier) => tier.name === move.tier)?.queues ?? [] }));
   if (request.force && !request.reason?.trim() && plan.confirm.requireReasonForForce) {
     throw new UsageError('force.reason', '--force needs --reason so the audit trail says why the gate was passed', {
       fix: 'add --reason "why this cannot wait"',
@@ -81,7 +91,7 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
   const client = request.client ?? (await ctx.connect(request.kind === 'rollback' ? 'rollback' : 'change', loaded));
   let lock: HeldLock | undefined;
   try {
-    let { hash, state, now, gate, pending } = await evaluate(client, keys, request);
+    let { hash, state, now, gate, pending, moves } = await evaluate(client, keys, request, order);
     const changing = Object.keys(pending).length > 0;
     const base = {
       ok: true,
@@ -89,6 +99,7 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
       namespace: ctx.namespace(loaded),
       plan: loaded.source,
       gate,
+      moved: withQueues(moves),
       warnings: [] as string[],
       notes: request.notes?.(state) ?? [],
     };
@@ -110,7 +121,7 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
     }
 
     // Ask before taking the lock: an operator who walks away from a prompt must not lock others out.
-    await ctx.confirm(request.question);
+    await ctx.confirm(moves.length ? `${request.question} Queues that move: ${movesText(moves)}.` : request.question);
     if (request.useLock) {
       lock = await acquireLock(client, keys, {
         owner: ctx.actor,
@@ -119,7 +130,7 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
         ttlMs: parseDuration(plan.lock.ttl) ?? 30_000,
       });
       const confirmed = JSON.stringify(pending);
-      ({ hash, state, now, gate, pending } = await evaluate(client, keys, request));
+      ({ hash, state, now, gate, pending, moves } = await evaluate(client, keys, request, order));
       if (JSON.stringify(pending) !== confirmed) {
         throw new CliError('state.changed', 'the migration state changed while you were confirming; nothing was changed', EXIT.lockHeld, {
           fix: 'check `redis-migrate status` and `redis-migrate audit`, then run the command again',
@@ -147,7 +158,10 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
         reason: request.reason,
         kind: gate?.forced ? 'forced' : request.kind,
         lockToken: lock?.info.token,
-        details: gate?.forced ? { gate: { message: gate.message, remainingMs: gate.remainingMs } } : {},
+        details: {
+          moved: moves,
+          ...(gate?.forced ? { gate: { message: gate.message, remainingMs: gate.remainingMs } } : {}),
+        },
       });
 
       const before = parseStateHash({ ...hash });
@@ -171,8 +185,8 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
           });
         }
       }
-      if (confirmations.confirmed < confirmations.live) {
-        warnings.push(`${confirmations.live - confirmations.confirmed} of ${confirmations.live} live app instance(s) did not confirm within ${formatDuration(request.waitMs)}`);
+      if (confirmations.unconfirmed.length) {
+        warnings.push(`${confirmations.unconfirmed.length} of ${confirmations.live} live app instance(s) did not confirm within ${formatDuration(request.waitMs)}`);
       }
       return {
         ...base,
@@ -183,6 +197,7 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
         version: result.version,
         before: result.before,
         after: result.after,
+        moved: withQueues(tierMoves(before, result.state, order)),
         flags: flagsView(plan, result.state),
         tiers: tiersView(plan, result.state, result.time),
         confirmations,
@@ -196,19 +211,30 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
   }
 }
 
-/** Read the state and decide: the gate's verdict and the fields that would change. Throws on a closed gate. */
-async function evaluate(client: RedisClient, keys: StateKeys, request: ChangeRequest) {
+/**
+ * Read the state and decide: the gate's verdict, the fields that would change and the tiers they
+ * move. Throws on a closed gate, and on a change that would put a tier on BullMQ without its gate.
+ */
+async function evaluate(client: RedisClient, keys: StateKeys, request: ChangeRequest, order: readonly string[]) {
   const [{ hash, state }, now] = await Promise.all([readState(client, keys), serverTimeMs(client)]);
   const verdict = (await request.gate?.(state, now, client)) ?? null;
   const gate = verdict ? { ...verdict, forced: !verdict.open && Boolean(request.force) } : null;
   const pending = diffChanges(hash, request.changes(state));
+  const moves = tierMoves(state, stateWith(hash, pending), order);
+  const ungated = ungatedMoves(moves, request.gatedTiers);
+  if (ungated.length) {
+    throw new CheckFailedError('gate.ungated-tiers', `this change would also put tier(s) ${ungated.join(', ')} on BullMQ without their own checks and gate (recorded on BullMQ while the master switch was off); nothing was changed`, {
+      fix: 'run `redis-migrate rollback` (it returns every tier to legacy), then `redis-migrate phase2 --tier T` for each tier you want back, in order',
+      details: { tiers: ungated },
+    });
+  }
   if (gate && !gate.open && !gate.forced && Object.keys(pending).length > 0) {
     throw new CheckFailedError('gate.closed', `gate closed: ${gate.message}`, {
       fix: 'wait for the soak window to pass (see `redis-migrate status`), or pass it with --force --reason "..."',
       details: { remainingMs: gate.remainingMs, previous: gate.previous },
     });
   }
-  return { hash, state, now, gate, pending };
+  return { hash, state, now, gate, pending, moves };
 }
 
 async function runPlanSinks(loaded: LoadedPlan, before: FlagState, after: FlagState, version: number, namespace: string): Promise<SinkReport | null> {

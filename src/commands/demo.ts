@@ -1,6 +1,6 @@
 /**
  * `demo`: the whole migration on a throwaway redis-server (or REDIS_URL) with the reference fleet:
- * baseline, phase 1, each tier, a rollback and a re-flip; then the merged-queue topology. After each
+ * baseline, phase 1, each tier, a rollback and each tier again; then the merged-queue topology. After each
  * step it measures connections (classified as `connections` does) beside the plan's budget, and
  * counts jobs; it ends with the claims it checked, and cleans up everything it started. Exit 3 if a
  * job was lost or run twice.
@@ -90,6 +90,7 @@ export async function run(ctx: CommandContext, options: DemoOptions): Promise<Ou
       phase1.kvOnHttp
         ? `phase 1 ran its HTTP checks against the serve-http bridge (${http?.url}) and moved the cache and limiters to it; the bridge's own Redis connections are the server side of HTTP and are not counted`
         : 'phase 1 did not move the cache and limiters (see the phase 1 step); they stayed on TCP',
+      'rollback: USE_BULLMQ=false and every tier back to legacy in one change; the re-flip then takes the tiers one `phase2 --tier` at a time, each through its own checks and gate (a phase2 never turns on a tier it did not check)',
       'phase 3: `phase3 cleanup --yes` deletes the legacy keys, the fleet is redeployed as the migrated app (FLEET_FLAGS=off: no legacy code path, no flags SDK), which is what the plan\'s final step predicts, then `phase3 verify` checks the end state against the plan\'s target (3 connections: only the merged topology meets it)',
       'predictions: the plan\'s connection budget (`redis-migrate plan`) for a topology that describes the fleet processes',
     ];

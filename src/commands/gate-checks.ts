@@ -7,7 +7,7 @@ import type { CommandContext } from '../cli/context.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
 import type { RedisClient } from '../redis/client.js';
 import { runChecks } from '../checks/run-checks.js';
-import type { Check, CheckContext, CheckResult, PhaseNumber } from '../checks/types.js';
+import type { Check, CheckContext, CheckResult, ConnectionAttempt, PhaseNumber } from '../checks/types.js';
 import type { ChangeReport } from './change.js';
 
 /** A phase flip's report with the checks that gated it. */
@@ -25,16 +25,25 @@ export interface GateCheckOutcome {
   blocked: boolean;
 }
 
+/** Connect, timing it: redis.reachable, redis.auth and redis.tls report on this attempt, as in preflight. */
+export async function connectForChecks(ctx: CommandContext, loaded: LoadedPlan, purpose: string): Promise<{ redis: RedisClient; attempt: ConnectionAttempt }> {
+  const started = performance.now();
+  const redis = await ctx.connect(purpose, loaded);
+  return { redis, attempt: { ok: true, ms: Math.round(performance.now() - started), error: null } };
+}
+
 export async function runGateChecks(
   ctx: CommandContext,
   loaded: LoadedPlan,
-  redis: RedisClient,
+  connection: { redis: RedisClient; attempt: ConnectionAttempt },
   checks: readonly Check[],
   target: { phase: PhaseNumber; tier?: string; force?: boolean },
 ): Promise<GateCheckOutcome> {
   const checkContext: CheckContext = {
     plan: loaded.plan,
-    redis,
+    redis: connection.redis,
+    connection: connection.attempt,
+    cwd: ctx.io.cwd,
     redisUrl: ctx.redisUrl(loaded),
     namespace: ctx.namespace(loaded),
     keys: ctx.keys(loaded),

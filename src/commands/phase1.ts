@@ -7,13 +7,13 @@ import { phase1 } from '../../phases/phase1.js';
 import type { CommandContext } from '../cli/context.js';
 import { parseWait } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
-import { httpChecks } from '../checks/http/index.js';
+import { selectChecks } from '../checks/registry.js';
 import { EXIT } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
 import { registerSecret } from '../redact.js';
 import { assertLockFree } from '../state/lock.js';
 import { applyChange, type ChangeRequest } from './change.js';
-import { checksVerdict, runGateChecks, type GatedChangeReport } from './gate-checks.js';
+import { checksVerdict, connectForChecks, runGateChecks, type GatedChangeReport } from './gate-checks.js';
 
 export interface Phase1Options {
   dryRun?: boolean;
@@ -28,15 +28,18 @@ export async function run(ctx: CommandContext, options: Phase1Options): Promise<
   const loaded = await ctx.plan();
   const { plan } = loaded;
   registerSecret(ctx.env(plan.http.tokenEnv));
-  const redis = await ctx.connect('checks', loaded);
+  const connection = await connectForChecks(ctx, loaded, 'checks');
+  const { redis } = connection;
   // A held lock would stop the flip after the checks: say so before spending seconds on them.
   if (!options.dryRun) await assertLockFree(redis, ctx.keys(loaded), parseDuration(plan.lock.ttl) ?? 30_000);
-  const { checks, failed, blocked } = await runGateChecks(ctx, loaded, redis, httpChecks, { phase: 1, force: Boolean(options.force) });
+  // Phase 1's checks as the registry gives them: what `plan` shows and `preflight --phase 1` runs.
+  const { checks, failed, blocked } = await runGateChecks(ctx, loaded, connection, selectChecks({ phase: 1 }), { phase: 1, force: Boolean(options.force) });
 
   const request: ChangeRequest = {
     kind: 'flip',
     command: 'phase1',
     changes: () => phase1.flip(plan),
+    gatedTiers: [],
     question: `Move the cache and rate limiters to HTTP Redis (${plan.flags.useHttpRedis}=true)?`,
     dryRun: Boolean(options.dryRun) || blocked,
     waitMs: parseWait(options.wait),

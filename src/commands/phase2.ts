@@ -14,7 +14,7 @@ import { assertLockFree } from '../state/lock.js';
 import { evaluateMonitoredSoakGate } from '../state/soak-gate.js';
 import { readSoakHealth } from '../state/soak-health.js';
 import { applyChange, type ChangeRequest, type GateVerdict } from './change.js';
-import { checksVerdict, runGateChecks, type GatedChangeReport } from './gate-checks.js';
+import { checksVerdict, connectForChecks, runGateChecks, type GatedChangeReport } from './gate-checks.js';
 import { resolveTier, tierNames } from './tier-name.js';
 
 export interface Phase2Options {
@@ -38,16 +38,19 @@ export async function run(ctx: CommandContext, options: Phase2Options): Promise<
   const tier = resolveTier(tierNames(plan), options.tier);
   const queues = plan.tiers.find((entry) => entry.name === tier)?.queues ?? [];
   const keys = ctx.keys(loaded);
-  const redis = await ctx.connect('checks', loaded);
+  const connection = await connectForChecks(ctx, loaded, 'checks');
+  const { redis } = connection;
   if (!options.dryRun) await assertLockFree(redis, keys, parseDuration(plan.lock.ttl) ?? 30_000);
   // gate.soak is evaluated by the gate itself, under the lock, against the state it flips.
   const checks = selectChecks({ phase: 2, tier }).filter((check) => check.id !== 'gate.soak');
-  const { checks: results, failed, blocked } = await runGateChecks(ctx, loaded, redis, checks, { phase: 2, tier, force: Boolean(options.force) });
+  const { checks: results, failed, blocked } = await runGateChecks(ctx, loaded, connection, checks, { phase: 2, tier, force: Boolean(options.force) });
 
   const request: ChangeRequest = {
     kind: 'flip',
     command: `phase2 --tier ${tier}${options.force ? ' --force' : ''}`,
     changes: () => phase2.flip(plan, tier),
+    // Its checks and gate are this tier's: the change may put this tier, and no other, on BullMQ.
+    gatedTiers: [tier],
     question: `Move tier "${tier}" (${queues.length} queues: ${queues.join(', ')}) to BullMQ and set ${plan.flags.useBullmq}=true?`,
     dryRun: Boolean(options.dryRun) || blocked,
     waitMs: parseWait(options.wait),

@@ -21,7 +21,8 @@ export interface PlanReport extends Report {
   legacy: { library: string; prefix: string };
   bullmq: { prefix: string };
   flagNames: { useBullmq: string; bullmqTiers: string; useHttpRedis: string };
-  phases: { id: string; title: string; steps: readonly PhaseStep[]; checks: readonly string[] }[];
+  /** Each phase: its steps, and its checks as the check registry gives them, with the commands that run them. */
+  phases: { id: string; title: string; steps: readonly PhaseStep[]; checks: readonly string[]; checksRunBy: string }[];
   tiers: (TierView & { order: number })[];
   topology: Topology;
   /** Connections each step predicts from the topology, and whether the target is reachable. */
@@ -82,7 +83,7 @@ export async function run(ctx: CommandContext, options: PlanOptions = {}): Promi
       legacy: plan.legacy,
       bullmq: plan.bullmq,
       flagNames: plan.flags,
-      phases: [phase1, phase2, phase3].map(({ id, title, steps, checks }) => ({ id, title, steps, checks })),
+      phases: [phase1, phase2, phase3].map(({ id, title, steps, checks, checksRunBy }) => ({ id, title, steps, checks, checksRunBy })),
       tiers,
       topology: plan.topology,
       budget: { ...budget, current },

@@ -30,16 +30,19 @@ async function planForRollback(ctx: CommandContext): Promise<{ loaded: LoadedPla
     return { loaded: await ctx.plan() };
   } catch (error) {
     if (!(error instanceof CliError) || !error.code.startsWith('config.')) throw error;
-    const namespace = ctx.options.namespace ?? ctx.env('REDIS_MIGRATE_NAMESPACE') ?? (error.details?.namespace as string | undefined);
+    const given = ctx.options.namespace ?? ctx.env('REDIS_MIGRATE_NAMESPACE');
+    // What the broken file itself says: its namespace, 'default' when it names none, or nothing when it cannot tell.
+    const namespace = given ?? (error.details?.namespace as string | undefined);
     if (!namespace) {
-      throw new UsageError('config.invalid', `${error.message} (and no namespace to roll back)`, {
+      throw new UsageError('config.invalid', `${error.message} (and it cannot tell which namespace to roll back)`, {
         fix: 'pass --namespace NAME to roll back without the plan file',
       });
     }
     const plan = { ...defaultPlan(), namespace, sinks: { dotenv: undefined, hooks: [] } };
+    const from = given ? '' : namespace === 'default' ? ' (the plan file names no other)' : ' (named in the plan file)';
     return {
       loaded: { plan, source: 'embedded default (plan file unusable)' },
-      warning: `plan file unusable, rolling back namespace "${namespace}" without its sinks: ${error.message}`,
+      warning: `plan file unusable, rolling back namespace "${namespace}"${from} without its sinks: ${error.message}`,
     };
   }
 }
@@ -57,13 +60,15 @@ export async function rollBack(ctx: CommandContext, loaded: LoadedPlan, options:
     changes: (state) => {
       if (phaseOne) return phase1.rollback(plan);
       if (tier) return phase2.rollback(plan, resolveTier([...new Set([...order, ...Object.keys(state.tiers)])], tier));
-      return rollbackAllQueues();
+      return rollbackAllQueues(plan, state);
     },
+    // A rollback never puts a tier on BullMQ.
+    gatedTiers: [],
     question: phaseOne
       ? `Roll back phase 1 (${plan.flags.useHttpRedis}=false)?`
       : tier
         ? `Return tier "${tier}" to the legacy queues?`
-        : `Return every queue to the legacy system (${plan.flags.useBullmq}=false)?`,
+        : `Return every queue to the legacy system (${plan.flags.useBullmq}=false, every tier back to legacy)?`,
     dryRun: Boolean(options.dryRun),
     waitMs: parseWait(options.wait),
     useLock: false,
@@ -80,8 +85,8 @@ export async function run(ctx: CommandContext, options: RollbackOptions): Promis
   if (options.tier && options.phase === '1') {
     throw new UsageError('usage.conflict', '--tier and --phase 1 cannot be combined', { fix: 'roll back phase 1 and a tier in two commands' });
   }
+  // The warning goes into the report (printed once, in the JSON document or the text), not to stderr too.
   const { loaded, warning } = await planForRollback(ctx);
-  if (warning) ctx.log(`warning: ${warning}`);
   const report = await rollBack(ctx, loaded, options);
   if (warning) report.warnings.unshift(warning);
   return { report };

@@ -21,13 +21,17 @@ export const PHASE3: DemoStep = {
 };
 
 export function demoSteps(tiers: readonly string[]): DemoStep[] {
-  const first = tiers[0] as string;
   return [
     { id: 'legacy', label: 'baseline: every queue on Bull, cache and limiters on TCP', run: { command: 'none' } },
     { id: 'phase1', label: 'phase 1: cache and rate limiters to HTTP Redis', run: { command: 'phase1' } },
     ...tiers.map((tier): DemoStep => ({ id: `phase2:${tier}`, label: `phase 2: tier ${tier} to BullMQ`, run: { command: 'phase2', tier } })),
-    { id: 'rollback', label: 'rollback: every queue back to Bull (USE_BULLMQ=false)', run: { command: 'rollback' } },
-    { id: 'reflip', label: `re-flip: phase2 --tier ${first} restores every tier recorded on BullMQ`, run: { command: 'phase2', tier: first } },
+    { id: 'rollback', label: 'rollback: every queue back to Bull (USE_BULLMQ=false, every tier back to legacy)', run: { command: 'rollback' } },
+    // The rollback returned every tier to legacy: each comes back on its own phase2, through its own gate.
+    ...tiers.map((tier, index): DemoStep => ({
+      id: `reflip:${tier}`,
+      label: `re-flip: tier ${tier} to BullMQ again, through its own checks and gate${index === 0 ? ' (only this tier: the others stay on Bull)' : ` (after ${tiers[index - 1]} soaked again)`}`,
+      run: { command: 'phase2', tier },
+    })),
     PHASE3,
   ];
 }

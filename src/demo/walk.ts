@@ -216,7 +216,7 @@ export async function walkMerged(walk: WalkContext): Promise<DemoStepResult[]> {
     },
   };
   const state = initialState();
-  const steps = demoSteps(walk.world.tierNames).filter((entry) => entry.id !== 'rollback' && entry.id !== 'reflip');
+  const steps = demoSteps(walk.world.tierNames).filter((entry) => entry.id !== 'rollback' && !entry.id.startsWith('reflip:'));
   const results: DemoStepResult[] = [];
   for (const entry of steps) results.push(await step(walk, entry, fleet, state));
   await drainAndStop(walk, [processes.api]);

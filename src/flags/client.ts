@@ -83,6 +83,8 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
   private readonly startedAt = Date.now();
   private heartbeat: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Reports on their way to the store: close() waits for them, so none lands after the record is removed. */
+  private readonly reporting = new Set<Promise<void>>();
   private refreshing: Promise<boolean> | undefined;
   private firstRead: (() => void) | undefined;
   private warnedTiers = '';
@@ -249,19 +251,23 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
 
   private async report(ack: boolean): Promise<void> {
     if (this.closed || this.command.status !== 'ready') return;
-    try {
-      await reportInstance(this.command, this.keys, this.record(), ack);
-    } catch (error) {
-      this.fail(error as Error);
-    }
+    const sent = reportInstance(this.command, this.keys, this.record(), ack).catch((error: Error) => this.fail(error));
+    this.reporting.add(sent);
+    await sent;
+    this.reporting.delete(sent);
   }
 
-  /** Stop following the store, remove this instance from it, close the connections this client opened. */
+  /**
+   * Stop following the store, remove this instance from it (acknowledging the version it applied,
+   * so a change applied just before shutting down counts as confirmed), close the connections this
+   * client opened.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.heartbeat);
-    if (this.command.status === 'ready') await removeInstance(this.command, this.keys, this.id).catch(() => undefined);
+    await Promise.all(this.reporting);
+    if (this.command.status === 'ready') await removeInstance(this.command, this.keys, this.record()).catch(() => undefined);
     const connections = this.ownsCommand ? [this.subscriber, this.command] : [this.subscriber];
     await Promise.all(
       connections.map((connection) =>

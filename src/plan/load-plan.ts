@@ -18,6 +18,22 @@ export function findPlanFile(cwd: string): string | undefined {
   return PLAN_FILE_NAMES.map((name) => resolve(cwd, name)).find((path) => existsSync(path));
 }
 
+const NAMESPACE = /^[a-z0-9][a-z0-9._-]*$/i;
+
+/**
+ * The namespace a plan file that does not parse most likely names, so rollback can still find the
+ * flag store: 'default' when the text never mentions one, the value of its one unambiguous
+ * top-level `namespace:` (YAML) or `"namespace": "..."` (JSON), else undefined (cannot tell).
+ */
+export function namespaceInText(text: string): string | undefined {
+  if (!/namespace/i.test(text)) return 'default';
+  const found = new Set<string>();
+  for (const match of text.matchAll(/^namespace:\s*(['"]?)([^'"\s#]+)\1\s*(?:#.*)?$/gm)) found.add(match[2] as string);
+  for (const match of text.matchAll(/"namespace"\s*:\s*"([^"]*)"/g)) found.add(match[1] as string);
+  const [only] = found;
+  return found.size === 1 && only !== undefined && NAMESPACE.test(only) ? only : undefined;
+}
+
 async function parsePlanText(path: string, text: string): Promise<unknown> {
   const ext = extname(path).toLowerCase();
   try {
@@ -30,17 +46,17 @@ async function parsePlanText(path: string, text: string): Promise<unknown> {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
     throw new UsageError('config.parse', `${path}: not valid ${ext === '.json' ? 'JSON' : 'YAML'}: ${reason}`, {
       fix: 'fix the syntax, or run `redis-migrate init` to write a fresh plan file',
+      details: { namespace: namespaceInText(text) },
     });
   }
 }
 
-/** The namespace written in a plan file that failed validation, so rollback can still find the flag store. */
+/** The namespace of a plan file that failed validation ('default' when it names none), so rollback can still find the flag store. */
 export function namespaceOf(raw: unknown): string | undefined {
-  if (raw && typeof raw === 'object' && 'namespace' in raw) {
-    const value = (raw as { namespace: unknown }).namespace;
-    if (typeof value === 'string' && /^[a-z0-9][a-z0-9._-]*$/i.test(value)) return value;
-  }
-  return undefined;
+  if (!raw || typeof raw !== 'object') return undefined;
+  if (!('namespace' in raw)) return 'default';
+  const value = (raw as { namespace: unknown }).namespace;
+  return typeof value === 'string' && NAMESPACE.test(value) ? value : undefined;
 }
 
 export async function loadPlan(options: { configPath?: string | undefined; cwd?: string }): Promise<LoadedPlan> {

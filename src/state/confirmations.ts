@@ -1,6 +1,7 @@
 /**
  * Confirmations: after a flip, which live app instances acknowledged the new version, and how fast.
- * The CLI subscribes to the ack channel before it flips, so no acknowledgement can be missed.
+ * The CLI subscribes to the ack channel before it flips, so no acknowledgement can be missed. An
+ * instance that shuts down meanwhile is gone, not unconfirmed: confirmed if it acknowledged first.
  */
 import type { StateKeys } from './keys.js';
 import { readInstances, type AckMessage, type InstanceView } from './instances.js';
@@ -15,7 +16,18 @@ export interface ConfirmationReport {
   waitedMs: number;
   /** Confirmed instances still pinned to legacy by their own USE_BULLMQ=false. */
   killSwitch: number;
-  unconfirmed: { id: string; app: string; host: string; pid: number; version: number }[];
+  /** Still registered and not on the version: the ones to look at. */
+  unconfirmed: InstanceSummary[];
+  /** Shut down since the change (their record removed); `confirmed` if they acknowledged it first. */
+  gone: (InstanceSummary & { confirmed: boolean })[];
+}
+
+export interface InstanceSummary {
+  id: string;
+  app: string;
+  host: string;
+  pid: number;
+  version: number;
 }
 
 export interface AckWatch {
@@ -27,13 +39,18 @@ export interface AckWatch {
 
 export async function watchAcks(subscriber: RedisClient, keys: StateKeys, client: RedisClient): Promise<AckWatch> {
   const acks = new Map<string, { message: AckMessage; atMs: number }>();
+  const left = new Set<string>();
   let sentAt = performance.now();
   let onAck: (() => void) | undefined;
   subscriber.on('message', (channel: string, text: string) => {
     if (channel !== keys.acks) return;
     try {
       const message = JSON.parse(text) as AckMessage;
-      acks.set(message.id, { message, atMs: performance.now() - sentAt });
+      const earlier = acks.get(message.id);
+      // A last word repeats the version an instance already acknowledged: keep when it first did.
+      const atMs = earlier && earlier.message.version >= message.version ? earlier.atMs : performance.now() - sentAt;
+      acks.set(message.id, { message, atMs });
+      if (message.left) left.add(message.id);
       onAck?.();
     } catch {
       // Not ours; the channel is namespaced, but never let a stray message break a rollback.
@@ -51,7 +68,7 @@ export async function watchAcks(subscriber: RedisClient, keys: StateKeys, client
         const ack = acks.get(id);
         return ack !== undefined && ack.message.version >= version && ack.message.epoch === epoch;
       };
-      const allIn = () => expected.every((instance) => applied(instance.id));
+      const allIn = () => expected.every((instance) => applied(instance.id) || left.has(instance.id));
       if (!allIn() && waitMs > 0) {
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, waitMs);
@@ -74,18 +91,21 @@ export async function watchAcks(subscriber: RedisClient, keys: StateKeys, client
         return applied(id) || (record !== undefined && record.version >= version && record.epoch === epoch);
       });
       const times = confirmedIds.map((id) => acks.get(id)?.atMs).filter((ms): ms is number => ms !== undefined);
+      // Left: said so, or its record is gone (removed on a clean shutdown, e.g. by an older SDK that sends no last word).
+      const goneIds = [...ids].filter((id) => left.has(id) || !byId.has(id));
+      const summary = (id: string): InstanceSummary => {
+        const record = byId.get(id) ?? expected.find((instance) => instance.id === id);
+        const message = acks.get(id)?.message;
+        return { id, app: record?.app ?? message?.app ?? '?', host: record?.host ?? '?', pid: record?.pid ?? 0, version: message?.version ?? record?.version ?? 0 };
+      };
       return {
         live: ids.size,
         confirmed: confirmedIds.length,
         slowestMs: times.length ? Math.round(Math.max(...times) * 10) / 10 : null,
         waitedMs,
         killSwitch: confirmedIds.filter((id) => byId.get(id)?.killSwitch).length,
-        unconfirmed: [...ids]
-          .filter((id) => !confirmedIds.includes(id))
-          .map((id) => {
-            const record = byId.get(id) ?? expected.find((instance) => instance.id === id);
-            return { id, app: record?.app ?? '?', host: record?.host ?? '?', pid: record?.pid ?? 0, version: record?.version ?? 0 };
-          }),
+        unconfirmed: [...ids].filter((id) => !confirmedIds.includes(id) && !goneIds.includes(id)).map(summary),
+        gone: goneIds.map((id) => ({ ...summary(id), confirmed: confirmedIds.includes(id) })),
       };
     },
     async stop() {
@@ -107,5 +127,6 @@ export function confirmationsFromRecords(instances: InstanceView[], version: num
     unconfirmed: live
       .filter((instance) => !confirmed.includes(instance))
       .map(({ id, app, host, pid, version: v }) => ({ id, app, host, pid, version: v })),
+    gone: [],
   };
 }

@@ -32,6 +32,8 @@ export interface AckMessage {
   app: string;
   version: number;
   epoch: string | null;
+  /** The instance is shutting down: its last word, with the version it applied. */
+  left?: boolean;
 }
 
 /** KEYS: instances, heartbeats. ARGV: id, record JSON, acks channel ('' = heartbeat only), ack JSON. */
@@ -58,8 +60,20 @@ export async function reportInstance(client: RedisClient, keys: StateKeys, recor
   ]);
 }
 
-export async function removeInstance(client: RedisClient, keys: StateKeys, id: string): Promise<void> {
-  await Promise.all([client.hdel(keys.instances, id), client.zrem(keys.heartbeats, id)]);
+/** KEYS: instances, heartbeats. ARGV: id, acks channel, last-word JSON. */
+export const LEAVE_SCRIPT = `
+redis.call('HDEL', KEYS[1], ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('PUBLISH', ARGV[2], ARGV[3])
+return 1`;
+
+/**
+ * A clean shutdown: remove the instance's record and, in the same step, acknowledge the version it
+ * applied with `left`, so a change it applied just before leaving counts as confirmed.
+ */
+export async function removeInstance(client: RedisClient, keys: StateKeys, record: InstanceRecord): Promise<void> {
+  const message: AckMessage = { id: record.id, app: record.app, version: record.version, epoch: record.epoch, left: true };
+  await runScript(client, LEAVE_SCRIPT, [keys.instances, keys.heartbeats], [record.id, keys.acks, JSON.stringify(message)]);
 }
 
 /** Forget instances not seen for a day: they are gone, and the hash should not grow forever. */

@@ -98,7 +98,7 @@ export function effectiveBullmqTiers(state: FlagState, tierOrder: readonly strin
   return state.useBullmq ? recordedBullmqTiers(state, tierOrder) : [];
 }
 
-/** The plan's tiers recorded as on BullMQ, whatever the master switch says (restored by the next phase2), in plan order. */
+/** The plan's tiers recorded as on BullMQ, whatever the master switch says, in plan order. */
 export function recordedBullmqTiers(state: FlagState, tierOrder: readonly string[]): string[] {
   return tierOrder.filter((name) => tierState(state, name) === 'bullmq');
 }
@@ -109,6 +109,33 @@ export function recordedBullmqTiers(state: FlagState, tierOrder: readonly string
  */
 export function unknownTiers(state: FlagState, tierOrder: readonly string[]): string[] {
   return Object.keys(state.tiers).filter((name) => !tierOrder.includes(name));
+}
+
+/** A tier whose queues a change moves to the other system. */
+export interface TierMove {
+  tier: string;
+  from: TierState;
+  to: TierState;
+}
+
+/** The state a change would leave: the hash with the changed fields written over it. */
+export function stateWith(hash: Record<string, string>, changes: FieldChanges): FlagState {
+  return parseStateHash({ ...hash, ...changes });
+}
+
+/** Tiers that run on a different system in `after` than in `before` (plan order first). */
+export function tierMoves(before: FlagState, after: FlagState, tierOrder: readonly string[]): TierMove[] {
+  const was = new Set(effectiveBullmqTiers(before, tierOrder));
+  const now = new Set(effectiveBullmqTiers(after, tierOrder));
+  const names = [...new Set([...tierOrder, ...was, ...now])];
+  return names
+    .filter((name) => was.has(name) !== now.has(name))
+    .map((name) => ({ tier: name, from: was.has(name) ? 'bullmq' : 'legacy', to: now.has(name) ? 'bullmq' : 'legacy' }));
+}
+
+/** Tiers a change would put on BullMQ although their own checks and gate did not run: the change must not happen. */
+export function ungatedMoves(moves: readonly TierMove[], gated: readonly string[]): string[] {
+  return moves.filter((move) => move.to === 'bullmq' && !gated.includes(move.tier)).map((move) => move.tier);
 }
 
 /**

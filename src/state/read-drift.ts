@@ -1,24 +1,19 @@
-/** Gathers what drift is judged from: state, the newest versioned audit entry, instances, the dotenv sink. */
+/** Gathers what drift is judged from: state, every versioned audit entry, instances, the dotenv sink. */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { readDotenvValues } from '../flags/sinks/dotenv-text.js';
 import type { Plan } from '../plan/schema.js';
 import type { RedisClient } from '../redis/client.js';
-import { parseAuditEntry, type AuditEntry } from './audit.js';
+import { readWholeAudit, type AuditEntry } from './audit.js';
 import { readState } from './flag-store.js';
 import { readInstances } from './instances.js';
 import type { StateKeys } from './keys.js';
 import { driftFindings, type DriftFinding, type DriftReport } from './drift.js';
 import { recordedBullmqTiers, unknownTiers, type FlagState } from './model.js';
 
-async function lastChange(client: RedisClient, keys: StateKeys): Promise<AuditEntry | null> {
-  // Notes (sink failures, monitor breaches) carry no version; the newest change is rarely far back.
-  const rows = (await client.xrevrange(keys.audit, '+', '-', 'COUNT', 200)) as [string, string[]][];
-  for (const [id, fields] of rows) {
-    const entry = parseAuditEntry(id, fields);
-    if (entry.version !== null) return entry;
-  }
-  return null;
+/** The changes (entries with a version), oldest first: notes (sink failures, breaches, cleanups) explain no state. */
+async function stateChanges(client: RedisClient, keys: StateKeys): Promise<AuditEntry[]> {
+  return (await readWholeAudit(client, keys)).filter((entry) => entry.version !== null);
 }
 
 /** The three flags as the dotenv sink writes them (mirrors sinks.sinkValues without loading the sink runner). */
@@ -45,12 +40,12 @@ function unknownTierFindings(plan: Plan, state: FlagState, stateKey: string): Dr
 }
 
 export async function readDrift(client: RedisClient, keys: StateKeys, plan: Plan, cwd: string): Promise<DriftReport> {
-  const [{ hash, state }, change, { instances }] = await Promise.all([readState(client, keys), lastChange(client, keys), readInstances(client, keys)]);
+  const [{ hash, state }, changes, { instances }] = await Promise.all([readState(client, keys), stateChanges(client, keys), readInstances(client, keys)]);
   const path = plan.sinks.dotenv?.path;
   const report = driftFindings({
     state,
     hash,
-    lastChange: change,
+    changes,
     instances,
     dotenv: path ? { path, values: await readSink(path, cwd) } : null,
     expectedSink: expectedSink(plan, state),

@@ -1,24 +1,28 @@
 /** `verify` and `loadtest` as users run them: real BullMQ queues on an isolated prefix, keys removed after. */
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, uniqueNamespace } from '../support/cli.js';
-
-const url = inject('redisUrl');
+import { startRedis, type RedisServer } from '../support/redis-server.js';
 
 describe('verify and loadtest', () => {
   let redis: Redis;
+  // Its own server: the production job below, under the plan's real BullMQ prefix, would fail
+  // bullmq.prefix-collision for every phase2 run on the shared server meanwhile.
+  let server: RedisServer;
   const namespace = uniqueNamespace('synth');
-  const env = { REDIS_URL: url, REDIS_MIGRATE_NAMESPACE: namespace };
+  const env = { REDIS_URL: '', REDIS_MIGRATE_NAMESPACE: namespace };
   // A production job under the plan's BullMQ prefix that the synthetic runs must not touch.
   const production = 'bullmq:webhook-health-check:wait';
 
   beforeAll(async () => {
-    redis = new Redis(url);
+    server = await startRedis();
+    env.REDIS_URL = server.url;
+    redis = new Redis(server.url);
     await redis.rpush(production, 'production-job-1');
   });
   afterAll(async () => {
-    await redis.del(production);
     await redis.quit();
+    await server.stop();
   });
 
   async function keysUnder(prefix: string): Promise<string[]> {

@@ -60,6 +60,32 @@ describe('preflight against purpose-started servers', () => {
       servers.push(server);
     });
 
+    it('plain preflight passes on a fresh, correct setup: the checks of a phase not configured are skipped with the reason', async () => {
+      const args = ['preflight', '--json', '--redis-url', server.url, '--namespace', uniqueNamespace()];
+      const plain = await runCli(args);
+      expect(plain.exitCode, plain.stdout).toBe(0);
+      const http = plain.json().checks.filter((check: CheckDoc) => check.id.startsWith('http.'));
+      expect(http).toHaveLength(8);
+      for (const check of http) {
+        expect(check.status, check.id).toBe('skip');
+        expect(check.message).toMatch(/phase 1 is not configured.*preflight --phase 1/);
+      }
+      // Asked for by name, phase 1 is checked: not configured is a failure then.
+      const explicit = await runCli(['preflight', '--phase', '1', ...args.slice(1)]);
+      expect(explicit.exitCode).toBe(3);
+      expect(byId(explicit.json(), 'http.configured').status).toBe('fail');
+      // Half configured (a URL, no token) is a mistake, not "not configured": it fails.
+      const half = await runCli(args, { env: { UPSTASH_REDIS_REST_URL: 'https://example.invalid' } });
+      expect(half.exitCode).toBe(3);
+      expect(byId(half.json(), 'http.configured').status).toBe('fail');
+      // Configured: plain preflight runs phase 1's checks too.
+      const rest = await restEndpoint(server.url);
+      const config = planFile({ http: fastHttpChecks() });
+      const configured = await runCli([...args, '--config', config], { env: rest.env }).finally(() => rest.close());
+      expect(configured.exitCode).toBe(0);
+      expect(byId(configured.json(), 'http.auth').status).toBe('pass');
+    });
+
     it('a plan with the same prefix for both libraries fails the collision check', async () => {
       const config = planFile({ bullmq: { prefix: 'bull' } });
       const run = await runCli(['preflight', '--phase', '2', '--json', '--config', config, '--redis-url', server.url, '--namespace', uniqueNamespace()]);

@@ -5,11 +5,13 @@ import { headroomRule, predictedExtra } from '../../src/checks/redis-maxclients.
 import { clusterHashtagRule, prefixCollisionRule } from '../../src/checks/bullmq-keys.js';
 import { backlogRule, repeatablesRule } from '../../src/checks/legacy-queues.js';
 import { selectChecks, CHECKS } from '../../src/checks/registry.js';
+import { skipUnconfigured, unconfiguredPhases } from '../../src/checks/phase-scope.js';
+import type { Check, PhaseNumber } from '../../src/checks/types.js';
 import { connectionBudget } from '../../src/plan/budget.js';
 import { defaultPlan } from '../../src/plan/default-plan.js';
 import { parseBullRepeatKey, parseScheduler, emptyCounts } from '../../src/observe/queue-keys.js';
 import { parseRedisUrl } from '../../src/redis/url.js';
-import { driftFindings } from '../../src/state/drift.js';
+import { driftFindings, explainedFields } from '../../src/state/drift.js';
 import { parseStateHash } from '../../src/state/model.js';
 import { evaluateMonitoredSoakGate } from '../../src/state/soak-gate.js';
 
@@ -99,8 +101,8 @@ describe('legacy queue rules', () => {
 });
 
 describe('drift', () => {
-  const base = { hash: {}, lastChange: null, instances: [], dotenv: null, expectedSink: {} };
-  const entry = (version: number, after: Record<string, string>) => ({ id: '1-0', time: 1, kind: 'flip', actor: 'a', command: 'phase2', reason: '', version, before: {}, after, details: {} });
+  const base = { hash: {}, changes: [], instances: [], dotenv: null, expectedSink: {} };
+  const entry = (version: number, after: Record<string, string>, time = 1) => ({ id: `${time}-0`, time, kind: 'flip', actor: 'a', command: 'phase2', reason: '', version, before: {}, after, details: {} });
   const live = (version: number, epoch: string | null) => ({ id: 'i', app: 'api', host: 'h', pid: 1, version, epoch, source: 'redis' as const, killSwitch: false, heartbeatMs: 5000, startedAt: 0, lastSeen: 0, live: true });
 
   it('a fresh namespace has no drift', () => {
@@ -108,7 +110,7 @@ describe('drift', () => {
   });
   it('a wiped state contradicted by the audit, instances or the dotenv sink is drift', () => {
     const state = parseStateHash({});
-    expect(driftFindings({ ...base, state, lastChange: entry(3, { useBullmq: 'true' }) })).toMatchObject({ ok: false, wiped: true });
+    expect(driftFindings({ ...base, state, changes: [entry(3, { useBullmq: 'true' })] })).toMatchObject({ ok: false, wiped: true });
     expect(driftFindings({ ...base, state, instances: [live(3, 'e1')] })).toMatchObject({ ok: false, wiped: true });
     const dotenv = { path: '.env', values: { USE_BULLMQ: 'true', BULLMQ_TIERS: 'non-critical', USE_HTTP_REDIS: 'false' } };
     expect(driftFindings({ ...base, state, dotenv, expectedSink: { USE_BULLMQ: 'false', BULLMQ_TIERS: '', USE_HTTP_REDIS: 'false' } }).findings).toHaveLength(2);
@@ -118,9 +120,29 @@ describe('drift', () => {
   it('state behind the audit, or fields changed behind its back, is drift', () => {
     const hash = { version: '2', epoch: 'e', useBullmq: 'true' };
     const state = parseStateHash(hash);
-    expect(driftFindings({ ...base, state, hash, lastChange: entry(3, {}) }).ok).toBe(false);
-    expect(driftFindings({ ...base, state, hash: { ...hash, useBullmq: 'false' }, lastChange: entry(2, { useBullmq: 'true' }) }).ok).toBe(false);
-    expect(driftFindings({ ...base, state, hash, lastChange: entry(2, { useBullmq: 'true' }), instances: [live(2, 'e')] }).ok).toBe(true);
+    expect(driftFindings({ ...base, state, hash, changes: [entry(3, {})] }).ok).toBe(false);
+    expect(driftFindings({ ...base, state, hash: { ...hash, useBullmq: 'false' }, changes: [entry(2, { useBullmq: 'true' })] }).ok).toBe(false);
+    expect(driftFindings({ ...base, state, hash, changes: [entry(2, { useBullmq: 'true' })], instances: [live(2, 'e')] }).ok).toBe(true);
+  });
+  it('any state field, or soak clock, that no audit entry explains is drift; every change replayed explains the rest', () => {
+    const changes = [entry(1, { useBullmq: 'true', 'tier:a': 'bullmq' }, 100), entry(2, { 'tier:b': 'bullmq' }, 200)];
+    const hash = { version: '2', epoch: 'e', useBullmq: 'true', 'useBullmq:since': '100', 'tier:a': 'bullmq', 'tier:a:since': '100', 'tier:b': 'bullmq', 'tier:b:since': '200', updatedAt: '200' };
+    const judge = (extra: Record<string, string>) => driftFindings({ ...base, state: parseStateHash({ ...hash, ...extra }), hash: { ...hash, ...extra }, changes });
+    expect(judge({}).ok).toBe(true);
+    expect(judge({ 'tier:c': 'bullmq' }).findings.map((f) => f.message)).toEqual(['tier:c is "bullmq" but no audit entry set it']);
+    expect(judge({ useHttpRedis: 'true' }).findings.map((f) => f.message)).toEqual(['useHttpRedis is "true" but no audit entry set it']);
+    expect(judge({ 'tier:a:since': '5' }).findings.map((f) => f.message)).toEqual(['tier:a:since is "5" but version 1 changed tier:a at 100']);
+    // A default value nobody set is no drift (nothing was changed).
+    expect(judge({ 'tier:c': 'legacy' }).ok).toBe(true);
+    // Hand-written state on a namespace never changed through the tool is drift, not a wiped store.
+    expect(driftFindings({ ...base, state: parseStateHash({ useBullmq: 'true' }), hash: { useBullmq: 'true' } })).toMatchObject({ ok: false, wiped: false });
+  });
+  it('after a rebuilt state (versions start again), only the new changes explain it', () => {
+    const old = entry(5, { 'tier:critical': 'bullmq' }, 50);
+    const rebuilt = entry(1, { useBullmq: 'true' }, 100);
+    expect(explainedFields([old, rebuilt]).has('tier:critical')).toBe(false);
+    const hash = { version: '1', epoch: 'e2', useBullmq: 'true', 'useBullmq:since': '100' };
+    expect(driftFindings({ ...base, state: parseStateHash(hash), hash, changes: [old, rebuilt] }).ok).toBe(true);
   });
 });
 
@@ -148,5 +170,23 @@ describe('registry', () => {
     expect(selectChecks({ tier: 'medium' }).map((c) => c.id)).toContain('gate.soak');
     expect(selectChecks({ phase: 3 }).map((c) => c.id)).toContain('legacy.backlog');
     expect(new Set(CHECKS.map((c) => c.id)).size).toBe(CHECKS.length);
+  });
+});
+
+describe('plain preflight leaves out a phase not configured', () => {
+  const check = (id: string, phases: PhaseNumber[]): Check => ({ id, title: id, phases, run: async () => ({ status: 'fail', message: 'ran' }) });
+
+  it('phase 1 is not configured without a REST URL and token; either one makes it configured (and checked)', () => {
+    expect(unconfiguredPhases(plan, {})[1]).toMatch(/phase 1 is not configured/);
+    expect(unconfiguredPhases(plan, { UPSTASH_REDIS_REST_URL: 'https://x.upstash.io' })).toEqual({});
+    expect(unconfiguredPhases(plan, { UPSTASH_REDIS_REST_TOKEN: 't' })).toEqual({});
+    expect(unconfiguredPhases({ ...plan, http: { ...plan.http, url: 'https://x.upstash.io' } }, {})).toEqual({});
+  });
+
+  it('skips a check only when every phase it belongs to is left out', async () => {
+    const checks = skipUnconfigured([check('http.auth', [1]), check('redis.reachable', [1, 2, 3])], { 1: 'phase 1 is not configured' });
+    const results = await Promise.all(checks.map((entry) => entry.run({} as never)));
+    expect(results.map((result) => result.status)).toEqual(['skip', 'fail']);
+    expect(results[0]?.message).toBe('skipped: phase 1 is not configured');
   });
 });

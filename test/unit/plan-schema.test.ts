@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPlan, defaultPlanDocument } from '../../src/plan/default-plan.js';
+import { namespaceInText, namespaceOf } from '../../src/plan/load-plan.js';
 import { formatIssue, validatePlan } from '../../src/plan/schema.js';
 
 function withTiers(tiers: unknown) {
@@ -160,5 +161,24 @@ describe('plan http section', () => {
       'http.rateLimiters[1].name: duplicate limiter "a"',
       'http.rateLimiters[1].window: the window must be at least 1ms',
     ]);
+  });
+});
+
+describe('the namespace of a broken plan file (for rollback)', () => {
+  it('is the default when the file names none, its value when it names one unambiguously, else unknown', () => {
+    expect(namespaceInText('not json at all')).toBe('default');
+    expect(namespaceInText('namespace: shop\ntiers: [\n')).toBe('shop');
+    expect(namespaceInText("namespace: 'shop'  # prod\n{")).toBe('shop');
+    expect(namespaceInText('{ "namespace": "shop", "tiers": [')).toBe('shop');
+    expect(namespaceInText('{ "namespace": 42, "tiers": [')).toBeUndefined();
+    expect(namespaceInText('# namespace: shop\n{')).toBeUndefined();
+    expect(namespaceInText('namespace: a\n"namespace": "b"')).toBeUndefined();
+    expect(namespaceInText('namespace: "bad name!"')).toBeUndefined();
+  });
+  it('of a file that parses but fails validation: its valid value, default when absent', () => {
+    expect(namespaceOf({ tiers: 1 })).toBe('default');
+    expect(namespaceOf({ namespace: 'shop', tiers: 1 })).toBe('shop');
+    expect(namespaceOf({ namespace: 7 })).toBeUndefined();
+    expect(namespaceOf('text')).toBeUndefined();
   });
 });

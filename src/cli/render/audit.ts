@@ -1,12 +1,15 @@
 /** Human text for `audit`. */
 import type { AuditReport } from '../../commands/audit.js';
 import { chalk, table, timestamp } from '../format.js';
+import { movesText } from './fields.js';
 
-function changeText(before: Record<string, string>, after: Record<string, string>): string {
-  return Object.keys(after)
+function changeText(before: Record<string, string>, after: Record<string, string>, details: Record<string, unknown>): string {
+  const fields = Object.keys(after)
     .filter((field) => !field.endsWith(':queues'))
     .map((field) => `${field} ${before[field] || '-'}→${after[field]}`)
     .join(', ');
+  const moved = Array.isArray(details.moved) && details.moved.length ? ` (moved: ${movesText(details.moved as { tier: string; to: 'legacy' | 'bullmq' }[])})` : '';
+  return fields && fields + moved;
 }
 
 export function render(report: AuditReport): string {
@@ -17,7 +20,7 @@ export function render(report: AuditReport): string {
     entry.version === null ? '' : `v${entry.version}`,
     entry.actor,
     entry.command,
-    changeText(entry.before, entry.after) ||
+    changeText(entry.before, entry.after, entry.details) ||
       (entry.details.failures ? `failed: ${(entry.details.failures as string[]).join('; ')}` : '') ||
       // Entries that change no flag (cleanup, restore, runbook steps) carry a one-line summary.
       (typeof entry.details.summary === 'string' ? entry.details.summary : ''),

@@ -1,16 +1,18 @@
 /** Human text for phase1, phase2 and rollback reports. */
 import type { ChangeReport } from '../../commands/change.js';
 import { chalk, table } from '../format.js';
-import { fieldLabel, flagsLine } from './fields.js';
+import { fieldLabel, flagsLine, movesText } from './fields.js';
 
 function confirmationLine(report: ChangeReport): string {
   const c = report.confirmations;
   if (c.live === 0) return 'No live app instances (flags SDK) are registered; nothing to confirm.';
-  const all = c.confirmed === c.live;
+  const all = c.unconfirmed.length === 0;
   const text = `${c.confirmed}/${c.live} live app instance(s) on version ${report.version}`;
   const slowest = c.slowestMs !== null ? `, slowest confirmation ${c.slowestMs} ms` : '';
   const pinned = c.killSwitch ? `; ${c.killSwitch} pinned to legacy by their own ${report.flags.names.useBullmq}=false` : '';
-  return (all ? chalk.green(text) : chalk.yellow(text)) + slowest + pinned;
+  const leftBefore = c.gone.filter((instance) => !instance.confirmed).length;
+  const gone = c.gone.length ? `; ${c.gone.length} shut down since${leftBefore ? ` (${leftBefore} before confirming)` : ''}` : '';
+  return (all ? chalk.green(text) : chalk.yellow(text)) + slowest + pinned + gone;
 }
 
 export function render(report: ChangeReport): string {
@@ -34,6 +36,7 @@ export function render(report: ChangeReport): string {
     else if (!report.gate.open) lines.push(chalk.yellow(`Gate closed: ${report.gate.message}.`));
     else if (report.gate.previous) lines.push(`Gate open: tier "${report.gate.previous}" has soaked.`);
   }
+  if (report.moved.length) lines.push(`${report.dryRun ? 'Would move' : 'Moved'}: ${movesText(report.moved)}`);
   lines.push(`Flags: ${flagsLine(report.flags)}`);
   lines.push(confirmationLine(report));
   for (const instance of report.confirmations.unconfirmed.slice(0, 10)) {
