@@ -36,7 +36,3 @@ export function selectChecks(options: { phase?: PhaseNumber | undefined; tier?: 
   const phase = options.phase ?? (options.tier ? 2 : undefined);
   return catalogue.filter((check) => phase === undefined || check.phases.includes(phase));
 }
-
-export function checkById(id: string, catalogue: readonly Check[] = CHECKS): Check | undefined {
-  return catalogue.find((check) => check.id === id);
-}
