@@ -29,7 +29,8 @@ export interface VerifyOptions {
   window: string;
 }
 
-export interface VerifyReport extends Report {
+/** `phase3 verify`: the end state of the migration, checked rule by rule. */
+export interface EndStateVerifyReport extends Report {
   namespace: string;
   redis: string;
   /** Server time of the verification, ms. */
@@ -67,7 +68,7 @@ async function legacyKeyCount(client: RedisClient, legacyPrefix: string, bullmqP
   return { total: tally.keys, byQueue };
 }
 
-export async function run(ctx: CommandContext, options: VerifyOptions): Promise<Outcome<VerifyReport>> {
+export async function run(ctx: CommandContext, options: VerifyOptions): Promise<Outcome<EndStateVerifyReport>> {
   const windowMs = parseWait(options.window);
   if (windowMs < 1000) throw new UsageError('option.window', `--window ${options.window} is too short to measure a command rate`, { fix: 'use at least 1s (default 30s)' });
   const loaded = await ctx.plan();
