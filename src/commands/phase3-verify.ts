@@ -18,7 +18,7 @@ import { sinkValues } from '../flags/sinks/sinks.js';
 import { parseCommandStats, parseInfo } from '../observe/info.js';
 import { nodesOf } from '../observe/read-nodes.js';
 import { takeConnectionSnapshot } from '../observe/take-snapshot.js';
-import { verifyEndState } from '../phase3/verify-rules.js';
+import { verifyEndState } from '../cleanup/verify-rules.js';
 import { serverTimeMs, type RedisClient } from '../redis/client.js';
 import { masterNodes } from '../redis/nodes.js';
 import { parseRedisUrl } from '../redis/url.js';
