@@ -52,13 +52,6 @@ export class CheckFailedError extends CliError {
   }
 }
 
-/** Recorded state and actual state disagree: exit 4. */
-export class DriftError extends CliError {
-  constructor(code: string, message: string, options: CliErrorOptions = {}) {
-    super(code, message, EXIT.drift, options);
-  }
-}
-
 /** Another operator holds the migration lock: exit 5. */
 export class LockHeldError extends CliError {
   constructor(message: string, options: CliErrorOptions = {}) {

@@ -32,7 +32,6 @@ export const CHECKS: readonly Check[] = [
   ...httpChecks,
 ];
 
-
 /** The checks of one phase, or every check when no phase is given (a tier implies phase 2). */
 export function selectChecks(options: { phase?: PhaseNumber | undefined; tier?: string | undefined }, catalogue: readonly Check[] = CHECKS): Check[] {
   const phase = options.phase ?? (options.tier ? 2 : undefined);
@@ -42,8 +41,4 @@ export function selectChecks(options: { phase?: PhaseNumber | undefined; tier?: 
 /** Ids of the checks of one phase, in report order: what its preflight and its gate run. */
 export function checkIdsOf(phase: PhaseNumber, catalogue: readonly Check[] = CHECKS): string[] {
   return selectChecks({ phase }, catalogue).map((check) => check.id);
-}
-
-export function checkById(id: string, catalogue: readonly Check[] = CHECKS): Check | undefined {
-  return catalogue.find((check) => check.id === id);
 }

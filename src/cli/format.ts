@@ -1,5 +1,6 @@
 /** Small text helpers for human output: aligned tables, times, colour that respects --no-color. */
 import chalk from 'chalk';
+import { stripVTControlCharacters } from 'node:util';
 import { formatDuration } from '../plan/duration.js';
 
 export { chalk };
@@ -8,11 +9,8 @@ export function setColor(enabled: boolean): void {
   if (!enabled) chalk.level = 0;
 }
 
-// eslint-disable-next-line no-control-regex
-const ANSI = /\u001b\[[0-9;]*m/g;
-
 function width(text: string): number {
-  return text.replace(ANSI, '').length;
+  return stripVTControlCharacters(text).length;
 }
 
 /** Rows of cells → aligned columns, two spaces apart. The first row is the header. */

@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import type { ExitCode } from '../errors.js';
 import { CommandContext, type GlobalOptions, type Io } from './context.js';
 import { writeReport, type Outcome, type Report } from './output.js';
+import { VERSION } from '../version.js';
 
 interface CommandModule<O, R extends Report> {
   run(ctx: CommandContext, options: O): Promise<Outcome<R>>;
@@ -14,7 +15,6 @@ interface RenderModule<R extends Report> {
   render(report: R): string;
 }
 
-const VERSION = '0.1.0';
 
 export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
   function action<O, R extends Report>(load: () => Promise<[CommandModule<O, R>, RenderModule<R>]>) {

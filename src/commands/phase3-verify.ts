@@ -18,7 +18,7 @@ import { sinkValues } from '../flags/sinks/sinks.js';
 import { parseCommandStats, parseInfo } from '../observe/info.js';
 import { nodesOf } from '../observe/read-nodes.js';
 import { takeConnectionSnapshot } from '../observe/take-snapshot.js';
-import { verifyEndState } from '../phase3/verify-rules.js';
+import { verifyEndState } from '../cleanup/verify-rules.js';
 import { serverTimeMs, type RedisClient } from '../redis/client.js';
 import { masterNodes } from '../redis/nodes.js';
 import { parseRedisUrl } from '../redis/url.js';
@@ -29,7 +29,8 @@ export interface VerifyOptions {
   window: string;
 }
 
-export interface VerifyReport extends Report {
+/** `phase3 verify`: the end state of the migration, checked rule by rule. */
+export interface EndStateVerifyReport extends Report {
   namespace: string;
   redis: string;
   /** Server time of the verification, ms. */
@@ -67,7 +68,7 @@ async function legacyKeyCount(client: RedisClient, legacyPrefix: string, bullmqP
   return { total: tally.keys, byQueue };
 }
 
-export async function run(ctx: CommandContext, options: VerifyOptions): Promise<Outcome<VerifyReport>> {
+export async function run(ctx: CommandContext, options: VerifyOptions): Promise<Outcome<EndStateVerifyReport>> {
   const windowMs = parseWait(options.window);
   if (windowMs < 1000) throw new UsageError('option.window', `--window ${options.window} is too short to measure a command rate`, { fix: 'use at least 1s (default 30s)' });
   const loaded = await ctx.plan();

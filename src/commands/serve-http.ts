@@ -12,7 +12,7 @@ import { startBridge, type Bridge } from '../http/index.js';
 import { loggedPath } from '../http/request-log.js';
 import { registerSecret } from '../redact.js';
 import { isLoopbackHost, parseRedisUrl } from '../redis/url.js';
-import { readyText } from '../cli/render/serve-http.js';
+import { render } from '../cli/render/serve-http.js';
 
 export interface ServeHttpOptions {
   host: string;
@@ -101,7 +101,7 @@ export async function run(ctx: CommandContext, options: ServeHttpOptions): Promi
   );
   const report: ServeHttpReport = { ok: true, url: bridge.url, token, tokenSource: source, host: bridge.host, port: bridge.port, redis, pool, pid: process.pid };
   // Straight to stdout, not through the redacting report writer: the token is the point here.
-  ctx.io.stdout.write(ctx.json ? `${JSON.stringify(report)}\n` : readyText(report));
+  ctx.io.stdout.write(`${ctx.json ? JSON.stringify(report) : render(report)}\n`);
 
   if (!isLoopbackHost(options.host)) {
     ctx.log(`warning: listening on ${options.host}, not loopback: anyone who can reach it and learns the token can use this Redis, and plain HTTP carries the token in clear`);

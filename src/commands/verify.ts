@@ -17,7 +17,8 @@ export interface VerifyOptions {
   deadline: string;
 }
 
-export interface VerifyReport extends Report {
+/** `verify --tier`: each queue of the tier exercised with synthetic jobs through BullMQ. */
+export interface QueueVerifyReport extends Report {
   tier: string;
   /** The isolated prefix the synthetic jobs ran under. */
   prefix: string;
@@ -27,7 +28,7 @@ export interface VerifyReport extends Report {
   cleanup: { keysRemoved: number; keysLeft: number };
 }
 
-export async function run(ctx: CommandContext, options: VerifyOptions): Promise<Outcome<VerifyReport>> {
+export async function run(ctx: CommandContext, options: VerifyOptions): Promise<Outcome<QueueVerifyReport>> {
   const loaded = await ctx.plan();
   const { plan } = loaded;
   const tier = resolveTier(tierNames(plan), options.tier);

@@ -1,4 +1,5 @@
 /**
+ * No SSE library: an event here is one `data:` line in the exact shape the SDK parses, a few lines to write.
  * `POST /subscribe/<channel>` and `/psubscribe/<pattern>` as server-sent events, the way
  * `@upstash/redis` reads them: `data: subscribe,<ch>,<n>`, `data: message,<ch>,<msg>`,
  * `data: pmessage,<pattern>,<ch>,<msg>`. Messages travel as UTF-8 text, never base64 (the client

@@ -159,11 +159,6 @@ class ParsedClient implements ClientInfo {
   }
 }
 
-/** One `CLIENT LIST` line → a client. */
-export function parseClientLine(line: string): ClientInfo {
-  return new ParsedClient(line);
-}
-
 /** The whole reply: one client per `id=` line; blank or foreign lines are ignored. */
 export function parseClientList(text: string): ClientInfo[] {
   const out: ClientInfo[] = [];

@@ -4,7 +4,6 @@ import { validatePlan } from './schema.js';
 
 /** Tier names of the default plan, in migration order. Plan files may name their own. */
 export const DEFAULT_TIERS = ['non-critical', 'medium', 'critical'] as const;
-export type DefaultTier = (typeof DEFAULT_TIERS)[number];
 
 /** The plan file content `init --yes` writes; also the source of the embedded default. */
 export function defaultPlanDocument(): Record<string, unknown> {

@@ -1,4 +1,7 @@
-/** Durations as people write them in plan files and flags: "24h", "90s", "1h30m", "500ms", "2d". */
+/**
+ * Durations as people write them in plan files and flags: "24h", "90s", "1h30m", "500ms", "2d".
+ * Not `ms`: it reads no "1h30m" and takes a bare "30" as 30 ms, where a soak window needs a refusal.
+ */
 
 const UNIT_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 } as const;
 type Unit = keyof typeof UNIT_MS;

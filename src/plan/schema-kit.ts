@@ -196,23 +196,4 @@ export function object<S extends Shape>(shape: S): Schema<ObjectOf<S>> {
   };
 }
 
-/** Key → value maps with free-form keys (e.g. hook environment). */
-export function record<T>(item: Schema<T>): Schema<Record<string, T>> {
-  return {
-    expected: 'an object',
-    parse(value, path, issues) {
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        return fail(issues, path, `expected an object, got ${describe(value)}`);
-      }
-      const before = issues.length;
-      const out: Record<string, T> = {};
-      for (const [key, raw] of Object.entries(value as Record<string, unknown>)) {
-        const parsed = item.parse(raw, childPath(path, key), issues);
-        if (parsed !== undefined) out[key] = parsed;
-      }
-      return issues.length === before ? out : undefined;
-    },
-  };
-}
-
 export type { Infer };

@@ -1,6 +1,7 @@
 /**
  * The Redis Cluster hash slot of a key (CRC16/XMODEM of the key or its `{hash tag}`, mod 16384).
  * Pure. Multi-key commands on a cluster node must stay within one slot, so batches are grouped by it.
+ * Not `cluster-key-slot` (archived; ioredis 6 pins 1.1.1): it hashes `foo{}{bar}` by `{bar`, Redis by the whole key.
  */
 
 const TABLE = (() => {

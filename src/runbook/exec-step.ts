@@ -4,6 +4,7 @@
  * it alone decides when Ctrl-C is passed on (exactly once, so the child can stop cleanly).
  */
 import { execa } from 'execa';
+import { constants } from 'node:os';
 import { redact } from '../redact.js';
 
 export interface StepProcessResult {
@@ -70,7 +71,7 @@ export function startStepProcess(
   const result = child.then((outcome) => {
     flush();
     return {
-      exitCode: outcome.exitCode ?? (outcome.signal ? 128 + signalNumber(outcome.signal) : 1),
+      exitCode: outcome.exitCode ?? (outcome.signal ? 128 + constants.signals[outcome.signal] : 1),
       excerpt: tail,
       durationMs: Math.round(performance.now() - started),
       timedOut: Boolean(outcome.timedOut),
@@ -91,8 +92,4 @@ export function startStepProcess(
       }
     },
   };
-}
-
-function signalNumber(signal: string): number {
-  return ({ SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[signal] ?? 0;
 }

@@ -3,6 +3,7 @@
  * so confirmation and wizard flows are tested the way an operator meets them.
  */
 import { spawn } from 'node:child_process';
+import { stripVTControlCharacters } from 'node:util';
 import { BIN } from './cli.js';
 
 export interface TtyAnswer {
@@ -27,8 +28,7 @@ export async function runInTty(args: string[], answers: TtyAnswer[], options: { 
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');
     const next = pending[0];
-    // eslint-disable-next-line no-control-regex
-    if (next && next.when.test(output.slice(scanned).replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ''))) {
+    if (next && next.when.test(stripVTControlCharacters(output.slice(scanned)))) {
       scanned = output.length;
       pending.shift();
       // A short pause lets the prompt finish switching the terminal to raw mode.
@@ -38,6 +38,5 @@ export async function runInTty(args: string[], answers: TtyAnswer[], options: { 
   const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
   const exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? -1)));
   clearTimeout(timer);
-  // eslint-disable-next-line no-control-regex
-  return { exitCode, output: output.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, ''), unanswered: pending.length };
+  return { exitCode, output: stripVTControlCharacters(output), unanswered: pending.length };
 }

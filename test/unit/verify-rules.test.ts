@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tierEligibility } from '../../src/cleanup/eligibility.js';
-import { verifyEndState, type VerifyInput } from '../../src/phase3/verify-rules.js';
+import { verifyEndState, type VerifyInput } from '../../src/cleanup/verify-rules.js';
 import { defaultPlan } from '../../src/plan/default-plan.js';
 import type { AuditEntry } from '../../src/state/audit.js';
 import { parseStateHash } from '../../src/state/model.js';

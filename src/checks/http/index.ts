@@ -23,5 +23,3 @@ export const httpChecks: readonly Check[] = [
   httpRatelimit,
   httpCommandBudget,
 ];
-
-export const HTTP_CHECK_IDS = httpChecks.map((check) => check.id);

@@ -1,12 +1,12 @@
 /** Human text for `phase3 verify`: one row per end-state check, the fixes, and what is missing. */
-import type { VerifyReport } from '../../commands/phase3-verify.js';
+import type { EndStateVerifyReport } from '../../commands/phase3-verify.js';
 import type { CheckStatus } from '../../checks/types.js';
 import { chalk, heading, table } from '../format.js';
 
 const MARK: Record<CheckStatus, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP' };
 const COLOUR: Record<CheckStatus, (text: string) => string> = { pass: chalk.green, warn: chalk.yellow, fail: chalk.red, skip: chalk.dim };
 
-export function render(report: VerifyReport): string {
+export function render(report: EndStateVerifyReport): string {
   const lines = [heading(`phase3 verify on ${report.redis}, namespace "${report.namespace}"`)];
   lines.push(table([['STATUS', 'CHECK', 'RESULT'], ...report.checks.map((check) => [COLOUR[check.status](MARK[check.status]), check.id, check.message])]));
   const fixes = report.checks.filter((check) => check.fix && check.status === 'fail');

@@ -1,4 +1,4 @@
-/** Text for `serve-http`: the lines to export, printed once the endpoint listens. */
+/** Text for `serve-http`: the lines to export, printed by the command itself once the endpoint listens. */
 import type { ServeHttpReport } from '../../commands/serve-http.js';
 
 /** POSIX shell quoting, only when needed (generated tokens are base64url and need none). */
@@ -6,11 +6,6 @@ function shellValue(value: string): string {
   return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
 }
 
-export function readyText(report: Pick<ServeHttpReport, 'url' | 'token'>): string {
-  return `export UPSTASH_REDIS_REST_URL=${shellValue(report.url)}\nexport UPSTASH_REDIS_REST_TOKEN=${shellValue(report.token)}\n`;
-}
-
-/** Used only if the command did not print itself; it always does (see serve-http.ts). */
 export function render(report: ServeHttpReport): string {
-  return readyText(report).trimEnd();
+  return `export UPSTASH_REDIS_REST_URL=${shellValue(report.url)}\nexport UPSTASH_REDIS_REST_TOKEN=${shellValue(report.token)}`;
 }

@@ -1,8 +1,8 @@
 /** Human text for `verify`. */
-import type { VerifyReport } from '../../commands/verify.js';
+import type { QueueVerifyReport } from '../../commands/verify.js';
 import { chalk, heading } from '../format.js';
 
-export function render(report: VerifyReport): string {
+export function render(report: QueueVerifyReport): string {
   const lines = [heading(`Verify tier "${report.tier}"`) + chalk.dim(`  (isolated prefix ${report.prefix}, ${report.durationMs} ms)`), ''];
   for (const queue of report.queues) {
     lines.push(`  ${queue.ok ? chalk.green('pass') : chalk.red('FAIL')}  ${queue.queue}  ${chalk.dim(`${queue.durationMs} ms`)}`);

@@ -1,6 +1,7 @@
 /**
  * Rewrites KEY=value lines of a dotenv file in place (pure): other lines, comments, blank lines
  * and order are kept; keys that are missing are appended at the end.
+ * No dotenv library: they parse but never rewrite a file in place, and the quoting below is the safety.
  */
 
 const LINE = /^(\s*(?:export\s+)?)([A-Za-z_][A-Za-z0-9_.-]*)(\s*=\s*)(.*)$/;

@@ -1,9 +1,10 @@
 /**
- * The end state of the migration, checked. Pure: every reading comes in as data, each rule returns
- * a check result (pass / warn / fail / skip with the numbers and a fix).
+ * The end state of the migration, checked by `phase3 verify` (phase 3 lives in src/cleanup). Pure:
+ * every reading comes in as data, each rule returns a check result (pass / warn / fail / skip with
+ * the numbers and a fix).
  */
 import type { CheckResult } from '../checks/types.js';
-import type { TierEligibility } from '../cleanup/eligibility.js';
+import type { TierEligibility } from './eligibility.js';
 import type { Plan } from '../plan/schema.js';
 import type { AuditEntry } from '../state/audit.js';
 import type { FlagState } from '../state/model.js';
