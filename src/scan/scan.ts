@@ -1,0 +1,144 @@
+/**
+ * The scan as a use-case: list the files, parse them, follow the libraries' values across them,
+ * match the rules, compare the queues with the plan. Reads files; prints nothing.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { bindFile } from './bind.js';
+import { compareQueues, type PlanQueues, type QueueComparison } from './compare.js';
+import { compareFindings, type Finding } from './findings.js';
+import { listSourceFiles } from './files.js';
+import { Inference } from './infer.js';
+import { scanFile, type QueueUse } from './match.js';
+import { reachableFiles, type FileModel } from './model.js';
+import { loadParser, parseSource, SOURCE_EXTENSIONS } from './parse.js';
+import { localResolver } from './resolve.js';
+import type { RuleLibrary, Severity } from './rules/types.js';
+
+export interface ScanInput {
+  paths: readonly string[];
+  cwd: string;
+  /** Extra gitignore-style patterns (the plan's code.ignore, --ignore). */
+  ignore?: readonly string[];
+  /** The plan's tiers to compare the queues with; null: no comparison. */
+  plan?: PlanQueues | null;
+  /** Report plan queues the code never names (only when the whole app is scanned). */
+  checkMissingQueues?: boolean;
+  /** Keep only these libraries' findings. */
+  only?: readonly RuleLibrary[];
+}
+
+export interface UnparsedFile {
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+}
+
+export interface ScanResult {
+  root: string;
+  files: number;
+  findings: Finding[];
+  unparsed: UnparsedFile[];
+  queues: QueueComparison & { uses: QueueUse[] };
+  /** Files that import Bull or @nestjs/bull at run time. */
+  bullFiles: string[];
+  summary: ScanSummary;
+  durationMs: number;
+}
+
+export interface ScanSummary {
+  files: number;
+  parsed: number;
+  unparsed: number;
+  findings: number;
+  bySeverity: Record<Severity, number>;
+  byRule: Record<string, number>;
+  byFile: Record<string, number>;
+  byLibrary: Record<string, number>;
+}
+
+async function readAll(root: string, files: readonly string[]): Promise<(string | null)[]> {
+  const texts: (string | null)[] = new Array(files.length).fill(null);
+  const batch = 64;
+  for (let start = 0; start < files.length; start += batch) {
+    await Promise.all(
+      files.slice(start, start + batch).map(async (file, i) => {
+        texts[start + i] = await readFile(join(root, file), 'utf8').catch(() => null);
+      }),
+    );
+  }
+  return texts;
+}
+
+function summarize(files: number, unparsed: number, findings: readonly Finding[]): ScanSummary {
+  const bySeverity: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
+  const byRule: Record<string, number> = {};
+  const byFile: Record<string, number> = {};
+  const byLibrary: Record<string, number> = {};
+  for (const finding of findings) {
+    bySeverity[finding.severity]++;
+    byRule[finding.rule] = (byRule[finding.rule] ?? 0) + 1;
+    byFile[finding.file] = (byFile[finding.file] ?? 0) + 1;
+    byLibrary[finding.library] = (byLibrary[finding.library] ?? 0) + 1;
+  }
+  return { files, parsed: files - unparsed, unparsed, findings: findings.length, bySeverity, byRule, byFile, byLibrary };
+}
+
+export async function scanCode(input: ScanInput): Promise<ScanResult> {
+  const started = performance.now();
+  const { root, files } = await listSourceFiles(input.paths, { cwd: input.cwd, ignore: input.ignore ?? [] });
+  const [texts, parse] = await Promise.all([readAll(root, files), loadParser()]);
+  const resolve = localResolver(files);
+  const unparsed: UnparsedFile[] = [];
+  const models: FileModel[] = [];
+  const modelTexts: string[] = [];
+  // File indexes in the models are positions in `files`, so imports resolve to them directly.
+  const slots: (FileModel | null)[] = new Array(files.length).fill(null);
+  files.forEach((file, index) => {
+    const text = texts[index];
+    if (text === null || text === undefined) {
+      unparsed.push({ file, line: 1, column: 1, message: 'could not be read' });
+      return;
+    }
+    const language = SOURCE_EXTENSIONS[extname(file).toLowerCase()] ?? 'js';
+    const outcome = parseSource(parse, text, language);
+    if (!outcome.ok) {
+      unparsed.push({ file, line: outcome.line, column: outcome.column, message: outcome.message });
+      return;
+    }
+    const model = bindFile(index, file, outcome.ast, (specifier) => resolve(file, specifier));
+    slots[index] = model;
+    models.push(model);
+    modelTexts[index] = text;
+  });
+  const reached = reachableFiles(slots);
+  const followed = slots.map((model) => (model && reached.has(model.index) ? model : null));
+  const inference = new Inference(followed, (from, specifier) => resolve(files[from] ?? '', specifier));
+  inference.run();
+
+  let findings: Finding[] = [];
+  const uses: QueueUse[] = [];
+  const bullFiles: string[] = [];
+  for (const model of models) {
+    if (!reached.has(model.index)) continue;
+    const result = scanFile(model, inference, modelTexts[model.index] ?? '');
+    findings.push(...result.findings);
+    uses.push(...result.queues);
+    if (result.importsBull) bullFiles.push(model.path);
+  }
+  const comparison = compareQueues(uses, input.plan ?? null, input.checkMissingQueues ?? false);
+  findings.push(...comparison.findings);
+  if (input.only?.length) findings = findings.filter((finding) => input.only?.includes(finding.library));
+  findings.sort(compareFindings);
+  return {
+    root,
+    files: files.length,
+    findings,
+    unparsed,
+    queues: { ...comparison, uses },
+    bullFiles,
+    summary: summarize(files.length, unparsed.length, findings),
+    durationMs: Math.round(performance.now() - started),
+  };
+}
