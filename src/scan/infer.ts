@@ -241,7 +241,12 @@ export class Inference {
       case 'ObjectExpression': {
         const items = value.type === 'ArrayExpression' ? value.elements : value.properties.map((property: AnyNode) => (property.type === 'ObjectProperty' ? property.value : null));
         for (const item of items) {
-          if (!item || item.type === 'SpreadElement') continue;
+          if (!item) continue;
+          if (item.type === 'SpreadElement') {
+            const spread = this.kindOf(item.argument, file, depth + 1);
+            if (spread?.startsWith('list:')) return spread;
+            continue;
+          }
           const kind = this.kindOf(item, file, depth + 1);
           if (kind) return listOf(kind);
         }
@@ -267,9 +272,9 @@ export class Inference {
       const name = memberName(callee);
       if (name !== null) {
         const object = unwrap(callee.object) as AnyNode;
-        if (object.type === 'Identifier' && object.name === 'Object' && !file.refs.get(object) && (name === 'values' || name === 'entries')) {
+        if (object.type === 'Identifier' && !file.refs.get(object) && ((object.name === 'Object' && name === 'values') || (object.name === 'Array' && name === 'from'))) {
           const inner = this.kindOf(call.arguments[0], file, depth + 1);
-          return name === 'values' && inner?.startsWith('list:') ? inner : null;
+          return inner?.startsWith('list:') ? inner : null;
         }
         const receiver = this.kindOf(callee.object, file, depth + 1);
         const viaLibrary = methodResult(receiver, name);

@@ -9,7 +9,7 @@ import { NESTJS_RULES } from './rules/nestjs.js';
 import { nestEvent } from './rules/nestjs-events.js';
 import type { Rule } from './rules/types.js';
 
-export type Emit = (rule: Rule, node: AnyNode, extra?: { api?: string; replacement?: string; queue?: string | null }) => void;
+export type Emit = (rule: Rule, node: AnyNode, extra?: { api?: string; replacement?: string; queue?: string | null; endLine?: number }) => void;
 
 const WORKER_EVENTS = new Set(['active', 'completed', 'failed', 'progress', 'stalled', 'drained', 'lock-extension-failed']);
 const REPEATABLE_API = new Set(['getRepeatableJobs', 'removeRepeatable', 'removeRepeatableByKey', 'getRepeatableCount', 'nextRepeatableJob']);
@@ -187,7 +187,13 @@ export class BullMatcher {
       for (const decorator of cls.decorators as AnyNode[]) {
         if (this.inference.decoratorName(decorator, this.file) !== 'Processor') continue;
         processor = this.decoratorQueue(decorator);
-        this.emit(NESTJS_RULES.processor, decorator, { queue: processor });
+        // From the decorator to the class header: the line that gains `extends WorkerHost`.
+        const header = (cls.node as AnyNode).body?.loc?.start.line;
+        this.emit(NESTJS_RULES.processor, decorator, { queue: processor, ...(header ? { endLine: header } : {}) });
+        const constructor = cls.methods.get('constructor');
+        if (constructor && !cls.superClass) {
+          this.emit(NESTJS_RULES.processor, constructor.node as AnyNode, { queue: processor, api: 'constructor(...) { }', replacement: 'constructor(...) { super(); } (a WorkerHost subclass must call super())' });
+        }
       }
       for (const fn of cls.methods.values()) {
         for (const decorator of fn.decorators as AnyNode[]) {

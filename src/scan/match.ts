@@ -49,6 +49,7 @@ export function scanFile(file: FileModel, inference: Inference, text: string): F
   const symQueues = new Map<Sym, string>();
   const emit: Emit = (rule, node, extra = {}) => {
     const span = position(node);
+    if (extra.endLine && extra.endLine > span.line) span.endLine = extra.endLine;
     const key = `${rule.id}:${span.line}:${span.column}`;
     if (seen.has(key)) return;
     seen.add(key);
@@ -65,11 +66,12 @@ export function scanFile(file: FileModel, inference: Inference, text: string): F
   const bull = new BullMatcher(file, inference, emit, queueOf);
   const redis = new RedisMatcher(file, inference, emit);
   let importsBull = false;
+  const hasBoard = file.imports.some((entry) => entry.module === '@bull-board/api/bullAdapter');
 
   for (const entry of file.imports) {
     if (entry.module === 'bull' || entry.module === '@nestjs/bull') importsBull ||= !entry.typeOnly;
     const rule = IMPORT_RULES[entry.module];
-    if (rule && (entry.module !== '@bull-board/api/bullAdapter' || entry.names.includes('BullAdapter'))) emit(rule, entry.node as AnyNode);
+    if (rule && (entry.module !== '@bull-board/api/bullAdapter' || entry.names.includes('BullAdapter'))) emit(rule, entry.node as AnyNode, { api: sourceLine(text, entry.node as AnyNode) });
   }
   // Which queue each injected parameter and queue variable stands for.
   for (const fact of file.facts) {
@@ -106,6 +108,9 @@ export function scanFile(file: FileModel, inference: Inference, text: string): F
       case 'TSTypeReference':
         bull.typeReference(node);
         break;
+      case 'Identifier':
+        if (hasBoard && inference.symKind(file.refs.get(node) ?? null) === KIND.boardAdapterClass) emit(BULL_RULES.board, node, { api: 'BullAdapter' });
+        break;
     }
     forEachChild(node, visit);
   };
@@ -116,7 +121,7 @@ export function scanFile(file: FileModel, inference: Inference, text: string): F
       const tracked = trackedModule(specifier);
       const rule = tracked ? IMPORT_RULES[tracked] : undefined;
       if (tracked === 'bull' || tracked === '@nestjs/bull') importsBull = true;
-      if (rule) emit(rule, node);
+      if (rule) emit(rule, node, { api: sourceLine(text, node) });
       return;
     }
     const callee = unwrap(node.callee) as AnyNode;
@@ -128,7 +133,6 @@ export function scanFile(file: FileModel, inference: Inference, text: string): F
     }
     if (node.type === 'NewExpression') {
       if (calleeKind === KIND.ioredisClass || calleeKind === KIND.ioredisClusterClass) redis.construction(node, calleeKind === KIND.ioredisClusterClass);
-      else if (calleeKind === KIND.boardAdapterClass) emit(BULL_RULES.board, node);
       return;
     }
     if (calleeKind === KIND.bullDone) {
@@ -184,4 +188,10 @@ export function scanFile(file: FileModel, inference: Inference, text: string): F
 
   visit(file.ast.program as AnyNode);
   return { findings, queues, importsBull };
+}
+
+/** The code as written, for `api`: the node's first line, shortened. */
+function sourceLine(text: string, node: AnyNode): string {
+  const line = text.slice(node.start ?? 0, node.end ?? 0).split('\n')[0]?.trim() ?? '';
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }

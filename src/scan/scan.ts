@@ -12,7 +12,7 @@ import { Inference } from './infer.js';
 import { scanFile, type QueueUse } from './match.js';
 import { reachableFiles, type FileModel } from './model.js';
 import { loadParser, parseSource, SOURCE_EXTENSIONS } from './parse.js';
-import { localResolver } from './resolve.js';
+import { localResolver, tsconfigAliases, type PathAlias } from './resolve.js';
 import type { RuleLibrary, Severity } from './rules/types.js';
 
 export interface ScanInput {
@@ -71,6 +71,15 @@ async function readAll(root: string, files: readonly string[]): Promise<(string 
   return texts;
 }
 
+/** Path aliases of the root's tsconfig.json or jsconfig.json, so `@app/queues` resolves like `./src/queues`. */
+async function readAliases(root: string): Promise<PathAlias[]> {
+  for (const name of ['tsconfig.json', 'jsconfig.json']) {
+    const text = await readFile(join(root, name), 'utf8').catch(() => null);
+    if (text !== null) return tsconfigAliases(text);
+  }
+  return [];
+}
+
 function summarize(files: number, unparsed: number, findings: readonly Finding[]): ScanSummary {
   const bySeverity: Record<Severity, number> = { error: 0, warning: 0, note: 0 };
   const byRule: Record<string, number> = {};
@@ -88,8 +97,8 @@ function summarize(files: number, unparsed: number, findings: readonly Finding[]
 export async function scanCode(input: ScanInput): Promise<ScanResult> {
   const started = performance.now();
   const { root, files } = await listSourceFiles(input.paths, { cwd: input.cwd, ignore: input.ignore ?? [] });
-  const [texts, parse] = await Promise.all([readAll(root, files), loadParser()]);
-  const resolve = localResolver(files);
+  const [texts, parse, aliases] = await Promise.all([readAll(root, files), loadParser(), readAliases(root)]);
+  const resolve = localResolver(files, aliases);
   const unparsed: UnparsedFile[] = [];
   const models: FileModel[] = [];
   const modelTexts: string[] = [];
