@@ -6,6 +6,7 @@ import { Command, Option } from 'commander';
 import type { ExitCode } from '../errors.js';
 import { CommandContext, type GlobalOptions, type Io } from './context.js';
 import { writeReport, type Outcome, type Report } from './output.js';
+import { VERSION } from '../version.js';
 
 interface CommandModule<O, R extends Report> {
   run(ctx: CommandContext, options: O): Promise<Outcome<R>>;
@@ -14,7 +15,6 @@ interface RenderModule<R extends Report> {
   render(report: R): string;
 }
 
-const VERSION = '0.1.0';
 
 export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
   function action<O, R extends Report>(load: () => Promise<[CommandModule<O, R>, RenderModule<R>]>) {
@@ -210,6 +210,17 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--confirm-manual <step>', 'without a terminal: confirm this manual check yourself (repeatable, audited)', collect)
     .option('--restart', 'start a new run instead of resuming the unfinished one')
     .action(action(async () => Promise.all([import('../commands/runbook-run.js'), import('./render/runbook-run.js')])));
+
+  const repeat = (value: string, previous: string[] = []) => [...previous, value];
+  program
+    .command('scan')
+    .description("every Bull, @nestjs/bull and ioredis call site in the app's code and what it becomes; queues against the plan (exit 3 when something must change)")
+    .argument('[paths...]', "files or directories (default: the plan's code.paths, else .)")
+    .option('--sarif <file>', 'also write SARIF 2.1.0 (GitHub code scanning) to this file')
+    .option('--only <libraries>', 'only these libraries\' findings, comma-separated: bull, nestjs, ioredis, upstash, queues')
+    .option('--ignore <pattern>', 'skip files matching this gitignore-style pattern (repeatable)', repeat)
+    .option('--docs-url <url>', 'where docs/scan.md is published, for the SARIF rules\' help links (env REDIS_MIGRATE_DOCS_URL)')
+    .action(action(async () => Promise.all([import('../commands/scan.js'), import('./render/scan.js')])));
 
   program
     .command('serve-http')

@@ -33,6 +33,8 @@ export const DEFAULT_IGNORES: readonly string[] = [
 export interface SourceFiles {
   /** The directory file paths are relative to (the deepest directory holding every scanned path). */
   root: string;
+  /** The top of the git work tree holding root (root itself outside git): SARIF paths start there. */
+  top: string;
   /** Relative to root, "/"-separated, sorted. */
   files: string[];
 }
@@ -152,5 +154,5 @@ export async function listSourceFiles(paths: readonly string[], options: { cwd: 
       files.add(rel); // a file named explicitly is scanned, ignored or not
     }
   }
-  return { root, files: [...files].sort() };
+  return { root, top, files: [...files].sort() };
 }

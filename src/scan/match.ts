@@ -59,8 +59,8 @@ export function scanFile(file: FileModel, inference: Inference, text: string): F
     const sym = inference.symOf(node, file);
     return sym ? (symQueues.get(sym) ?? null) : null;
   };
-  const addQueue = (name: string | null, node: AnyNode, via: QueueUse['via']) => {
-    const expression = name === null ? text.slice(node.start ?? 0, Math.min(node.end ?? 0, (node.start ?? 0) + 80)) : undefined;
+  const addQueue = (name: string | null, node: AnyNode, via: QueueUse['via'], nameNode: AnyNode | null | undefined = node) => {
+    const expression = name === null ? (nameNode ? sourceLine(text, nameNode) : '') : undefined;
     queues.push({ name, file: file.path, ...position(node), via, ...(expression ? { expression } : {}) });
   };
   const bull = new BullMatcher(file, inference, emit, queueOf);
@@ -77,7 +77,7 @@ export function scanFile(file: FileModel, inference: Inference, text: string): F
   for (const fact of file.facts) {
     if (fact.t === 'inject' && inference.decoratorName(fact.decorator as AnyNode, file) === 'InjectQueue') {
       const name = bull.decoratorQueue(fact.decorator as AnyNode);
-      addQueue(name, fact.decorator as AnyNode, '@InjectQueue');
+      addQueue(name, fact.decorator as AnyNode, '@InjectQueue', decoratorArgument(fact.decorator as AnyNode));
       if (name) symQueues.set(fact.target, name);
     } else if (fact.t === 'assign' && fact.target.kind === KIND.bullQueue) {
       const value = unwrap(fact.expr as AnyNode);
@@ -89,7 +89,7 @@ export function scanFile(file: FileModel, inference: Inference, text: string): F
   }
   for (const cls of file.classes) {
     for (const decorator of cls.decorators as AnyNode[]) {
-      if (inference.decoratorName(decorator, file) === 'Processor') addQueue(bull.decoratorQueue(decorator), decorator, '@Processor');
+      if (inference.decoratorName(decorator, file) === 'Processor') addQueue(bull.decoratorQueue(decorator), decorator, '@Processor', decoratorArgument(decorator));
     }
   }
   bull.classes();
@@ -139,7 +139,7 @@ export function scanFile(file: FileModel, inference: Inference, text: string): F
       emit(BULL_RULES.done, node, { api: 'done(err, result)' });
       return;
     }
-    if (namedOf(calleeKind, 'nestbull:') === 'getQueueToken') addQueue(resolveString(node.arguments[0], file, inference), node, 'getQueueToken');
+    if (namedOf(calleeKind, 'nestbull:') === 'getQueueToken') addQueue(resolveString(node.arguments[0], file, inference), node, 'getQueueToken', node.arguments[0]);
     redis.jsonParse(node);
     if (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') return;
     const method = memberName(callee);
@@ -160,7 +160,7 @@ export function scanFile(file: FileModel, inference: Inference, text: string): F
         for (const arg of node.arguments as AnyNode[]) {
           const object = objectLiteral(arg, file, inference);
           const name = object?.properties.find((entry: AnyNode) => entry.type === 'ObjectProperty' && propertyName(entry.key, entry.computed) === 'name');
-          if (object) addQueue(name ? resolveString(name.value, file, inference) : null, name ?? object, 'BullModule.registerQueue');
+          if (object) addQueue(name ? resolveString(name.value, file, inference) : null, name ?? object, 'BullModule.registerQueue', name?.value);
         }
       }
     }
@@ -194,4 +194,9 @@ export function scanFile(file: FileModel, inference: Inference, text: string): F
 function sourceLine(text: string, node: AnyNode): string {
   const line = text.slice(node.start ?? 0, node.end ?? 0).split('\n')[0]?.trim() ?? '';
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+}
+
+function decoratorArgument(decorator: AnyNode): AnyNode | undefined {
+  const expression = unwrap(decorator.type === 'Decorator' ? decorator.expression : decorator);
+  return expression?.type === 'CallExpression' ? expression.arguments[0] : undefined;
 }

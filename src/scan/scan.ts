@@ -3,7 +3,7 @@
  * match the rules, compare the queues with the plan. Reads files; prints nothing.
  */
 import { readFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { extname, join, relative, sep } from 'node:path';
 import { bindFile } from './bind.js';
 import { compareQueues, type PlanQueues, type QueueComparison } from './compare.js';
 import { compareFindings, type Finding } from './findings.js';
@@ -20,8 +20,8 @@ export interface ScanInput {
   cwd: string;
   /** Extra gitignore-style patterns (the plan's code.ignore, --ignore). */
   ignore?: readonly string[];
-  /** The plan's tiers to compare the queues with; null: no comparison. */
-  plan?: PlanQueues | null;
+  /** The plan's tiers to compare the queues with (`path`: the plan file); null: no comparison. */
+  plan?: (Omit<PlanQueues, 'file'> & { path: string }) | null;
   /** Report plan queues the code never names (only when the whole app is scanned). */
   checkMissingQueues?: boolean;
   /** Keep only these libraries' findings. */
@@ -37,6 +37,8 @@ export interface UnparsedFile {
 
 export interface ScanResult {
   root: string;
+  /** The git work tree's top (root outside git). */
+  top: string;
   files: number;
   findings: Finding[];
   unparsed: UnparsedFile[];
@@ -96,7 +98,7 @@ function summarize(files: number, unparsed: number, findings: readonly Finding[]
 
 export async function scanCode(input: ScanInput): Promise<ScanResult> {
   const started = performance.now();
-  const { root, files } = await listSourceFiles(input.paths, { cwd: input.cwd, ignore: input.ignore ?? [] });
+  const { root, top, files } = await listSourceFiles(input.paths, { cwd: input.cwd, ignore: input.ignore ?? [] });
   const [texts, parse, aliases] = await Promise.all([readAll(root, files), loadParser(), readAliases(root)]);
   const resolve = localResolver(files, aliases);
   const unparsed: UnparsedFile[] = [];
@@ -136,12 +138,14 @@ export async function scanCode(input: ScanInput): Promise<ScanResult> {
     uses.push(...result.queues);
     if (result.importsBull) bullFiles.push(model.path);
   }
-  const comparison = compareQueues(uses, input.plan ?? null, input.checkMissingQueues ?? false);
+  const plan = input.plan ? { tiers: input.plan.tiers, text: input.plan.text, file: relative(root, input.plan.path).split(sep).join('/') } : null;
+  const comparison = compareQueues(uses, plan, input.checkMissingQueues ?? false);
   findings.push(...comparison.findings);
   if (input.only?.length) findings = findings.filter((finding) => input.only?.includes(finding.library));
   findings.sort(compareFindings);
   return {
     root,
+    top,
     files: files.length,
     findings,
     unparsed,
