@@ -68,6 +68,7 @@ export async function run(ctx: CommandContext, options: PreflightOptions): Promi
     timeoutMs: ctx.timeoutMs,
     connection: attempt,
     cwd: ctx.io.cwd,
+    ...(loaded.source === 'embedded default' ? {} : { planFile: loaded.source }),
   };
   const checks = await runChecks(selectChecks({ phase, tier }), checkContext);
   const summary = summarizeResults(checks);

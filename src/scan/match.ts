@@ -10,7 +10,7 @@ import { trackedModule, type TrackedModule } from './libraries.js';
 import { BullMatcher, type Emit } from './match-bull.js';
 import { RedisMatcher } from './match-redis.js';
 import type { FileModel, Sym } from './model.js';
-import { objectLiteral, resolveString } from './names.js';
+import { objectLiteral, resolveString, stringPrefix } from './names.js';
 import { BULL_RULES } from './rules/bull.js';
 import { NESTJS_RULES } from './rules/nestjs.js';
 import type { Rule } from './rules/types.js';
@@ -29,8 +29,19 @@ export interface QueueUse {
   expression?: string;
 }
 
+/** An ioredis command on a key the scan can (partly) read: for the phase 1 part of code.legacy-usage. */
+export interface RedisKeyUse {
+  file: string;
+  line: number;
+  method: string;
+  /** The key, or its known start when `exact` is false. */
+  key: string;
+  exact: boolean;
+}
+
 export interface FileScan {
   findings: Finding[];
+  redisKeys: RedisKeyUse[];
   queues: QueueUse[];
   /** Whether the file imports Bull or @nestjs/bull (at run time, not only types). */
   importsBull: boolean;
@@ -45,6 +56,7 @@ const IMPORT_RULES: Partial<Record<TrackedModule, Rule>> = {
 export function scanFile(file: FileModel, inference: Inference, text: string): FileScan {
   const findings: Finding[] = [];
   const queues: QueueUse[] = [];
+  const redisKeys: RedisKeyUse[] = [];
   const seen = new Set<string>();
   const symQueues = new Map<Sym, string>();
   const emit: Emit = (rule, node, extra = {}) => {
@@ -152,6 +164,8 @@ export function scanFile(file: FileModel, inference: Inference, text: string): F
       bull.jobCall(node, method, queueOf(callee.object));
     } else if (receiver === KIND.ioredis || receiver === KIND.ioredisBatch) {
       redis.ioredisCall(node, method, receiver);
+      const key = stringPrefix(node.arguments[0], file, inference);
+      if (key && key.text) redisKeys.push({ file: file.path, line: position(node).line, method, key: key.text, exact: key.exact });
     } else if (receiver === KIND.upstash) {
       redis.upstashCall(node, method, receiver);
     } else if (namedOf(receiver, 'nestbull:') === 'BullModule') {
@@ -187,7 +201,7 @@ export function scanFile(file: FileModel, inference: Inference, text: string): F
   }
 
   visit(file.ast.program as AnyNode);
-  return { findings, queues, importsBull };
+  return { findings, redisKeys, queues, importsBull };
 }
 
 /** The code as written, for `api`: the node's first line, shortened. */

@@ -55,3 +55,24 @@ export function objectLiteral(node: AnyNode | null | undefined, file: FileModel,
   }
   return null;
 }
+
+/** The part of a string known before run time: all of it (`exact`), or its start (`cache:${id}` → "cache:"). */
+export function stringPrefix(node: AnyNode | null | undefined, file: FileModel, inference: Inference): { text: string; exact: boolean } | null {
+  const whole = resolveString(node, file, inference);
+  if (whole !== null) return { text: whole, exact: true };
+  const value = unwrap(node);
+  if (value?.type === 'TemplateLiteral') {
+    let text = value.quasis[0]?.value.cooked ?? '';
+    for (let i = 0; i < value.expressions.length; i++) {
+      const part = resolveString(value.expressions[i], file, inference);
+      if (part === null) break;
+      text += part + (value.quasis[i + 1]?.value.cooked ?? '');
+    }
+    return { text, exact: false };
+  }
+  if (value?.type === 'BinaryExpression' && value.operator === '+') {
+    const left = stringPrefix(value.left, file, inference);
+    return left ? { text: left.text, exact: false } : null;
+  }
+  return null;
+}

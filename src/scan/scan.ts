@@ -9,7 +9,7 @@ import { compareQueues, type PlanQueues, type QueueComparison } from './compare.
 import { compareFindings, type Finding } from './findings.js';
 import { listSourceFiles } from './files.js';
 import { Inference } from './infer.js';
-import { scanFile, type QueueUse } from './match.js';
+import { scanFile, type QueueUse, type RedisKeyUse } from './match.js';
 import { reachableFiles, type FileModel } from './model.js';
 import { loadParser, parseSource, SOURCE_EXTENSIONS } from './parse.js';
 import { localResolver, tsconfigAliases, type PathAlias } from './resolve.js';
@@ -45,6 +45,8 @@ export interface ScanResult {
   queues: QueueComparison & { uses: QueueUse[] };
   /** Files that import Bull or @nestjs/bull at run time. */
   bullFiles: string[];
+  /** ioredis commands on keys the scan can read. */
+  redisKeys: RedisKeyUse[];
   summary: ScanSummary;
   durationMs: number;
 }
@@ -131,12 +133,14 @@ export async function scanCode(input: ScanInput): Promise<ScanResult> {
   let findings: Finding[] = [];
   const uses: QueueUse[] = [];
   const bullFiles: string[] = [];
+  const redisKeys: RedisKeyUse[] = [];
   for (const model of models) {
     if (!reached.has(model.index)) continue;
     const result = scanFile(model, inference, modelTexts[model.index] ?? '');
     findings.push(...result.findings);
     uses.push(...result.queues);
     if (result.importsBull) bullFiles.push(model.path);
+    redisKeys.push(...result.redisKeys);
   }
   const plan = input.plan ? { tiers: input.plan.tiers, text: input.plan.text, file: relative(root, input.plan.path).split(sep).join('/') } : null;
   const comparison = compareQueues(uses, plan, input.checkMissingQueues ?? false);
@@ -151,6 +155,7 @@ export async function scanCode(input: ScanInput): Promise<ScanResult> {
     unparsed,
     queues: { ...comparison, uses },
     bullFiles,
+    redisKeys,
     summary: summarize(files.length, unparsed.length, findings),
     durationMs: Math.round(performance.now() - started),
   };
