@@ -53,6 +53,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .description('write a plan file (interactive on a terminal, defaults with --yes)')
     .option('--output <path>', 'where to write it (.json or .yaml)', 'redis-migrate.config.json')
     .option('--force', 'overwrite an existing file')
+    .option('--from-code <paths...>', "propose the tiers from the queues found in the app's code (and set code.paths)")
     .action(action(async () => Promise.all([import('../commands/init.js'), import('./render/init.js')])));
 
   program

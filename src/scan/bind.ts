@@ -177,7 +177,7 @@ export function bindFile(index: number, path: string, ast: File, resolveFile: Re
         sym.link = name === '*' ? { file: local, namespace: true } : { file: local, name };
       }
     }
-    if (tracked) model.imports.push({ module: tracked, node, names, typeOnly: node.importKind === 'type' || (node.specifiers.length > 0 && node.specifiers.every((spec: AnyNode) => spec.importKind === 'type')) });
+    if (tracked) model.imports.push({ module: tracked, node, names });
   };
 
   const bindClass = (node: AnyNode, sym: Sym | null) => {
@@ -399,7 +399,7 @@ export function bindFile(index: number, path: string, ast: File, resolveFile: Re
       if (tracked) {
         // Re-exporting a followed library (`export { Queue } from 'bull'`): the name keeps its kind.
         exportsProps.set(exported, { ...newSym(exported, index), kind: namedExport(tracked, localName), fixed: true });
-        model.imports.push({ module: tracked, node, names: [localName], typeOnly: node.exportKind === 'type' });
+        model.imports.push({ module: tracked, node, names: [localName] });
       } else if (source !== null) {
         exportsProps.set(exported, { ...newSym(exported, index), link: { file: source, name: localName } });
       } else if (!node.source) {
@@ -436,7 +436,7 @@ export function bindFile(index: number, path: string, ast: File, resolveFile: Re
         if (tracked) {
           sym.kind = moduleValue(tracked);
           sym.fixed = true;
-          model.imports.push({ module: tracked, node, names: ['*'], typeOnly: node.importKind === 'type' });
+          model.imports.push({ module: tracked, node, names: ['*'] });
         } else {
           const local = resolveLocal(reference.expression.value);
           if (local !== null) sym.link = { file: local, namespace: true };

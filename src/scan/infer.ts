@@ -56,6 +56,7 @@ export class Inference {
 
   /** Follows an import to the symbol it names in the other file. */
   target(sym: Sym | null, depth = 0): Sym | null {
+    if (sym?.alias && depth <= 8) return this.target(sym.alias, depth + 1);
     if (!sym?.link || depth > 8) return sym;
     if ('namespace' in sym.link) return sym;
     return this.target(this.exportOf(sym.link.file, sym.link.name), depth + 1);
@@ -75,8 +76,11 @@ export class Inference {
     return null;
   }
 
+  /** What `require(file)` gives: the value of `module.exports = x`, else the module's exports. */
   private moduleKind(file: number): Kind {
-    return this.files[file]?.exportsSym.kind ?? `mod:${file}`;
+    const exports = this.files[file]?.exportsSym;
+    if (!exports || exports.props?.size) return `mod:${file}`;
+    return this.symKind(exports) ?? `mod:${file}`;
   }
 
   symKind(sym: Sym | null): Kind | null {
@@ -409,11 +413,10 @@ export class Inference {
       const target = file.refs.get(value) ?? null;
       const viaSym = this.memberSymOfExpr(expr, key, file);
       const kind = this.symKind(viaSym) ?? staticMember(source, key) ?? (source?.startsWith('mod:') ? this.symKind(this.exportOf(Number(source.slice(4)), key)) : null);
-      if (this.give(target, kind)) changed = true;
-      if (target && viaSym?.fn && !target.fn) {
-        target.fn = viaSym.fn;
+      if (target && viaSym && viaSym !== target && !target.alias && !target.fixed && !target.kind) {
+        target.alias = viaSym;
         changed = true;
-      }
+      } else if (this.give(target, kind)) changed = true;
     }
     return changed;
   }

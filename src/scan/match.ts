@@ -78,10 +78,11 @@ export function scanFile(file: FileModel, inference: Inference, text: string): F
   const bull = new BullMatcher(file, inference, emit, queueOf);
   const redis = new RedisMatcher(file, inference, emit);
   let importsBull = false;
-  const hasBoard = file.imports.some((entry) => entry.module === '@bull-board/api/bullAdapter');
+  const hasBoard = file.usesLibrary;
 
   for (const entry of file.imports) {
-    if (entry.module === 'bull' || entry.module === '@nestjs/bull') importsBull ||= !entry.typeOnly;
+    // Type-only imports count too: they stop compiling once bull is uninstalled.
+    if (entry.module === 'bull' || entry.module === '@nestjs/bull') importsBull = true;
     const rule = IMPORT_RULES[entry.module];
     if (rule && (entry.module !== '@bull-board/api/bullAdapter' || entry.names.includes('BullAdapter'))) emit(rule, entry.node as AnyNode, { api: sourceLine(text, entry.node as AnyNode) });
   }

@@ -15,6 +15,8 @@ export interface Sym {
   cls?: ClassInfo;
   /** Properties given to it: object literal keys, `x.prop = ...`, exports of a module. */
   props?: Map<string, Sym>;
+  /** Another name for the same value (`const { QUEUES } = require('./names')`). */
+  alias?: Sym;
   /** An import from a scanned file: resolved by name when asked. */
   link?: { file: number; name: string } | { file: number; namespace: true };
   /** The expression it was first given (`const X = 'calendar-sync'`), for queue names. */
@@ -79,8 +81,6 @@ export interface TrackedImport {
   node: Node;
   /** The names imported (`default`, `*`, or the export name); empty for a bare import. */
   names: string[];
-  /** Type-only (`import type`): no runtime dependency on the library. */
-  typeOnly: boolean;
 }
 
 export type Fact =
