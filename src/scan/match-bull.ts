@@ -213,15 +213,8 @@ export class BullMatcher {
     }
   }
 
-  /** The queue of `@Processor('name')` / `@Processor({ name })` / `@InjectQueue('name')`. */
   decoratorQueue(decorator: AnyNode): string | null {
-    const first = callArgs(decorator)[0];
-    const object = objectLiteral(first, this.file, this.inference);
-    if (object) {
-      const name = object.properties.find((entry: AnyNode) => entry.type === 'ObjectProperty' && propertyName(entry.key, entry.computed) === 'name');
-      return name ? resolveString(name.value, this.file, this.inference) : null;
-    }
-    return first ? resolveString(first, this.file, this.inference) : null;
+    return decoratorQueue(decorator, this.file, this.inference);
   }
 
   /** A reference to Bull's types that BullMQ renamed or removed. */
@@ -261,4 +254,15 @@ function processApi(args: AnyNode[]): string {
   const last = unwrap(args[args.length - 1]);
   const file = last && (last.type === 'StringLiteral' || last.type === 'TemplateLiteral' || (last.type === 'CallExpression' && memberName(last.callee) === 'join'));
   return `queue.process(${named ? 'name, ' : ''}${args.length > (named ? 2 : 1) ? 'concurrency, ' : ''}${file ? 'processorFile' : 'handler'})`;
+}
+
+/** The queue of `@Processor('name')` / `@Processor({ name })` / `@InjectQueue('name')`. */
+export function decoratorQueue(decorator: AnyNode, file: FileModel, inference: Inference): string | null {
+  const first = callArgs(decorator)[0];
+  const object = objectLiteral(first, file, inference);
+  if (object) {
+    const name = object.properties.find((entry: AnyNode) => entry.type === 'ObjectProperty' && propertyName(entry.key, entry.computed) === 'name');
+    return name ? resolveString(name.value, file, inference) : null;
+  }
+  return first ? resolveString(first, file, inference) : null;
 }

@@ -7,7 +7,7 @@ import { makeFinding, type Finding } from './findings.js';
 import type { Inference } from './infer.js';
 import { KIND, awaited, namedOf } from './kinds.js';
 import { trackedModule, type TrackedModule } from './libraries.js';
-import { BullMatcher, type Emit } from './match-bull.js';
+import { BullMatcher, decoratorQueue, type Emit } from './match-bull.js';
 import { RedisMatcher } from './match-redis.js';
 import type { FileModel, Sym } from './model.js';
 import { objectLiteral, resolveString, stringPrefix } from './names.js';
@@ -53,12 +53,30 @@ const IMPORT_RULES: Partial<Record<TrackedModule, Rule>> = {
   '@bull-board/api/bullAdapter': BULL_RULES.board,
 };
 
-export function scanFile(file: FileModel, inference: Inference, text: string): FileScan {
+/**
+ * Which queue each queue variable, field and injected parameter stands for, from every file (a
+ * queue created in one file is used in others). Call for all files before `scanFile`.
+ */
+export function nameQueueSymbols(file: FileModel, inference: Inference, into: Map<Sym, string>): void {
+  for (const fact of file.facts) {
+    if (fact.t === 'inject' && inference.decoratorName(fact.decorator as AnyNode, file) === 'InjectQueue') {
+      const name = decoratorQueue(fact.decorator as AnyNode, file, inference);
+      if (name) into.set(fact.target, name);
+    } else if (fact.t === 'assign' && fact.target.kind === KIND.bullQueue) {
+      const value = unwrap(fact.expr as AnyNode);
+      if (value && (value.type === 'NewExpression' || value.type === 'CallExpression') && inference.kindOf(value.callee, file) === KIND.bullClass) {
+        const name = resolveString(value.arguments[0], file, inference);
+        if (name) into.set(fact.target, name);
+      }
+    }
+  }
+}
+
+export function scanFile(file: FileModel, inference: Inference, text: string, symQueues: Map<Sym, string> = new Map()): FileScan {
   const findings: Finding[] = [];
   const queues: QueueUse[] = [];
   const redisKeys: RedisKeyUse[] = [];
   const seen = new Set<string>();
-  const symQueues = new Map<Sym, string>();
   const emit: Emit = (rule, node, extra = {}) => {
     const span = position(node);
     if (extra.endLine && extra.endLine > span.line) span.endLine = extra.endLine;
@@ -86,18 +104,9 @@ export function scanFile(file: FileModel, inference: Inference, text: string): F
     const rule = IMPORT_RULES[entry.module];
     if (rule && (entry.module !== '@bull-board/api/bullAdapter' || entry.names.includes('BullAdapter'))) emit(rule, entry.node as AnyNode, { api: sourceLine(text, entry.node as AnyNode) });
   }
-  // Which queue each injected parameter and queue variable stands for.
   for (const fact of file.facts) {
     if (fact.t === 'inject' && inference.decoratorName(fact.decorator as AnyNode, file) === 'InjectQueue') {
-      const name = bull.decoratorQueue(fact.decorator as AnyNode);
-      addQueue(name, fact.decorator as AnyNode, '@InjectQueue', decoratorArgument(fact.decorator as AnyNode));
-      if (name) symQueues.set(fact.target, name);
-    } else if (fact.t === 'assign' && fact.target.kind === KIND.bullQueue) {
-      const value = unwrap(fact.expr as AnyNode);
-      if (value && (value.type === 'NewExpression' || value.type === 'CallExpression') && inference.kindOf(value.callee, file) === KIND.bullClass) {
-        const name = resolveString(value.arguments[0], file, inference);
-        if (name) symQueues.set(fact.target, name);
-      }
+      addQueue(bull.decoratorQueue(fact.decorator as AnyNode), fact.decorator as AnyNode, '@InjectQueue', decoratorArgument(fact.decorator as AnyNode));
     }
   }
   for (const cls of file.classes) {

@@ -9,8 +9,8 @@ import { compareQueues, type PlanQueues, type QueueComparison } from './compare.
 import { compareFindings, type Finding } from './findings.js';
 import { listSourceFiles } from './files.js';
 import { Inference } from './infer.js';
-import { scanFile, type QueueUse, type RedisKeyUse } from './match.js';
-import { reachableFiles, type FileModel } from './model.js';
+import { nameQueueSymbols, scanFile, type QueueUse, type RedisKeyUse } from './match.js';
+import { reachableFiles, type FileModel, type Sym } from './model.js';
 import { loadParser, parseSource, SOURCE_EXTENSIONS } from './parse.js';
 import { localResolver, tsconfigAliases, type PathAlias } from './resolve.js';
 import type { RuleLibrary, Severity } from './rules/types.js';
@@ -134,9 +134,11 @@ export async function scanCode(input: ScanInput): Promise<ScanResult> {
   const uses: QueueUse[] = [];
   const bullFiles: string[] = [];
   const redisKeys: RedisKeyUse[] = [];
-  for (const model of models) {
-    if (!reached.has(model.index)) continue;
-    const result = scanFile(model, inference, modelTexts[model.index] ?? '');
+  const followedModels = models.filter((model) => reached.has(model.index));
+  const symQueues = new Map<Sym, string>();
+  for (const model of followedModels) nameQueueSymbols(model, inference, symQueues);
+  for (const model of followedModels) {
+    const result = scanFile(model, inference, modelTexts[model.index] ?? '', symQueues);
     findings.push(...result.findings);
     uses.push(...result.queues);
     if (result.importsBull) bullFiles.push(model.path);
