@@ -57,6 +57,7 @@ const linesOf = (file) => {
   return oldLines.get(file);
 };
 const COMMENT = /^\s*(\/\/|\/\*|\*|$)/;
+for (const hunk of hunks) linesOf(hunk.file);
 for (const hunk of hunks) hunk.comment = !hunk.added && linesOf(hunk.file).slice(hunk.start - 1, hunk.end).every((line) => COMMENT.test(line));
 rmSync(dir, { recursive: true, force: true });
 const touches = (finding, hunk, strict) => finding.file === hunk.file && (strict ? finding.line >= hunk.start && finding.line <= hunk.end : finding.line <= hunk.end && finding.endLine >= hunk.start);
@@ -73,6 +74,10 @@ console.log(`${gitDir} ${commit}: ${result.files} files scanned in ${ms} ms (${r
 console.log(`  code hunks pointed at: ${strict.hit}/${code.length} (${pct(strict.recall)}) by a finding's first line, ${loose.hit}/${code.length} (${pct(loose.recall)}) by its range`);
 console.log(`  findings on changed lines: ${strict.right}/${result.findings.length} (${pct(strict.precision)}) by first line, ${loose.right}/${result.findings.length} (${pct(loose.precision)}) by range`);
 if (list) {
-  for (const hunk of code) if (!result.findings.some((finding) => touches(finding, hunk, false))) console.log(`  missed ${hunk.file}:${hunk.start}-${hunk.end}${hunk.added ? ' (added)' : ''}`);
+  for (const hunk of code) {
+    if (result.findings.some((finding) => touches(finding, hunk, false))) continue;
+    const text = hunk.added ? '(lines added after this one)' : linesOf(hunk.file).slice(hunk.start - 1, hunk.end).map((line) => line.trim()).join(' ⏎ ').slice(0, 140);
+    console.log(`  missed ${hunk.file}:${hunk.start}-${hunk.end}  ${text}`);
+  }
   for (const finding of result.findings) if (!hunks.some((hunk) => touches(finding, hunk, false))) console.log(`  not changed ${finding.file}:${finding.line} ${finding.rule} ${finding.api}`);
 }

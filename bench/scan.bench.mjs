@@ -4,7 +4,7 @@
 // parser load, findings) and the in-process scan, 3 runs each.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { scanCode } from '../dist/src/scan/scan.js';
@@ -116,12 +116,17 @@ for (let run = 0; run < 3; run++) {
   document = JSON.parse(out);
 }
 const inProcess = [];
+const cpu = [];
 for (let run = 0; run < 3; run++) {
   const started = performance.now();
+  const before = process.cpuUsage();
   await scanCode({ paths: [dir], cwd: dir });
+  const used = process.cpuUsage(before);
+  cpu.push((used.user + used.system) / 1000);
   inProcess.push(performance.now() - started);
 }
 if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true }); else console.log(dir);
 console.log(`corpus: ${document.summary.files} files, ${document.summary.findings} findings (${document.summary.bySeverity.error} errors), ${document.unparsed.length} not parsed`);
 console.log(`redis-migrate scan --json (a process, node start included), 3 runs: median ${(median(cli) / 1000).toFixed(2)} s, runs ${cli.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s`);
-console.log(`scanCode in process (warm), 3 runs: median ${(median(inProcess) / 1000).toFixed(2)} s, runs ${inProcess.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s`);
+console.log(`scanCode in process (warm), 3 runs: median ${(median(inProcess) / 1000).toFixed(2)} s wall, ${(median(cpu) / 1000).toFixed(2)} s CPU; runs ${inProcess.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s`);
+console.log(`load average during the runs: ${loadavg().map((n) => n.toFixed(1)).join(' ')} (2 cores here: wall time above 1x CPU time is the machine's other work)`);
