@@ -1,21 +1,18 @@
 /**
- * Follows values from the libraries' imports to where they are used: through variables, class
- * fields, injected and annotated parameters, callbacks, function returns, containers and other
- * files' exports. Re-reads the binder's facts until no symbol learns anything new. Pure.
+ * What a name or an expression is, given what the symbols have learned so far (infer-facts.ts
+ * teaches them): through imports, aliases, class fields, members of other files' exports,
+ * library methods and annotations. Pure; memoised between two changes.
  */
-import { isFunction, literalString, memberName, propertyName, requireSpecifier, unwrap, type AnyNode } from './ast.js';
-import { KIND, awaited, elementOf, listOf, namedOf, promiseOf, type Kind } from './kinds.js';
-import { annotated, callbackParams, constructed, methodResult, moduleValue, propertyKind, staticMember, trackedModule } from './libraries.js';
-import type { ClassInfo, Fact, FileModel, FnInfo, Sym } from './model.js';
-import { NEST_EVENT_PARAMS } from './rules/nestjs-events.js';
+import { isFunction, memberName, requireSpecifier, unwrap, type AnyNode } from './ast.js';
+import { awaited, elementOf, listOf, namedOf, promiseOf, type Kind } from './kinds.js';
+import { annotated, constructed, methodResult, moduleValue, propertyKind, staticMember, trackedModule } from './libraries.js';
+import type { ClassInfo, FileModel, FnInfo, Sym } from './model.js';
 
-const LIST_CALLBACKS = new Set(['forEach', 'map', 'filter', 'find', 'findLast', 'some', 'every', 'flatMap']);
 const LIST_ELEMENT = new Set(['find', 'findLast', 'at', 'pop', 'shift', 'get']);
 const LIST_SAME = new Set(['filter', 'slice', 'concat', 'reverse', 'sort', 'values', 'toSorted', 'toReversed']);
-const MAX_ROUNDS = 12;
 
 export class Inference {
-  private readonly classes = new Map<string, ClassInfo>();
+  readonly classes = new Map<string, ClassInfo>();
   // Memos, cleared whenever a symbol learns something: without them a chain like a.b().c().d() is
   // evaluated once per path through it (exponential in its length).
   private kinds = new Map<AnyNode, Kind | null>();
@@ -30,23 +27,8 @@ export class Inference {
     for (const file of files) for (const cls of file?.classes ?? []) this.classes.set(cls.key, cls);
   }
 
-  /** Runs the facts of every file until a round changes nothing. */
-  run(): void {
-    for (let round = 0; round < MAX_ROUNDS; round++) {
-      this.forget();
-      let changed = false;
-      for (const file of this.files) {
-        if (!file) continue;
-        for (const fact of file.facts) if (this.apply(fact)) changed = true;
-        for (const fn of file.functionList) if (this.updateReturn(fn, file)) changed = true;
-        for (const cls of file.classes) if (this.nestMethods(cls, file)) changed = true;
-      }
-      if (!changed) break;
-    }
-    this.forget();
-  }
-
-  private forget(): void {
+  /** Drops the memos: call whenever a symbol learned something. */
+  forget(): void {
     this.kinds = new Map();
     this.syms = new Map();
     this.fns = new Map();
@@ -152,7 +134,7 @@ export class Inference {
     return parent ? this.field(parent, name, depth + 1) : null;
   }
 
-  private method(cls: ClassInfo, name: string, depth = 0): FnInfo | null {
+  method(cls: ClassInfo, name: string, depth = 0): FnInfo | null {
     const own = cls.methods.get(name);
     if (own) return own;
     const parent = depth < 6 ? this.superOf(cls) : null;
@@ -358,164 +340,10 @@ export class Inference {
     return null;
   }
 
-  // ---- facts ------------------------------------------------------------------------------------
-
-  /** The first kind learned for a symbol stays (annotations and decorators are never overridden). */
-  private give(target: Sym | null, kind: Kind | null): boolean {
-    if (!target || !kind || target.fixed || target.link || target.kind) return false;
-    target.kind = kind;
-    return true;
-  }
-
-  private fix(target: Sym | null, kind: Kind | null): boolean {
-    if (!target || !kind || target.kind === kind) return false;
-    if (target.fixed && target.kind) return false;
-    target.kind = kind;
-    target.fixed = true;
-    return true;
-  }
-
-  private apply(fact: Fact): boolean {
-    const file = this.files[fact.file] as FileModel;
-    switch (fact.t) {
-      case 'assign':
-        return this.give(fact.target, this.kindOf(fact.expr, file));
-      case 'annotation':
-        return this.fix(fact.target, this.typeKind(fact.type, file));
-      case 'element':
-        return this.give(fact.target, elementOf(this.kindOf(fact.expr, file)));
-      case 'collect': {
-        const kind = this.kindOf(fact.expr, file);
-        return this.give(fact.target, kind ? listOf(kind) : null);
-      }
-      case 'destructure':
-        return this.destructure(fact.pattern as AnyNode, fact.expr as AnyNode, file);
-      case 'inject': {
-        const decorator = unwrap(fact.decorator as AnyNode) as AnyNode;
-        const expression = decorator.type === 'Decorator' ? unwrap(decorator.expression) : decorator;
-        const callee = expression?.type === 'CallExpression' ? expression.callee : expression;
-        return namedOf(this.kindOf(callee, file), 'nestbull:') === 'InjectQueue' ? this.fix(fact.target, KIND.bullQueue) : false;
-      }
-      case 'call':
-        return this.callFacts(fact.node as AnyNode, file);
-    }
-  }
-
-  private destructure(pattern: AnyNode, expr: AnyNode, file: FileModel): boolean {
-    if (pattern.type !== 'ObjectPattern') return false;
-    let changed = false;
-    const source = this.kindOf(expr, file);
-    for (const property of pattern.properties) {
-      if (property.type !== 'ObjectProperty') continue;
-      const key = propertyName(property.key, property.computed);
-      const value = property.value.type === 'AssignmentPattern' ? property.value.left : property.value;
-      if (key === null || value.type !== 'Identifier') continue;
-      const target = file.refs.get(value) ?? null;
-      const viaSym = this.memberSymOfExpr(expr, key, file);
-      const kind = this.symKind(viaSym) ?? staticMember(source, key) ?? (source?.startsWith('mod:') ? this.symKind(this.exportOf(Number(source.slice(4)), key)) : null);
-      if (target && viaSym && viaSym !== target && !target.alias && !target.fixed && !target.kind) {
-        target.alias = viaSym;
-        changed = true;
-      } else if (this.give(target, kind)) changed = true;
-    }
-    return changed;
-  }
-
-  private memberSymOfExpr(expr: AnyNode, key: string, file: FileModel): Sym | null {
-    const owner = this.symOf(expr, file);
-    if (owner?.props?.get(key)) return this.target(owner.props.get(key) as Sym);
-    const kind = this.kindOf(expr, file);
-    if (kind?.startsWith('mod:')) return this.target(this.exportOf(Number(kind.slice(4)), key));
-    return null;
-  }
-
-  private callFacts(call: AnyNode, file: FileModel): boolean {
-    let changed = false;
-    const callee = unwrap(call.callee) as AnyNode;
-    const args: AnyNode[] = call.arguments;
-    if (callee.type === 'MemberExpression' || callee.type === 'OptionalMemberExpression') {
-      const method = memberName(callee);
-      if (method !== null) {
-        const receiver = this.kindOf(callee.object, file);
-        // Callbacks the libraries call: queue.process(job => ...), queue.on('failed', (job, err) => ...)
-        const params = callbackParams(receiver, method, literalString(args[0]));
-        if (params) {
-          const callback = method === 'process' ? [...args].reverse().find((arg) => this.fnOf(arg, file)) : args[1];
-          if (this.giveParams(this.fnOf(callback, file), params)) changed = true;
-        }
-        const element = elementOf(receiver);
-        if (element && LIST_CALLBACKS.has(method) && this.giveParams(this.fnOf(args[0], file), [element])) changed = true;
-        if (receiver?.startsWith('promise:') && method === 'then' && this.giveParams(this.fnOf(args[0], file), [awaited(receiver)])) changed = true;
-        // Containers: map.set(name, queue), list.push(queue), set.add(queue)
-        if ((method === 'set' && args.length === 2) || ((method === 'push' || method === 'add' || method === 'unshift') && args.length === 1)) {
-          const holder = this.symOf(callee.object, file);
-          const item = this.kindOf(args[args.length - 1], file);
-          if (holder && item && !holder.fixed && (holder.kind === null || holder.kind === listOf(item)) && !libraryReceiver(this.symKind(holder))) {
-            if (this.give(holder, listOf(item))) changed = true;
-          }
-        }
-      }
-    }
-    // Arguments flow into the parameters of functions declared in the scanned code.
-    const fn = call.type === 'NewExpression' ? this.constructorOf(call.callee, file) : this.fnOf(callee, file);
-    if (fn) {
-      args.forEach((arg, i) => {
-        if (this.give(fn.params[i] ?? null, this.kindOf(arg, file))) changed = true;
-      });
-    }
-    return changed;
-  }
-
-  private constructorOf(callee: AnyNode, file: FileModel): FnInfo | null {
-    const kind = this.kindOf(callee, file);
-    const cls = kind?.startsWith('class:') ? this.classes.get(kind.slice(6)) : undefined;
-    return cls ? this.method(cls, 'constructor') : null;
-  }
-
-  private giveParams(fn: FnInfo | null, kinds: readonly (Kind | null)[]): boolean {
-    if (!fn) return false;
-    let changed = false;
-    kinds.forEach((kind, i) => {
-      if (this.give(fn.params[i] ?? null, kind)) changed = true;
-    });
-    return changed;
-  }
-
-  private updateReturn(fn: FnInfo, file: FileModel): boolean {
-    if (fn.kind) return false;
-    for (const expr of fn.returns) {
-      const kind = this.kindOf(expr, file);
-      if (kind) {
-        fn.kind = fn.async ? promiseOf(kind) : kind;
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** NestJS: `@Process()` and `@OnQueue*()` methods receive jobs from Bull. */
-  private nestMethods(cls: ClassInfo, file: FileModel): boolean {
-    let changed = false;
-    for (const fn of cls.methods.values()) {
-      for (const decorator of fn.decorators) {
-        const name = this.decoratorName(decorator as AnyNode, file);
-        if (name === 'Process' && this.giveParams(fn, [KIND.bullJob])) changed = true;
-        const params = name ? NEST_EVENT_PARAMS[name] : undefined;
-        if (params && this.giveParams(fn, params)) changed = true;
-      }
-    }
-    return changed;
-  }
-
   /** `@Process('x')` → "Process" when it is @nestjs/bull's. */
   decoratorName(decorator: AnyNode, file: FileModel): string | null {
     const expression = decorator.type === 'Decorator' ? unwrap(decorator.expression) : unwrap(decorator);
     const callee = expression?.type === 'CallExpression' ? expression.callee : expression;
     return namedOf(this.kindOf(callee, file), 'nestbull:');
   }
-}
-
-/** A library object is never a container of our own values (`redis.set(k, queue)` is a command). */
-function libraryReceiver(kind: Kind | null): boolean {
-  return !!kind && !kind.startsWith('list:') && !kind.startsWith('mod:') && !kind.startsWith('inst:');
 }

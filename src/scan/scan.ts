@@ -9,6 +9,7 @@ import { compareQueues, type PlanQueues, type QueueComparison } from './compare.
 import { compareFindings, type Finding } from './findings.js';
 import { listSourceFiles } from './files.js';
 import { Inference } from './infer.js';
+import { followValues } from './infer-facts.js';
 import { nameQueueSymbols, scanFile, type QueueUse, type RedisKeyUse } from './match.js';
 import { reachableFiles, type FileModel, type Sym } from './model.js';
 import { loadParser, parseSource, SOURCE_EXTENSIONS } from './parse.js';
@@ -128,7 +129,7 @@ export async function scanCode(input: ScanInput): Promise<ScanResult> {
   const reached = reachableFiles(slots);
   const followed = slots.map((model) => (model && reached.has(model.index) ? model : null));
   const inference = new Inference(followed, (from, specifier) => resolve(files[from] ?? '', specifier));
-  inference.run();
+  followValues(inference);
 
   let findings: Finding[] = [];
   const uses: QueueUse[] = [];
