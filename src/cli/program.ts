@@ -212,14 +212,13 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--restart', 'start a new run instead of resuming the unfinished one')
     .action(action(async () => Promise.all([import('../commands/runbook-run.js'), import('./render/runbook-run.js')])));
 
-  const repeat = (value: string, previous: string[] = []) => [...previous, value];
   program
     .command('scan')
     .description("every Bull, @nestjs/bull and ioredis call site in the app's code and what it becomes; queues against the plan (exit 3 when something must change)")
     .argument('[paths...]', "files or directories (default: the plan's code.paths, else .)")
     .option('--sarif <file>', 'also write SARIF 2.1.0 (GitHub code scanning) to this file')
     .option('--only <libraries>', 'only these libraries\' findings, comma-separated: bull, nestjs, ioredis, upstash, queues')
-    .option('--ignore <pattern>', 'skip files matching this gitignore-style pattern (repeatable)', repeat)
+    .option('--ignore <pattern>', 'skip files matching this gitignore-style pattern (repeatable)', collect)
     .option('--docs-url <url>', 'where docs/scan.md is published, for the SARIF rules\' help links (env REDIS_MIGRATE_DOCS_URL)')
     .action(action(async () => Promise.all([import('../commands/scan.js'), import('./render/scan.js')])));
 
