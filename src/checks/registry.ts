@@ -6,6 +6,7 @@
  * connection checks come first.
  */
 import { clusterHashtagCheck, prefixCollisionCheck } from './bullmq-keys.js';
+import { codeLegacyUsageCheck } from './code-legacy-usage.js';
 import { httpChecks } from './http/index.js';
 import { backlogCheck, repeatablesCheck } from './legacy-queues.js';
 import { authCheck, reachableCheck, tlsCheck } from './redis-connection.js';
@@ -28,6 +29,7 @@ export const CHECKS: readonly Check[] = [
   repeatablesCheck,
   driftCheck,
   soakGateCheck,
+  codeLegacyUsageCheck,
   // Phase 1: the HTTP Redis (their own order: later ones skip when the endpoint cannot be used).
   ...httpChecks,
 ];

@@ -49,6 +49,8 @@ export interface CheckContext {
   connection?: ConnectionAttempt;
   /** Working directory, for files the plan names (the dotenv sink). Default: the process's. */
   cwd?: string;
+  /** The plan file (paths in it, such as code.paths, are relative to it); absent for the embedded plan. */
+  planFile?: string;
 }
 
 export interface Check {

@@ -21,7 +21,7 @@ export interface LegacyWorker {
 }
 
 export interface Blocker {
-  code: 'shared-prefix' | 'foreign-keys' | 'legacy-backlog' | 'legacy-worker' | 'kill-switch';
+  code: 'shared-prefix' | 'foreign-keys' | 'legacy-backlog' | 'legacy-worker' | 'kill-switch' | 'legacy-code';
   message: string;
   /** `--force --reason` passes it (and the reason is audited); false: nothing passes it. */
   overridable: boolean;
@@ -40,6 +40,8 @@ export interface BlockerInput {
   /** Live app instances pinned to legacy by their own USE_BULLMQ=false. */
   killSwitchInstances: number;
   useBullmqFlag: string;
+  /** Files of the app (code.paths) that still import Bull for these queues (code.legacy-usage); absent: not checked. */
+  legacyCode?: { files: readonly string[]; queues: readonly string[] } | null;
 }
 
 function plural(n: number, word: string): string {
@@ -101,6 +103,16 @@ export function cleanupBlockers(input: BlockerInput): Blocker[] {
       overridable: true,
       queues: [],
       counts: { instances: input.killSwitchInstances },
+    });
+  }
+  if (input.legacyCode && input.legacyCode.files.length > 0) {
+    const { files, queues } = input.legacyCode;
+    blockers.push({
+      code: 'legacy-code',
+      message: `the app's code still imports Bull in ${plural(files.length, 'file')} (${files.slice(0, 5).join(', ')}${files.length > 5 ? ', ...' : ''})${queues.length ? ` for ${queues.join(', ')}` : ''}: a deploy of it would find no legacy keys (code.legacy-usage)`,
+      overridable: true,
+      queues: [...queues],
+      counts: { files: files.length },
     });
   }
   return blockers;

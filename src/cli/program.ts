@@ -53,6 +53,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .description('write a plan file (interactive on a terminal, defaults with --yes)')
     .option('--output <path>', 'where to write it (.json or .yaml)', 'redis-migrate.config.json')
     .option('--force', 'overwrite an existing file')
+    .option('--from-code <paths...>', "propose the tiers from the queues found in the app's code (and set code.paths)")
     .action(action(async () => Promise.all([import('../commands/init.js'), import('./render/init.js')])));
 
   program
@@ -214,6 +215,16 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--confirm-manual <step>', 'without a terminal: confirm this manual check yourself (repeatable, audited)', collect)
     .option('--restart', 'start a new run instead of resuming the unfinished one')
     .action(action(async () => Promise.all([import('../commands/runbook-run.js'), import('./render/runbook-run.js')])));
+
+  program
+    .command('scan')
+    .description("every Bull, @nestjs/bull and ioredis call site in the app's code and what it becomes; queues against the plan (exit 3 when something must change)")
+    .argument('[paths...]', "files or directories (default: the plan's code.paths, else .)")
+    .option('--sarif <file>', 'also write SARIF 2.1.0 (GitHub code scanning) to this file')
+    .option('--only <libraries>', 'only these libraries\' findings, comma-separated: bull, nestjs, ioredis, upstash, queues')
+    .option('--ignore <pattern>', 'skip files matching this gitignore-style pattern (repeatable)', collect)
+    .option('--docs-url <url>', 'where docs/scan.md is published, for the SARIF rules\' help links (env REDIS_MIGRATE_DOCS_URL)')
+    .action(action(async () => Promise.all([import('../commands/scan.js'), import('./render/scan.js')])));
 
   program
     .command('serve-http')

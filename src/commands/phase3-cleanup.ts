@@ -30,6 +30,7 @@ import { readBacklog, readForeignKeys, readLegacyWorkers } from '../cleanup/insp
 import { scanPattern } from '../cleanup/legacy-keys.js';
 import { finishCleanupRun, readCleanupProgress, saveBatch, sameQueues, startCleanupRun, type CleanupProgress } from '../cleanup/progress-store.js';
 import { cleanupReport, type CleanupReport } from '../cleanup/report.js';
+import { findLegacyUsage } from '../checks/code-legacy-usage.js';
 
 export interface CleanupOptions {
   dryRun?: boolean;
@@ -84,10 +85,11 @@ export async function run(ctx: CommandContext, options: CleanupOptions): Promise
   ]);
   const tiers = tierEligibility(plan, state, now);
   const targets = eligibleQueues(tiers);
-  const [backlog, foreign, workers] = await Promise.all([
+  const [backlog, foreign, workers, legacyCode] = await Promise.all([
     readBacklog(client, legacyPrefix, targets),
     readForeignKeys(client, legacyPrefix, targets),
     readLegacyWorkers(client, plan, targets),
+    targets.length ? findLegacyUsage(plan, { planFile: loaded.source === 'embedded default' ? undefined : loaded.source, cwd: ctx.io.cwd, queues: targets, includeRedis: false }) : null,
   ]);
   const blockers = cleanupBlockers({
     legacyPrefix,
@@ -97,6 +99,7 @@ export async function run(ctx: CommandContext, options: CleanupOptions): Promise
     foreign,
     killSwitchInstances: instances.filter((instance) => instance.live && instance.killSwitch).length,
     useBullmqFlag: plan.flags.useBullmq,
+    legacyCode: legacyCode && { files: legacyCode.bull.map((entry) => entry.file), queues: [...new Set(legacyCode.bull.flatMap((entry) => entry.queues))] },
   });
   const blocked = targets.length > 0 && isBlocked(blockers, forced);
   const scope = { legacyPrefix, bullmqPrefix, queues: new Set(targets) };

@@ -71,6 +71,7 @@ export async function run(ctx: CommandContext, options: PreflightOptions): Promi
     timeoutMs: ctx.timeoutMs,
     connection: attempt,
     cwd: ctx.io.cwd,
+    ...(loaded.source === 'embedded default' ? {} : { planFile: loaded.source }),
   };
   const selected = selectChecks({ phase, tier });
   const checks = await runChecks(phase === undefined ? skipUnconfigured(selected, unconfiguredPhases(plan, ctx.io.env)) : selected, checkContext);

@@ -37,6 +37,8 @@ export function defaultPlanDocument(): Record<string, unknown> {
       cacheKeyPatterns: [],
       rateLimiters: [],
     },
+    // Where the app's code is, for `scan` and phase 3's code.legacy-usage check (init --from-code sets it).
+    code: { paths: [], ignore: [] },
   };
 }
 

@@ -163,6 +163,15 @@ export const planSchema = object({
   ),
   lock: optional(object({ ttl: optional(duration(), () => '30s') }), () => ({ ttl: '30s' })),
   http: optional(httpSchema, () => defaultHttp()),
+  /** The app's source code, for `scan` and the code.legacy-usage check; paths relative to the plan file. */
+  code: optional(
+    object({
+      paths: optional(array(string({ minLength: 1, expected: 'a path' })), () => []),
+      /** More gitignore-style patterns to skip (node_modules, build output and .gitignore'd files are skipped anyway). */
+      ignore: optional(array(string({ minLength: 1, expected: 'a gitignore pattern' })), () => []),
+    }),
+    () => ({ paths: [], ignore: [] }),
+  ),
   confirm: optional(object({ requireReasonForForce: optional(boolean(), () => true) }), () => ({
     requireReasonForForce: true,
   })),
@@ -188,6 +197,7 @@ export type PlanRateLimiter = PlanHttp['rateLimiters'][number];
 export type PlanTier = Plan['tiers'][number];
 export type PlanHook = Plan['sinks']['hooks'][number];
 export type FlagNames = Plan['flags'];
+export type PlanCode = Plan['code'];
 
 export type PlanValidation = { ok: true; plan: Plan } | { ok: false; issues: SchemaIssue[] };
 

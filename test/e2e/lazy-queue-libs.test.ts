@@ -1,4 +1,7 @@
-/** Rollback and status never load Bull or BullMQ (speed at 3 a.m.); the commands that need them do. */
+/**
+ * Rollback and status never load Bull or BullMQ (speed at 3 a.m.), nor the scanner's parser; the
+ * commands that need them do.
+ */
 import { execa } from 'execa';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, inject, it } from 'vitest';
@@ -21,5 +24,11 @@ describe('queue libraries are lazy-loaded', () => {
 
   it('verify does load bullmq', async () => {
     expect(await loadedLibs(['verify', '--tier', 'critical'])).toContain('bullmq');
+  });
+
+  it('scan loads the parser (and no queue library); preflight without code.paths does not', async () => {
+    const fixtures = fileURLToPath(new URL('../fixtures/scan/nest/', import.meta.url));
+    expect(await loadedLibs(['scan', fixtures])).toEqual(['@babel/parser']);
+    expect(await loadedLibs(['preflight', '--phase', '3'])).toEqual([]);
   });
 });

@@ -168,7 +168,7 @@ describe('preflight against purpose-started servers', () => {
     const ids = run.json().checks.map((check: CheckDoc) => check.id);
     expect(ids).toEqual([
       'redis.reachable', 'redis.auth', 'redis.tls', 'redis.version', 'redis.eviction-policy', 'redis.persistence', 'redis.maxclients-headroom',
-      'bullmq.prefix-collision', 'bullmq.cluster-hashtag', 'legacy.backlog', 'legacy.repeatables', 'flags.drift', 'gate.soak',
+      'bullmq.prefix-collision', 'bullmq.cluster-hashtag', 'legacy.backlog', 'legacy.repeatables', 'flags.drift', 'gate.soak', 'code.legacy-usage',
       'http.configured', 'http.reachable', 'http.auth', 'http.latency', 'http.roundtrip', 'http.deserialization', 'http.ratelimit', 'http.command-budget',
     ]);
   });

@@ -46,6 +46,15 @@ describe('blockers', () => {
     expect(cleanupBlockers({ ...base, backlog: [{ queue: 'a', waiting: 0, active: 0, delayed: 0 }] })).toEqual([]);
   });
 
+  it('Bull still imported by the app for a queue being cleaned (code.legacy-usage) blocks, and yields to --force', () => {
+    const blockers = cleanupBlockers({ ...base, legacyCode: { files: ['src/sync.js'], queues: ['calendar-sync'] } });
+    expect(blockers).toEqual([expect.objectContaining({ code: 'legacy-code', overridable: true, queues: ['calendar-sync'], counts: { files: 1 } })]);
+    expect(blockers[0]?.message).toContain('src/sync.js');
+    expect(isBlocked(blockers, false)).toBe(true);
+    expect(isBlocked(blockers, true)).toBe(false);
+    expect(cleanupBlockers({ ...base, legacyCode: { files: [], queues: [] } })).toEqual([]);
+  });
+
   it('backlog and workers block with their numbers, and --force passes them', () => {
     const blockers = cleanupBlockers({
       ...base,
