@@ -32,6 +32,14 @@ function connectionOptions(url: string, connectionName: string, extra: RedisOpti
   };
 }
 
+/** EXECABORT with the first queueing error appended, as the REST bridge words it (`...errors: ERR wrong number...`). */
+function withFirstCause(error: unknown): unknown {
+  const cause = (error as { previousErrors?: Error[] }).previousErrors?.[0];
+  if (!(error instanceof Error) || !cause) return error;
+  error.message = `${error.message.replace(/\.$/, '')}: ${cause.message}`;
+  return error;
+}
+
 export class TcpSide {
   private owned: Redis | undefined;
   private readonly closing: Promise<void>[] = [];
@@ -91,7 +99,7 @@ export class TcpSide {
     try {
       replies = await batch.exec();
     } catch (error) {
-      throw asCommandError(error, kind, 'tcp');
+      throw asCommandError(withFirstCause(error), kind, 'tcp');
     }
     return (replies ?? []).map(([error, result]) => (error ? { error: error.message, result: undefined } : { error: undefined, result }));
   }
