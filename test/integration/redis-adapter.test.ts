@@ -4,6 +4,7 @@
  * (its own RESP2 connection and an app's default RESP3 one), over HTTP and from plain
  * @upstash/redis; values cross the switch byte for byte; a switch loses, repeats and reorders nothing.
  */
+import { Ratelimit } from '@upstash/ratelimit';
 import { Redis as UpstashRedis } from '@upstash/redis';
 import { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
@@ -228,6 +229,28 @@ describe('the same command suite on every transport', () => {
       expect(() => client.pipeline().set(key, Number.NaN)).toThrow(/argument 2 of SET is NaN/);
     }
     expect(await client.get(key)).toBe('text');
+  });
+});
+
+describe('@upstash/ratelimit on each transport', () => {
+  it.each([
+    ['fixedWindow', Ratelimit.fixedWindow(5, '60 s')],
+    ['slidingWindow', Ratelimit.slidingWindow(5, '60 s')],
+    ['tokenBucket', Ratelimit.tokenBucket(1, '60 s', 5)],
+  ])('%s: 5 of 7 allowed, remaining and reset work, over TCP and over HTTP', async (_name, algorithm) => {
+    const flag = new TestFlag();
+    const client = open(flag);
+    for (const http of [false, true]) {
+      flag.set(http);
+      const limiter = new Ratelimit({ redis: client, limiter: algorithm, prefix: uniqueNamespace('kvrl'), ephemeralCache: false });
+      const results = [];
+      for (let i = 0; i < 7; i++) results.push((await limiter.limit('sms:+15550100')).success);
+      expect(results, http ? 'HTTP' : 'TCP').toEqual([true, true, true, true, true, false, false]);
+      expect((await limiter.getRemaining('sms:+15550100')).remaining).toBe(0);
+      await limiter.resetUsedTokens('sms:+15550100');
+      expect((await limiter.limit('sms:+15550100')).success).toBe(true);
+      expect(client.transport).toBe(http ? 'http' : 'tcp');
+    }
   });
 });
 

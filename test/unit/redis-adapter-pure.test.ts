@@ -32,6 +32,7 @@ const cases: [SupportedCommand, unknown[]][] = [
   ['set', ['k', true]],
   ['set', ['k', { a: 1, b: ['x'] }]],
   ['set', ['k', 'null']],
+  ['set', ['k', null]],
   ['set', ['k', 'ünï 😀 \u0000\u00ff']],
   ['incr', ['n']],
   ['incrby', ['n', 5]],
@@ -58,6 +59,7 @@ const cases: [SupportedCommand, unknown[]][] = [
   ['zremrangebyscore', ['z', '-inf', '(5']],
   ['zcard', ['z']],
   ['eval', ['return 1', [], []]],
+  ['eval', ['return 1', ['k'], [null]]],
   ['eval', ['return KEYS[1]', ['k1', 'k2'], ['a', 7, 1.25]]],
   ['evalsha', ['74740bb3a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6', ['k'], [10, 1_795_635_620_005, 10_000]]],
 ];
@@ -78,7 +80,7 @@ describe('command lines', () => {
     ['undefined', ['k', undefined], /argument 2 of SET is undefined/],
     ['NaN', ['k', Number.NaN], /argument 2 of SET is NaN/],
     ['Infinity', ['k', Number.POSITIVE_INFINITY], /argument 2 of SET is Infinity/],
-    ['null', ['k', null], /argument 2 of SET is null/],
+    ['a function', ['k', () => 1], /argument 2 of SET is function/],
     ['a bigint', ['k', 10n], /argument 2 of SET is bigint/],
     ['an undefined key', [undefined, 'v'], /argument 1 of SET is undefined/],
   ])('refuses %s before sending anything', (_label, args, message) => {

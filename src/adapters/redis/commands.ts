@@ -37,7 +37,7 @@ export class InvalidArgument extends Error {
 /**
  * One argument as Redis receives it. @upstash/redis sends strings, numbers and booleans as JSON
  * scalars (the REST server prints them) and JSON-encodes anything else; this does the same in one
- * step. What JSON cannot carry as a value (undefined, NaN, a bigint...) is refused, on both sides.
+ * step. What JSON cannot carry as a value (undefined, NaN, a bigint, a function) is refused, on both sides.
  */
 export function wireArgument(value: unknown, index: number, command: string): string {
   switch (typeof value) {
@@ -48,13 +48,16 @@ export function wireArgument(value: unknown, index: number, command: string): st
       break;
     case 'boolean':
       return value ? 'true' : 'false';
-    case 'object':
-      if (value !== null) return JSON.stringify(value);
+    case 'object': {
+      // null too: it becomes the text "null" (@upstash/ratelimit's resetUsedTokens sends one).
+      const text = JSON.stringify(value) as string | undefined;
+      if (text !== undefined) return text;
       break;
+    }
     default:
       break;
   }
-  const shown = typeof value === 'number' || value === null ? String(value) : typeof value;
+  const shown = typeof value === 'number' ? String(value) : typeof value;
   throw new InvalidArgument(`argument ${index} of ${command.toUpperCase()} is ${shown}: pass a string, a finite number, a boolean or a JSON-serialisable object`);
 }
 

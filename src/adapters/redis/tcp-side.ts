@@ -79,13 +79,13 @@ export class TcpSide {
     return [command.name.toLowerCase(), ...command.args];
   }
 
-  async send(line: string[]): Promise<unknown> {
+  send(line: string[]): Promise<unknown> {
     const [name, ...args] = this.prepare(line) as [string, ...string[]];
-    try {
-      return await this.client().call(name, ...args);
-    } catch (error) {
-      throw asCommandError(error, line[0] as string, 'tcp');
-    }
+    return this.client()
+      .call(name, ...args)
+      .then(undefined, (error: unknown) => {
+        throw asCommandError(error, line[0] as string, 'tcp');
+      });
   }
 
   async exec(lines: string[][], kind: 'pipeline' | 'multi'): Promise<PipelineItem[]> {
