@@ -15,6 +15,7 @@ import { redisTextOfUpstash } from '../../src/adapters/redis/errors.js';
 import type { Bridge } from '../../src/http/index.js';
 import { uniqueNamespace } from '../support/cli.js';
 import { startTestBridge, TEST_TOKEN } from '../support/http.js';
+import { freePort } from '../support/redis-server.js';
 import { startTcpGate } from '../support/tcp-gate.js';
 import { waitFor } from '../support/wait.js';
 
@@ -381,6 +382,13 @@ describe('configuration errors', () => {
     ['a malformed Redis URL', { redisUrl: 'http://nope' }, /unsupported URL scheme/],
   ])('%s: a UsageError at construction', (_label, options, message) => {
     expect(() => migratingRedis({ flags: new TestFlag(), redisUrl: url, upstash: { url: 'http://127.0.0.1:1', token: 't' }, ...options })).toThrow(message);
+  });
+
+  it('an unreachable Redis fails a call within seconds instead of hanging', async () => {
+    const client = open(new TestFlag(), { redisUrl: `redis://127.0.0.1:${await freePort()}` });
+    const started = Date.now();
+    await expect(client.get('k')).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('reads the endpoint from UPSTASH_REDIS_REST_URL / _TOKEN', async () => {
