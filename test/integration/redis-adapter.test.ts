@@ -357,12 +357,17 @@ describe('switching', () => {
   it('with upstash: null stays on TCP when the flag says HTTP, and says so once per flip', async () => {
     const flag = new TestFlag();
     const warnings: string[] = [];
-    const client = open(flag, { upstash: null, onWarning: (message) => warnings.push(message) });
+    const client = open(flag, { upstash: null, name: 'sms', onWarning: (message) => warnings.push(message) });
     flag.set(true);
     await client.set(`${uniqueNamespace('kvn')}:k`, 'v');
     await client.get('x');
     expect(client.transport).toBe('tcp');
-    expect(warnings).toEqual(['USE_HTTP_REDIS is on but migratingRedis has no HTTP endpoint (upstash: null): calls stay on TCP']);
+    expect(warnings).toEqual(['USE_HTTP_REDIS is on but migratingRedis "sms" has no HTTP endpoint (upstash: null): its calls stay on TCP']);
+    flag.set(false);
+    await client.get('x');
+    flag.set(true);
+    await client.get('x');
+    expect(warnings).toHaveLength(2);
   });
 
   it('close() lets running calls finish; later calls reject', async () => {

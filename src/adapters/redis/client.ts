@@ -13,7 +13,6 @@ import type { TcpSide } from './tcp-side.js';
 /** What the client asks of the flags: `useHttpRedis()`, and 'change' events when there are any (a FlagsClient has both). */
 export type HttpRedisFlag = Pick<FlagsClient, 'useHttpRedis'> & Partial<Pick<FlagsClient, 'on' | 'off'>>;
 
-
 export class MigratingRedis {
   private readonly router: SideRouter;
   private closed = false;
@@ -25,6 +24,7 @@ export class MigratingRedis {
     private readonly flags: HttpRedisFlag,
     private readonly tcp: TcpSide,
     private readonly http: HttpSide | null,
+    private readonly name: string,
     private readonly warn: (message: string) => void,
   ) {
     this.router = new SideRouter(() => this.wanted(), (to) => {
@@ -41,7 +41,7 @@ export class MigratingRedis {
     this.router.settle();
   }
 
-  /** The transport of the calls running now, or of the last call. */
+  /** The transport of the calls running now; when idle, the one the flags name. */
   get transport(): Side {
     return this.router.side ?? this.wanted();
   }
@@ -54,7 +54,7 @@ export class MigratingRedis {
     if (this.http) return 'http';
     if (!this.warned) {
       this.warned = true;
-      this.warn('USE_HTTP_REDIS is on but migratingRedis has no HTTP endpoint (upstash: null): calls stay on TCP');
+      this.warn(`USE_HTTP_REDIS is on but migratingRedis "${this.name}" has no HTTP endpoint (upstash: null): its calls stay on TCP`);
     }
     return 'tcp';
   }

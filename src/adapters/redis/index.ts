@@ -77,5 +77,5 @@ export function migratingRedis(options: MigratingRedisOptions): MigratingRedis {
       : { url: options.redisUrl || env.REDIS_URL || DEFAULT_REDIS_URL, connectionName: `${CONNECTION_NAME_PREFIX.kv}${name}`, ...(options.redisOptions ? { redisOptions: options.redisOptions } : {}) },
   );
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, 'MigratingRedisWarning'));
-  return new MigratingRedis(options.flags, tcp, http ? new HttpSide(http) : null, warn);
+  return new MigratingRedis(options.flags, tcp, http ? new HttpSide(http) : null, name, warn);
 }
