@@ -304,6 +304,23 @@ describe('switching', () => {
     expect(await read).toBe('written over TCP');
   });
 
+  it('does not let a call hung on the old side hold the new side back longer than switchWaitMs', async () => {
+    const gate = await startTcpGate(Number(new URL(url).port));
+    closing.push(() => gate.close());
+    const flag = new TestFlag();
+    const client = open(flag, { redisUrl: gate.url, switchWaitMs: 300 });
+    const key = `${uniqueNamespace('kvh')}:k`;
+    await client.set(key, 'before');
+    gate.hold();
+    const stuck = client.set(key, 'stuck on TCP');
+    flag.set(true);
+    // Answered over HTTP while the TCP write is still held: it did not wait for it past 300 ms.
+    expect(await client.get(key)).toBe('before');
+    gate.release();
+    expect(await stuck).toBe('OK');
+    expect(await client.get(key)).toBe('stuck on TCP');
+  });
+
   it('loses and repeats no call while the flag flips back and forth under concurrent load', async () => {
     const flag = new TestFlag();
     const client = open(flag);

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { commandLine, InvalidArgument, SUPPORTED_COMMANDS, type SupportedCommand } from '../../src/adapters/redis/commands.js';
 import { SideRouter, type Side } from '../../src/adapters/redis/router.js';
 import { toCommand } from '../../src/http/request.js';
+import { waitFor } from '../support/wait.js';
 
 /** The body @upstash/redis sends for a call, caught by a Requester instead of an HTTP server. */
 async function upstashBody(command: SupportedCommand, args: unknown[]): Promise<unknown> {
@@ -103,11 +104,12 @@ function deferred() {
 const tick = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('SideRouter', () => {
-  function router(initial: Side = 'tcp') {
+  function router(initial: Side = 'tcp', maxWaitMs = 60_000) {
     const state = { wanted: initial, switches: [] as string[], started: [] as string[] };
     const r = new SideRouter(
       () => state.wanted,
       (to, from) => state.switches.push(`${from ?? '-'}>${to}`),
+      maxWaitMs,
     );
     const call = (name: string, side: Side) => {
       const d = deferred();
@@ -186,6 +188,26 @@ describe('SideRouter', () => {
     r.settle();
     r.settle();
     expect(state.switches).toEqual(['->http', 'http>tcp']);
+  });
+
+  it('lets waiting calls go ahead after maxWaitMs when a call hangs on the old side; the hung call still settles', async () => {
+    const { r, state, call } = router('tcp', 30);
+    const hung = call('hung', 'tcp');
+    const b = call('b', 'http');
+    const c = call('c', 'http');
+    const d = call('d', 'tcp');
+    expect(state.started).toEqual(['hung']);
+    await waitFor(() => state.started.includes('c'), { what: 'the waiting calls to start' });
+    // b and c went ahead on http; d (tcp again) waits behind them, not behind the hung call.
+    expect(state.started).toEqual(['hung', 'b', 'c']);
+    b.resolve('B');
+    c.resolve('C');
+    await waitFor(() => state.started.includes('d'), { what: 'd to start after b and c' });
+    d.resolve('D');
+    hung.resolve('late');
+    expect(await Promise.all([hung.result, b.result, c.result, d.result])).toEqual(['late', 'B', 'C', 'D']);
+    await r.idle();
+    expect(state.switches).toEqual(['->tcp', 'tcp>http', 'http>tcp']);
   });
 
   it('turns a synchronous throw into a rejection and keeps going', async () => {

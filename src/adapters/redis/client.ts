@@ -26,6 +26,7 @@ export class MigratingRedis {
     private readonly http: HttpSide | null,
     private readonly name: string,
     private readonly warn: (message: string) => void,
+    switchWaitMs: number,
   ) {
     this.router = new SideRouter(() => this.wanted(), (to) => {
       if (this.closed) return;
@@ -36,7 +37,7 @@ export class MigratingRedis {
       } else {
         this.tcp.client();
       }
-    });
+    }, switchWaitMs);
     this.flags.on?.('change', this.onFlagChange);
     this.router.settle();
   }

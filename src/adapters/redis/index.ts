@@ -48,6 +48,11 @@ export interface MigratingRedisOptions {
   env?: Record<string, string | undefined>;
   /** Told when the flag asks for HTTP and there is no endpoint. Default: process.emitWarning. */
   onWarning?: (message: string) => void;
+  /**
+   * How long calls made after a flip wait for calls still running on the old side (default 2000 ms).
+   * Past it they go ahead: a call hung on a broken transport must not hold a rollback back.
+   */
+  switchWaitMs?: number;
 }
 
 const REST_URL = /^https?:\/\/[^\s#$./?].\S*$/;
@@ -77,5 +82,5 @@ export function migratingRedis(options: MigratingRedisOptions): MigratingRedis {
       : { url: options.redisUrl || env.REDIS_URL || DEFAULT_REDIS_URL, connectionName: `${CONNECTION_NAME_PREFIX.kv}${name}`, ...(options.redisOptions ? { redisOptions: options.redisOptions } : {}) },
   );
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, 'MigratingRedisWarning'));
-  return new MigratingRedis(options.flags, tcp, http ? new HttpSide(http) : null, name, warn);
+  return new MigratingRedis(options.flags, tcp, http ? new HttpSide(http) : null, name, warn, options.switchWaitMs ?? 2000);
 }
