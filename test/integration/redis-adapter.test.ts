@@ -9,6 +9,7 @@ import { Redis as UpstashRedis } from '@upstash/redis';
 import { Redis } from 'ioredis';
 import { createHash } from 'node:crypto';
 import { EventEmitter } from 'node:events';
+import { createServer, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { MigratingRedisError, migratingRedis, type MigratingRedis, type MigratingRedisOptions } from '../../src/adapters/redis/index.js';
 import { redisTextOfUpstash } from '../../src/adapters/redis/errors.js';
@@ -410,6 +411,22 @@ describe('configuration errors', () => {
     const client = open(new TestFlag(), { redisUrl: `redis://127.0.0.1:${await freePort()}` });
     const started = Date.now();
     await expect(client.get('k')).rejects.toThrow();
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('an HTTP endpoint that never answers fails a call after httpTimeoutMs instead of hanging', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    closing.push(() => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => silent.close(resolve));
+    });
+    const flag = new TestFlag();
+    flag.set(true);
+    const client = open(flag, { upstash: { url: `http://127.0.0.1:${(silent.address() as { port: number }).port}`, token: 't' }, httpTimeoutMs: 300 });
+    const started = Date.now();
+    await expect(client.get('k')).rejects.toThrow(/abort|timeout/i);
     expect(Date.now() - started).toBeLessThan(5000);
   });
 

@@ -15,12 +15,17 @@ type Commands = Record<string, (...args: unknown[]) => unknown>;
 export class HttpSide {
   private redis: Promise<UpstashRedis> | undefined;
 
-  constructor(private readonly options: UpstashOptions) {}
+  /** `timeoutMs` bounds each request unless the options bring their own `signal` (@upstash/redis has no timeout). */
+  constructor(
+    private readonly options: UpstashOptions,
+    private readonly timeoutMs: number,
+  ) {}
 
   /** The client, created (and @upstash/redis imported) on first call; a failed import is retried next time. */
   load(): Promise<UpstashRedis> {
+    const signal = this.options.signal ?? (() => AbortSignal.timeout(this.timeoutMs));
     this.redis ??= import('@upstash/redis').then(
-      ({ Redis }) => new Redis({ ...this.options, automaticDeserialization: false }),
+      ({ Redis }) => new Redis({ ...this.options, signal, automaticDeserialization: false }),
       (error: unknown) => {
         this.redis = undefined;
         throw error;

@@ -53,6 +53,8 @@ export interface MigratingRedisOptions {
    * Past it they go ahead: a call hung on a broken transport must not hold a rollback back.
    */
   switchWaitMs?: number;
+  /** Each HTTP request fails after this long (default 5000 ms) unless `upstash.signal` is given. */
+  httpTimeoutMs?: number;
 }
 
 const REST_URL = /^https?:\/\/[^\s#$./?].\S*$/;
@@ -82,5 +84,5 @@ export function migratingRedis(options: MigratingRedisOptions): MigratingRedis {
       : { url: options.redisUrl || env.REDIS_URL || DEFAULT_REDIS_URL, connectionName: `${CONNECTION_NAME_PREFIX.kv}${name}`, ...(options.redisOptions ? { redisOptions: options.redisOptions } : {}) },
   );
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, 'MigratingRedisWarning'));
-  return new MigratingRedis(options.flags, tcp, http ? new HttpSide(http) : null, name, warn, options.switchWaitMs ?? 2000);
+  return new MigratingRedis(options.flags, tcp, http ? new HttpSide(http, options.httpTimeoutMs ?? 5000) : null, name, warn, options.switchWaitMs ?? 2000);
 }
