@@ -5,7 +5,8 @@
 // the app entry points costs a fresh process (time, resident memory).
 //
 // Rows are run in ROUNDS interleaved rounds (raw, adapter, raw, adapter...) and the median round
-// is reported, so a neighbour's burst on the shared machine hits both sides alike.
+// is reported, so a neighbour's burst on the shared machine hits both sides alike. Besides wall
+// time, each row reports the CPU this (client) process spent per call: the adapter's own cost.
 // Env: BENCH_ROUNDS (default 5), BENCH_OPS (default 10000), BENCH_LIMITS (default 1000), BENCH_IMPORTS (default 15).
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -29,16 +30,21 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const fmt = (n, digits = 1) => n.toFixed(digits);
 
 
-/** `ops` calls of `once(i)`, `concurrency` in flight; wall ms. */
+/**
+ * `ops` calls of `once(i)`, `concurrency` in flight: wall ms, and the CPU ms this process spent
+ * (the client side's own cost, which a busy neighbour inflates far less than wall time).
+ */
 async function timed(ops, concurrency, once) {
   let next = 0;
+  const cpu = process.cpuUsage();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next < ops) await once(next++);
     }),
   );
-  return performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  return { wall: performance.now() - started, cpu: (used.user + used.system) / 1000 };
 }
 
 const server = await startLocalRedis();
@@ -73,11 +79,14 @@ for (const concurrency of [1, CONCURRENCY]) {
   for (let round = 0; round < ROUNDS; round++) {
     for (const [i, row] of rows.entries()) samples[i].push(await row.run(concurrency));
   }
-  console.log(`\n${concurrency} in flight`);
+  console.log(`\n${concurrency} in flight: wall time (median round), client CPU per call (median round), wall of every round`);
   for (const [i, row] of rows.entries()) {
-    const ms = median(samples[i]);
+    const wall = median(samples[i].map((sample) => sample.wall));
+    const cpu = median(samples[i].map((sample) => sample.cpu));
     const ops = row.kind === 'limit' ? LIMITS : OPS;
-    console.log(`  ${row.name.padEnd(54)} ${fmt(ms, 0).padStart(6)} ms  ${fmt((ms * 1000) / ops, 1).padStart(6)} µs/call  ${Math.round(ops / (ms / 1000)).toString().padStart(7)} calls/s  (rounds ${samples[i].map((s) => fmt(s, 0)).join(', ')})`);
+    console.log(
+      `  ${row.name.padEnd(54)} ${fmt(wall, 0).padStart(6)} ms ${Math.round(ops / (wall / 1000)).toString().padStart(7)} calls/s  CPU ${fmt((cpu * 1000) / ops, 1).padStart(6)} µs/call  (rounds ${samples[i].map((sample) => fmt(sample.wall, 0)).join(', ')})`,
+    );
   }
 }
 
