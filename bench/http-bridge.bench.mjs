@@ -10,20 +10,18 @@
 // Upstash-Encoding: base64 (auto-pipelining). A last row drives @upstash/redis itself.
 //
 // Env: BENCH_SECONDS (default 5 per row), BENCH_CONCURRENCY (default 64).
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { Redis as Upstash } from '@upstash/redis';
 import { startLocalRedis } from '../dist/src/redis/local-server.js';
+import { startServeHttp } from './support/serve-http.mjs';
 
 process.env.UPSTASH_DISABLE_TELEMETRY = '1';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const WARMUP_MS = 1000;
 const TOKEN = 'bench-token-0123456789';
-const BIN = fileURLToPath(new URL('../bin/redis-migrate.js', import.meta.url));
 
 function percentile(sorted, p) {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] : NaN;
@@ -95,20 +93,6 @@ function httpRequest(port, path, body) {
   );
 }
 
-async function startServeHttp(redisUrl) {
-  const child = spawn(process.execPath, [BIN, 'serve-http', '--json', '--port', '0', '--token', TOKEN, '--redis-url', redisUrl], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const ready = await new Promise((resolve, reject) => {
-    let text = '';
-    child.stdout.on('data', (chunk) => {
-      text += chunk;
-      if (text.includes('\n')) resolve(JSON.parse(text.split('\n')[0]));
-    });
-    child.once('exit', (code) => reject(new Error(`serve-http exited ${code}`)));
-  });
-  return { ...ready, child };
-}
 
 /** CPU seconds a process has used (Linux /proc), to show how busy the bridge was. */
 function cpuSeconds(pid) {
@@ -123,7 +107,7 @@ function cpuSeconds(pid) {
 const fmt = (n, digits = 3) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 const redisServer = await startLocalRedis();
-const bridge = await startServeHttp(redisServer.url);
+const bridge = await startServeHttp(redisServer.url, TOKEN);
 const direct = new Redis(redisServer.url, { protocol: 2 });
 await direct.set('bench:k', 'x'.repeat(32));
 const rows = [];

@@ -1,4 +1,7 @@
-/** Every connection the fleet opens is created here, named `fleet:<process>:<role>` (CLIENT SETNAME). */
+/**
+ * The fleet's own connections, named `fleet:<process>:<role>` (CLIENT SETNAME). The cache and
+ * limiters' connections are opened by redis-migrate/redis (kv.ts), named `redis-migrate:kv:fleet-<process>:<store>`.
+ */
 import { Redis, type RedisOptions } from 'ioredis';
 import { endpointOptions as endpointOptionsOf, parseRedisUrl } from '../../src/redis/url.js';
 
@@ -22,13 +25,6 @@ export function sharedConnection(url: string, process: string, producerOnly: boo
     maxRetriesPerRequest: null,
     enableOfflineQueue: !producerOnly,
   });
-  client.on('error', () => undefined);
-  return client;
-}
-
-/** A plain ioredis connection for the cache or a rate limiter (phase 1 moves these to HTTP). */
-export function kvConnection(url: string, process: string, role: string): Redis {
-  const client = new Redis({ ...endpointOptions(url), connectionName: connectionName(process, role), maxRetriesPerRequest: 2 });
   client.on('error', () => undefined);
   return client;
 }

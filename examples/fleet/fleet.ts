@@ -13,7 +13,7 @@ import type { FleetOptions } from './config.js';
 import { quit, sharedConnection } from './connections.js';
 import { EventReporter, type Send } from './events.js';
 import { makeHandler } from './handler.js';
-import { KvStores } from './kv.js';
+import { openKv } from './kv.js';
 import { Lanes, type Lane } from './lanes.js';
 import { Producer } from './producer.js';
 import { bullmqRepeatSide, bullRepeatSide } from './repeat-sides.js';
@@ -52,9 +52,10 @@ export async function startFleet(options: FleetOptions, send: Send): Promise<Fle
 
   const reporter = new EventReporter(name, send);
   // Only job handlers use the cache and limiters: a producer-only process opens none of their connections.
-  const kv = options.kv && roles.has('work') ? new KvStores(options.redisUrl, name, options.http, warn) : undefined;
-  await kv?.use(flags.useHttpRedis());
-  const handler = makeHandler(reporter, kv, options.workMs, `fleet:{${options.namespace}}:`);
+  const keyPrefix = `fleet:{${options.namespace}}:`;
+  // They follow USE_HTTP_REDIS by themselves (redis-migrate/redis).
+  const kv = options.kv && roles.has('work') ? openKv({ redisUrl: options.redisUrl, process: name, keyPrefix, http: options.http, flags, warn }) : undefined;
+  const handler = makeHandler(reporter, kv, options.workMs, keyPrefix);
   const bull = new BullSide(Bull, { redisUrl: options.redisUrl, process: name, prefix: prefixes.bull, worker: options.worker, handler, warn });
   const bullmq = new BullmqSide(bullmqLib, shared, { prefix: prefixes.bullmq, worker: options.worker, handler, warn });
 
@@ -77,7 +78,6 @@ export async function startFleet(options: FleetOptions, send: Send): Promise<Fle
     producer?.sync();
     lanes?.sync().catch((error: Error) => warn(`lanes: ${error.message}`));
     void scheduler?.reconcile();
-    void kv?.use(flags.useHttpRedis());
   });
 
   producer?.sync();

@@ -2,7 +2,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { tickOf, type QueueSystem } from './catalog.js';
 import type { EventReporter } from './events.js';
-import type { KvStores } from './kv.js';
+import type { Kv } from './kv.js';
 
 export interface JobData {
   kind?: 'job' | 'tick';
@@ -22,7 +22,7 @@ export interface JobLike {
 
 export type Handler = (system: QueueSystem, queue: string, job: JobLike) => Promise<void>;
 
-export function makeHandler(reporter: EventReporter, kv: KvStores | undefined, workMs: number, keyPrefix: string): Handler {
+export function makeHandler(reporter: EventReporter, kv: Kv | undefined, workMs: number, keyPrefix: string): Handler {
   return async (system, queue, job) => {
     const data = job.data ?? {};
     if (data.kind === 'tick') {
@@ -32,10 +32,9 @@ export function makeHandler(reporter: EventReporter, kv: KvStores | undefined, w
     }
     if (kv) {
       const cacheKey = `${keyPrefix}cache:${queue}:${(data.n ?? 0) % 64}`;
-      const cached = await kv.store('cache').get(cacheKey);
-      if (cached === null) await kv.store('cache').set(cacheKey, String(data.at ?? 0), 60);
-      const limiter = queue.includes('notification') ? kv.store('sms') : kv.store('ratelimit');
-      await limiter.hit(`${keyPrefix}limit:${queue}`, 1);
+      const cached = await kv.cache.get(cacheKey);
+      if (cached === null) await kv.cache.set(cacheKey, String(data.at ?? 0), { ex: 60 });
+      await (queue.includes('notification') ? kv.sms : kv.limiter).limit(queue);
     }
     if (workMs > 0) await sleep(workMs);
     await reporter.done([data.id ?? String(job.id), queue, system, job.attemptsMade + 1]);

@@ -31,8 +31,8 @@ export interface ClaimInputs {
 /** The flags SDK's subscriber, while the app still runs it (phase 3 removes it). */
 const flagsPart = (count: Counted) => (count.byRole['flags-sdk'] ? ` + ${count.byRole['flags-sdk']} flags subscriber (until phase 3)` : '');
 const within = (value: number, [lo, hi]: [number, number]) => value >= lo && value <= hi;
-/** The cache and limiter connections: named by the app, attributed to neither queue library. */
-const stores = (count: Counted) => count.bySystem.unknown;
+/** The cache and limiter connections (redis-migrate/redis's TCP side). */
+const stores = (count: Counted) => count.bySystem.cache;
 
 export function judgeClaims(input: ClaimInputs): Claim[] {
   const claims: Claim[] = [];

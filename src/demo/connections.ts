@@ -14,9 +14,9 @@ export interface WorldFilter {
   blockingOwner: string;
 }
 
-/** The fleet process a connection belongs to, from its name (`fleet:<p>:…`, `redis-migrate:sdk:fleet-<p>:…`). */
+/** The fleet process a connection belongs to, from its name (`fleet:<p>:…`, `redis-migrate:sdk:fleet-<p>:…`, `redis-migrate:kv:fleet-<p>:…`). */
 export function processOf(name: string): string | undefined {
-  return /^fleet:([^:]+):/.exec(name)?.[1] ?? /^redis-migrate:sdk:fleet-([^:]+):/.exec(name)?.[1];
+  return /^fleet:([^:]+):/.exec(name)?.[1] ?? /^redis-migrate:(?:sdk|kv):fleet-([^:]+):/.exec(name)?.[1];
 }
 
 function ownerOf(connection: ClassifiedConnection, filter: WorldFilter): string | undefined {

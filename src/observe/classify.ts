@@ -16,13 +16,14 @@ export const ROLES = [
   'bullmq-events',
   'bullmq-shared',
   'flags-sdk',
+  'cache-tcp',
   'redis-migrate',
   'other',
 ] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Which system a connection belongs to; broader than the role (e.g. Bull's unnamed command client). */
-export const SYSTEMS = ['legacy', 'bullmq', 'flags', 'tool', 'unknown'] as const;
+export const SYSTEMS = ['legacy', 'bullmq', 'flags', 'cache', 'tool', 'unknown'] as const;
 export type ConnectionSystem = (typeof SYSTEMS)[number];
 
 export interface ClassifyContext {
@@ -90,6 +91,8 @@ function classifyAlone(client: ClientInfo, node: string | null, ctx: ClassifyCon
   const name = appName(client.name);
   if (name.startsWith(CONNECTION_NAME_PREFIX.sdk)) return { out: set(base(client, node, ctx, null), 'flags-sdk', 'flags'), pending: false };
   if (name.startsWith(CONNECTION_NAME_PREFIX.cli)) return { out: set(base(client, node, ctx, null), 'redis-migrate', 'tool'), pending: false };
+  // redis-migrate/redis's TCP side: the connections phase 1 retires.
+  if (name.startsWith(CONNECTION_NAME_PREFIX.kv)) return { out: set(base(client, node, ctx, null), 'cache-tcp', 'cache'), pending: false };
 
   const decoded = decode(name);
   const out = base(client, node, ctx, decoded?.queue ?? null);

@@ -52,4 +52,6 @@ export function stateKeys(namespace: string): StateKeys {
 export const CONNECTION_NAME_PREFIX = {
   cli: 'redis-migrate:cli:',
   sdk: 'redis-migrate:sdk:',
+  /** The cache / rate-limiter connection of `redis-migrate/redis` (`redis-migrate:kv:<name>`). */
+  kv: 'redis-migrate:kv:',
 } as const;

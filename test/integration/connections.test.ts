@@ -72,7 +72,7 @@ describe('connections against real Bull and BullMQ clients', () => {
       expect(run.exitCode).toBe(0);
       const doc = run.json();
       expect(doc.ok).toBe(true);
-      expect(Object.keys(doc.byRole)).toEqual(['legacy-worker', 'legacy-events', 'bullmq-worker', 'bullmq-events', 'bullmq-shared', 'flags-sdk', 'redis-migrate', 'other']);
+      expect(Object.keys(doc.byRole)).toEqual(['legacy-worker', 'legacy-events', 'bullmq-worker', 'bullmq-events', 'bullmq-shared', 'flags-sdk', 'cache-tcp', 'redis-migrate', 'other']);
       // The test's own inspecting connection is another redis-migrate:cli connection; the command's own is left out.
       expect(doc.byRole['redis-migrate']).toBe(1);
       expect(doc.byRole['flags-sdk']).toBe(2);

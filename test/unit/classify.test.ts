@@ -63,6 +63,7 @@ describe('classifyConnections', () => {
       'bullmq-events': 11,
       'bullmq-shared': 1,
       'flags-sdk': 2,
+      'cache-tcp': 0,
       'redis-migrate': 1,
       other: 0,
     });
@@ -120,7 +121,7 @@ describe('classifyConnections', () => {
     expect(snapshot.byRole['bullmq-shared']).toBe(1);
   });
 
-  it('byRole always carries all eight roles', () => {
+  it('byRole always carries every role', () => {
     expect(Object.keys(summarizeConnections([]).byRole)).toEqual([...ROLES]);
   });
 });
@@ -132,9 +133,11 @@ describe('app connection names with a bull / bullmq segment', () => {
     'id=3 addr=10.0.0.1:3 name=fleet:app:bullmq flags=N sub=0 psub=0 cmd=evalsha',
     'id=4 addr=10.0.0.1:4 name=fleet:app:cache flags=N sub=0 psub=0 cmd=get',
     'id=5 addr=10.0.0.1:5 name=api:bull:not-a-planned-queue flags=N sub=0 psub=0 cmd=evalsha',
+    'id=6 addr=10.0.0.1:6 name=redis-migrate:kv:api:sms flags=N sub=0 psub=0 cmd=evalsha',
+    'id=7 addr=10.0.0.1:7 name=ioredis-cluster(refresher):redis-migrate:kv:cache flags=N sub=0 psub=0 cmd=get',
   ].join('\n');
 
-  it('attributes them to their library (and planned queue), leaves other named ones as other', () => {
+  it('attributes them to their library (and planned queue), redis-migrate/redis connections to cache-tcp, leaves other named ones as other', () => {
     const out = classify(lines).map((c) => [c.name, c.role, c.system, c.tier]);
     expect(out).toEqual([
       ['fleet:app:bull:calendar-sync', 'other', 'legacy', 'critical'],
@@ -142,6 +145,8 @@ describe('app connection names with a bull / bullmq segment', () => {
       ['fleet:app:bullmq', 'bullmq-shared', 'bullmq', null],
       ['fleet:app:cache', 'other', 'unknown', null],
       ['api:bull:not-a-planned-queue', 'other', 'legacy', null],
+      ['redis-migrate:kv:api:sms', 'cache-tcp', 'cache', null],
+      ['ioredis-cluster(refresher):redis-migrate:kv:cache', 'cache-tcp', 'cache', null],
     ]);
   });
 });

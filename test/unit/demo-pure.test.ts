@@ -16,7 +16,7 @@ describe('counting a demo world', () => {
     'id=3 addr=127.0.0.1:3 name=fleet:worker:bullmq flags=N sub=0 psub=0 cmd=evalsha',
     'id=4 addr=127.0.0.1:4 name=redis-migrate:sdk:fleet-worker:bb:sub flags=P sub=1 psub=0 cmd=subscribe',
     `id=5 addr=127.0.0.1:5 name=bullmq:${b64('fleet-jobs')} flags=b sub=0 psub=0 cmd=bzpopmin`,
-    'id=6 addr=127.0.0.1:6 name=fleet:worker:cache flags=N sub=0 psub=0 cmd=get',
+    'id=6 addr=127.0.0.1:6 name=redis-migrate:kv:fleet-worker:cache flags=N sub=0 psub=0 cmd=get',
     'id=7 addr=127.0.0.1:7 name=fleet:worker:bull:calendar-sync flags=N sub=0 psub=0 cmd=evalsha',
     'id=8 addr=127.0.0.1:8 name=fleet:worker:bull:calendar-sync flags=P sub=1 psub=0 cmd=subscribe',
     `id=9 addr=127.0.0.1:9 name=bull:${b64('calendar-sync')} flags=b sub=0 psub=0 cmd=brpoplpush`,
@@ -30,8 +30,8 @@ describe('counting a demo world', () => {
   it('classifies with src/observe and keeps only the world, split by process', () => {
     const { all, byProcess } = countWorld(list, ctx, filter, ['non-critical', 'medium', 'critical']);
     expect(all.app).toBe(9);
-    expect(all.bySystem).toMatchObject({ legacy: 3, bullmq: 3, flags: 2, unknown: 1 });
-    expect(all.byRole).toMatchObject({ 'legacy-worker': 1, 'legacy-events': 1, 'bullmq-worker': 1, 'bullmq-shared': 2, 'flags-sdk': 2 });
+    expect(all.bySystem).toMatchObject({ legacy: 3, bullmq: 3, flags: 2, cache: 1, unknown: 0 });
+    expect(all.byRole).toMatchObject({ 'legacy-worker': 1, 'legacy-events': 1, 'bullmq-worker': 1, 'bullmq-shared': 2, 'flags-sdk': 2, 'cache-tcp': 1 });
     expect(all.byTier.critical).toBe(3);
     expect(byProcess.api?.app).toBe(2);
     expect(byProcess.worker?.app).toBe(7);
@@ -40,6 +40,7 @@ describe('counting a demo world', () => {
   it('finds the fleet process in a name', () => {
     expect(processOf('fleet:api:bullmq')).toBe('api');
     expect(processOf('redis-migrate:sdk:fleet-worker:abc:sub')).toBe('worker');
+    expect(processOf('redis-migrate:kv:fleet-worker:sms')).toBe('worker');
     expect(processOf('bullmq:Zm9v')).toBeUndefined();
   });
 });
@@ -48,10 +49,10 @@ describe('judgeClaims', () => {
   const count = (app: number, roles: Partial<ConnectionSummary['byRole']> = {}, systems: Partial<ConnectionSummary['bySystem']> = {}) => ({
     app,
     byRole: { ...emptyByRole(), ...roles },
-    bySystem: { legacy: 0, bullmq: 0, flags: 0, tool: 0, unknown: 0, ...systems },
+    bySystem: { legacy: 0, bullmq: 0, flags: 0, cache: 0, tool: 0, unknown: 0, ...systems },
   });
   const base: ClaimInputs = {
-    legacy: count(38, { 'bullmq-shared': 1, 'flags-sdk': 1 }, { legacy: 33, unknown: 3, bullmq: 1, flags: 1 }),
+    legacy: count(38, { 'bullmq-shared': 1, 'flags-sdk': 1 }, { legacy: 33, cache: 3, bullmq: 1, flags: 1 }),
     phase1: count(35, { 'bullmq-shared': 1, 'flags-sdk': 1 }, { legacy: 33, bullmq: 1, flags: 1 }),
     kvOnHttp: true,
     finalSingle: count(13, { 'bullmq-worker': 11, 'bullmq-shared': 1, 'flags-sdk': 1 }, { bullmq: 12, flags: 1 }),
@@ -68,7 +69,7 @@ describe('judgeClaims', () => {
       ...base,
       kvOnHttp: false,
       phase1: base.legacy,
-      finalMergedWorker: count(6, { 'bullmq-worker': 1, 'bullmq-shared': 1, 'flags-sdk': 1 }, { bullmq: 2, flags: 1, unknown: 3 }),
+      finalMergedWorker: count(6, { 'bullmq-worker': 1, 'bullmq-shared': 1, 'flags-sdk': 1 }, { bullmq: 2, flags: 1, cache: 3 }),
     });
     expect(claims.map((claim) => claim.verdict)).toEqual(['holds', 'not measured', 'does not hold', 'holds only partly', 'holds']);
     expect(claims[1]?.why).toContain('35 would remain');

@@ -15,7 +15,7 @@ export function render(report: DemoReport): string {
   lines.push(heading('Connections after each step: measured, and what the plan predicts'));
   lines.push(
     table([
-      ['TOPOLOGY', 'COMMAND', 'ON BULLMQ', 'MEASURED', 'PLAN', 'LEGACY', 'BULLMQ', 'FLAGS', 'OTHER', 'PER PROCESS (plan)', 'JOBS (produced/processed)'],
+      ['TOPOLOGY', 'COMMAND', 'ON BULLMQ', 'MEASURED', 'PLAN', 'LEGACY', 'BULLMQ', 'FLAGS', 'CACHE', 'OTHER', 'PER PROCESS (plan)', 'JOBS (produced/processed)'],
       ...report.steps.map((step) => {
         const s = step.measured.bySystem;
         const plan = step.measured.app === step.predicted.total ? String(step.predicted.total) : chalk.yellow(String(step.predicted.total));
@@ -29,6 +29,7 @@ export function render(report: DemoReport): string {
           String(s.legacy),
           String(s.bullmq),
           String(s.flags),
+          String(s.cache),
           String(s.unknown),
           processes.length > 1 ? processes.map(([name, p]) => `${name} ${p.measured.app} (${p.predicted ?? '-'})`).join(', ') : '-',
           `${step.jobs.produced}/${step.jobs.processed}`,
