@@ -1,10 +1,10 @@
 import { defineConfig } from 'vitest/config';
+import { SlowestFirstSequencer } from './test/support/sequencer.js';
 
 // Three groups (`vitest run --project unit`). Unit tests are pure (no Redis, no env, no globals), so
 // they share one module graph on threads: the whole group runs in about 2 s instead of 13 s.
 // Integration and e2e tests get a shared redis-server from the global setup (one per group) and
-// spawn the built CLI (`npm run build` first). The default sequencer starts e2e first (projects by
-// name) and, within a group, the files that were slowest in the last run.
+// spawn the built CLI (`npm run build` first). All three share the workers, longest files first.
 const sharedRedis = ['test/support/global-setup.ts'];
 
 export default defineConfig({
@@ -13,6 +13,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     pool: 'forks',
     maxWorkers: 2,
+    sequence: { sequencer: SlowestFirstSequencer },
     projects: [
       { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'], pool: 'threads', isolate: false } },
       { extends: true, test: { name: 'integration', include: ['test/integration/**/*.test.ts'], globalSetup: sharedRedis } },
