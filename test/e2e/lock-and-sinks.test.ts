@@ -63,9 +63,9 @@ describe('the migration lock between processes', () => {
     holder.kill('SIGKILL');
     await holder;
     writeFileSync(release, ''); // the orphaned hook ends too
+    // Killed, it released nothing (read from Redis: on a loaded machine a second CLI may start after the 2s TTL).
+    expect(Number(await admin.pttl(stateKeys(ns).lock))).toBeGreaterThan(0);
     const other = writePlan(planDocument({ lock: { ttl: '2s' } }));
-    const blocked = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--namespace', ns, '--config', other], { env: { REDIS_URL: inject('redisUrl') } });
-    expect(blocked.exitCode).toBe(5);
     await waitFor(async () => (await admin.exists(stateKeys(ns).lock)) === 0, { what: 'the lock to expire' });
     const after = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--namespace', ns, '--config', other], { env: { REDIS_URL: inject('redisUrl') } });
     expect(after.exitCode).toBe(0);
