@@ -7,7 +7,7 @@ import { connectFlags } from '../../src/flags/index.js';
 import { defaultPlanDocument } from '../../src/plan/default-plan.js';
 import { BIN, runCli, uniqueNamespace } from '../support/cli.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
-import { eventually } from '../support/queues.js';
+import { waitFor } from '../support/wait.js';
 
 describe('observe commands as a process', () => {
   const servers: RedisServer[] = [];
@@ -36,7 +36,7 @@ describe('observe commands as a process', () => {
     });
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
-    await eventually(async () => out.split('Connections on').length - 1, (frames) => frames >= 2, 15_000);
+    await waitFor(() => out.split('Connections on').length - 1 >= 2, { timeoutMs: 15_000, what: 'two redrawn frames' });
     child.kill('SIGINT');
     const result = await child;
     expect(result.exitCode).toBe(0);
@@ -53,7 +53,7 @@ describe('observe commands as a process', () => {
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
     // The first sample line means the Ctrl-C handler is in place.
-    await eventually(async () => out.split('"type":"sample"').length - 1, (samples) => samples >= 2, 15_000);
+    await waitFor(() => out.split('"type":"sample"').length - 1 >= 2, { timeoutMs: 15_000, what: 'two sample lines' });
     child.kill('SIGINT');
     const result = await child;
     expect(result.exitCode).toBe(0);
@@ -90,7 +90,7 @@ describe('observe commands as a process', () => {
       servers.push(restarted);
       // The SDK reconnects and re-registers, remembering the version it applied.
       const probe = restarted.client();
-      await eventually(() => probe.hlen(`redis-migrate:{${namespace}}:instances`), (n) => n === 1, 20_000);
+      await waitFor(async () => (await probe.hlen(`redis-migrate:{${namespace}}:instances`)) === 1, { timeoutMs: 20_000, what: 'the SDK to re-register' });
 
       const status = await runCli(['status', '--json', ...common]);
       expect(status.exitCode).toBe(4);

@@ -1,11 +1,13 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { runCli, uniqueNamespace } from '../support/cli.js';
-import { shortSoakPlan, writePlan } from '../support/plan-files.js';
+import { writePlan } from '../support/plan-files.js';
+import { backdateHistory } from '../support/history.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { defaultPlanDocument } from '../../src/plan/default-plan.js';
 import { fastHttpChecks, restEndpoint } from '../support/http.js';
 
+const HOUR = 3_600_000;
 let admin: Redis;
 beforeAll(() => {
   admin = new Redis(inject('redisUrl'), { protocol: 2 });
@@ -51,22 +53,24 @@ describe('phase2 and status through the CLI', () => {
 
   it('a closed gate exits 3 with how long is left, and opens once the soak window has passed', async () => {
     const ns = uniqueNamespace();
-    const config = writePlan(shortSoakPlan({}, ['3s', '3s', '3s']));
-    expect((await cli(ns, ['phase2', '--tier', 'non-critical', '--yes'], config)).exitCode).toBe(0);
-    const closed = await cli(ns, ['phase2', '--tier', 'medium', '--yes'], config);
+    expect((await cli(ns, ['phase2', '--tier', 'non-critical', '--yes'])).exitCode).toBe(0);
+    const closed = await cli(ns, ['phase2', '--tier', 'medium', '--yes']);
     expect(closed.exitCode).toBe(3);
     const error = closed.json().error;
     expect(error.code).toBe('gate.closed');
-    expect(error.message).toMatch(/tier "non-critical" has soaked \S+ of 3s; \S+ left/);
-    expect(error.details.remainingMs).toBeGreaterThan(0);
-    expect(error.details.remainingMs).toBeLessThanOrEqual(3000);
+    expect(error.message).toMatch(/tier "non-critical" has soaked \S+ of 24h; \S+ left/);
+    expect(error.details.remainingMs).toBeGreaterThan(23 * HOUR);
+    expect(error.details.remainingMs).toBeLessThanOrEqual(24 * HOUR);
     // Skipping a tier is gated too: critical needs medium.
-    expect((await cli(ns, ['phase2', '--tier', 'critical', '--yes'], config)).exitCode).toBe(3);
+    expect((await cli(ns, ['phase2', '--tier', 'critical', '--yes'])).exitCode).toBe(3);
 
-    await new Promise((r) => setTimeout(r, 3200));
-    const open = await cli(ns, ['phase2', '--tier', 'medium', '--yes'], config);
+    // The default plan's 24h soak, passed: the recorded history moves a day back (test-only).
+    await backdateHistory(admin, stateKeys(ns), '24h');
+    const open = await cli(ns, ['phase2', '--tier', 'medium', '--yes']);
     expect(open.exitCode).toBe(0);
     expect(open.json()).toMatchObject({ changed: true, gate: { open: true, previous: 'non-critical' } });
+    // Medium has only just started its own soak.
+    expect((await cli(ns, ['phase2', '--tier', 'critical', '--yes'])).json().error.message).toMatch(/tier "medium" has soaked \S+ of 24h/);
   });
 
   it('--force needs --reason; with one it passes the gate and the audit records why', async () => {

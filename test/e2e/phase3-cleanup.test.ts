@@ -8,6 +8,7 @@ import { BIN, runCli } from '../support/cli.js';
 import { tempDir, writePlan } from '../support/plan-files.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 import { connectBullWorker, fillWithBull, fillWithBullmq, keyspace } from '../support/queue-fixtures.js';
+import { backdateHistory } from '../support/history.js';
 import { waitFor } from '../support/wait.js';
 import { stateKeys } from '../../src/state/keys.js';
 
@@ -16,6 +17,7 @@ import { stateKeys } from '../../src/state/keys.js';
 // under `bullmq` for the SAME queue names, the migration state, and the app's own keys, some of
 // them deliberately named like legacy keys.
 const NS = 'p3';
+const SOAK = '24h';
 const MIGRATED = ['sync', 'calendar-sync'];
 const APP_KEYS: [string, string][] = [
   ['bull:sync', 'string'],
@@ -44,10 +46,15 @@ async function plantAppKeys(): Promise<void> {
   }
 }
 
-async function migrationReady(): Promise<void> {
+async function flipFirstTier(): Promise<void> {
   const flip = await cli(['phase2', '--tier', 'first', '--yes', '--wait', '0', '--json']);
   expect(flip.exitCode).toBe(0);
-  await new Promise((resolve) => setTimeout(resolve, 1100)); // the tier's 1s soak
+}
+
+/** The first tier on BullMQ, its soak passed: the recorded history moves back by the soak (test-only). */
+async function migrationReady(): Promise<void> {
+  await flipFirstTier();
+  await backdateHistory(admin, stateKeys(NS), SOAK);
 }
 
 beforeAll(async () => {
@@ -61,8 +68,8 @@ beforeAll(async () => {
       bullmq: { prefix: 'bullmq' },
       lock: { ttl: '2s' },
       tiers: [
-        { name: 'first', queues: MIGRATED, soak: '1s' },
-        { name: 'later', queues: ['sync-v2'], soak: '1h' },
+        { name: 'first', queues: MIGRATED, soak: SOAK },
+        { name: 'later', queues: ['sync-v2'], soak: SOAK },
       ],
     },
     { dir },
@@ -179,8 +186,13 @@ describe('phase3 cleanup on a mixed keyspace', () => {
     expect(early.exitCode).toBe(0);
     expect(early.json()).toMatchObject({ targets: [], keys: { total: 0 } });
     expect(early.json().notes[0]).toContain('nothing to clean');
+    // On BullMQ, still soaking: nothing yet either.
+    await flipFirstTier();
+    const soaking = (await cli(['phase3', 'cleanup', '--yes', '--json'])).json();
+    expect(soaking).toMatchObject({ targets: [], keys: { total: 0 } });
+    expect(soaking.tiers[0]).toMatchObject({ tier: 'first', reason: expect.stringMatching(/^soaking: \S+ of 24h, \S+ left$/) });
 
-    await migrationReady();
+    await backdateHistory(admin, stateKeys(NS), SOAK);
     const worker = await connectBullWorker(server.port, 'calendar-sync');
     try {
       const blocked = await cli(['phase3', 'cleanup', '--yes', '--json']);
@@ -207,7 +219,7 @@ describe('phase3 cleanup on a mixed keyspace', () => {
     expect(foreign).toMatchObject({ overridable: false, queues: ['calendar-sync'] });
     expect(await admin.exists('bull:sync:id', 'bull:calendar-sync:marker')).toBe(2);
 
-    const shared = writePlan({ namespace: NS, legacy: { prefix: 'bull' }, bullmq: { prefix: 'bull' }, tiers: [{ name: 'first', queues: ['sync'], soak: '1s' }] }, { dir: tempDir() });
+    const shared = writePlan({ namespace: NS, legacy: { prefix: 'bull' }, bullmq: { prefix: 'bull' }, tiers: [{ name: 'first', queues: ['sync'], soak: SOAK }] }, { dir: tempDir() });
     const sharedRun = await runCli(['phase3', 'cleanup', '--yes', '--force', '--reason', 'try', '--json', '--config', shared], { env: { REDIS_URL: server.url } });
     expect(sharedRun.exitCode).toBe(3);
     expect(sharedRun.json().blockers[0]).toMatchObject({ code: 'shared-prefix', overridable: false });

@@ -7,6 +7,7 @@ import { BIN, runCli, uniqueNamespace } from '../support/cli.js';
 import { freePort } from '../support/redis-server.js';
 import { tempDir } from '../support/plan-files.js';
 import { runInTty } from '../support/tty.js';
+import { descendants } from '../support/processes.js';
 import { waitFor } from '../support/wait.js';
 import { stateKeys } from '../../src/state/keys.js';
 
@@ -142,7 +143,7 @@ describe('runbook run', () => {
       const child = execa('node', [BIN, 'runbook', 'run', 'book', '--dir', dir, '--yes', '--json'], { cwd: dir, reject: false, env: { NO_COLOR: '1', REDIS_URL: inject('redisUrl') }, stdin: 'ignore' });
       await waitFor(() => existsSync(join(dir, 'out.txt')), { what: 'the first step' });
       await waitFor(() => existsSync(join(dir, 'started.txt')), { what: 'the slow step to start' });
-      await new Promise((resolve) => setTimeout(resolve, 200)); // into its sleep
+      await waitFor(() => descendants(child.pid!).some((process) => process.command === 'sleep'), { what: 'the slow step in its sleep' });
       const started = Date.now();
       child.kill('SIGINT');
       const result = await child;
@@ -223,13 +224,13 @@ describe('runbook evidence', () => {
 describe('runbook wait steps', () => {
   it('call the monitor command for the duration (samples land in its stream)', async () => {
     const ns = uniqueNamespace('rbw');
-    const dir = setup('# W\n\n```step id=soak kind=wait duration=2s\n--interval 500ms\n```\n');
+    const dir = setup('# W\n\n```step id=soak kind=wait duration=1s\n--interval 500ms\n```\n');
     try {
       const result = await run(dir, ['book', '--yes', '--namespace', ns]);
       expect(result.exitCode).toBe(0);
       const log = JSON.parse(readFileSync(result.json().log, 'utf8'));
-      expect(log.steps[0]).toMatchObject({ id: 'soak', status: 'done', command: 'redis-migrate monitor --duration 2s --interval 500ms' });
-      expect(log.steps[0].durationMs).toBeGreaterThanOrEqual(1500);
+      expect(log.steps[0]).toMatchObject({ id: 'soak', status: 'done', command: 'redis-migrate monitor --duration 1s --interval 500ms' });
+      expect(log.steps[0].durationMs).toBeGreaterThanOrEqual(1000);
       expect(await admin.xlen(stateKeys(ns).samples)).toBeGreaterThanOrEqual(2);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { stateKeys } from '../../src/state/keys.js';
 import { runCli, uniqueNamespace } from '../support/cli.js';
-import { shortSoakPlan, tempDir, writePlan } from '../support/plan-files.js';
+import { planDocument, tempDir, writePlan } from '../support/plan-files.js';
 
 // A tier name written straight into the state hash, built to run a command wherever it is pasted
 // into shell text: a hook's `sh -c` script, or a dotenv file that is sourced.
@@ -40,7 +40,7 @@ describe('a tier name from Redis never runs a command', () => {
     writeFileSync(envFile, 'APP=1\n');
     const hookLog = join(dir, `${ns}.hook.log`);
     const config = writePlan(
-      shortSoakPlan({
+      planDocument({
         sinks: {
           dotenv: { path: envFile },
           hooks: [{ name: 'record', command: ['sh', '-c', 'printf "%s=%s|%s\\n" "$1" "$2" "$REDIS_MIGRATE_VALUE" >> "$0"', hookLog, '{{name}}', '{{value}}'] }],
@@ -73,7 +73,7 @@ describe('a tier name from Redis never runs a command', () => {
 
   it('a hook that would paste a placeholder into `sh -c` shell text is refused at plan load (exit 2)', async () => {
     const ns = uniqueNamespace('inj');
-    const config = writePlan(shortSoakPlan({ sinks: { hooks: [{ name: 'unsafe', command: ['sh', '-c', 'echo {{name}}={{value}} > /dev/null'] }] } }), { dir, name: `${ns}.json` });
+    const config = writePlan(planDocument({ sinks: { hooks: [{ name: 'unsafe', command: ['sh', '-c', 'echo {{name}}={{value}} > /dev/null'] }] } }), { dir, name: `${ns}.json` });
     await plantTier(ns);
     const flip = await cli(['phase2', '--tier', 'non-critical', '--yes', '--wait', '0', '--json', '--force', '--reason', 'test'], config, ns);
     expect(flip.exitCode).toBe(2);

@@ -7,8 +7,9 @@ import { connectFlags } from '../../src/flags/index.js';
 import { defaultPlanDocument } from '../../src/plan/default-plan.js';
 import { openRedis } from '../../src/redis/connect.js';
 import { runCli, uniqueNamespace } from '../support/cli.js';
-import { eventually, startBullmq } from '../support/queues.js';
+import { startBullmq } from '../support/queues.js';
 import { startRedisCluster, type RedisCluster } from '../support/redis-cluster.js';
+import { waitFor, waitForValue } from '../support/wait.js';
 
 function planFile(bullmqPrefix: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'cluster-plan-'));
@@ -54,7 +55,7 @@ describe('on a local 3-master Redis Cluster with one replica', () => {
       // The replica appears once it has synced and the client's slot map lists it.
       // ioredis Cluster connects to a node on first use, so a third node may show up a moment later.
       const nodesWithClients = (d: { connections: { node: string }[] }) => new Set(d.connections.map((c) => c.node)).size;
-      const doc = await eventually(read, (d) => d.byRole['bullmq-worker'] >= 2 && d.nodes.length === 4 && nodesWithClients(d) >= 3, 30_000);
+      const doc = await waitForValue(read, (d) => d.byRole['bullmq-worker'] >= 2 && d.nodes.length === 4 && nodesWithClients(d) >= 3, { timeoutMs: 40_000, intervalMs: 200, what: 'workers on every master and the replica listed' });
       expect(doc.cluster).toBe(true);
       expect(doc.nodes.reduce((sum: number, node: { total: number }) => sum + node.total, 0)).toBe(doc.total);
       expect(nodesWithClients(doc)).toBeGreaterThanOrEqual(3);
@@ -66,7 +67,7 @@ describe('on a local 3-master Redis Cluster with one replica', () => {
     } finally {
       await mq.close();
     }
-  });
+  }, 60_000);
 
   it('bullmq.cluster-hashtag fails on "bullmq" and passes on "{bullmq}"', async () => {
     const plain = await runCli(['preflight', '--phase', '2', '--json', '--config', planFile('bullmq'), '--redis-url', cluster.url, '--namespace', uniqueNamespace()]);
@@ -92,7 +93,7 @@ describe('on a local 3-master Redis Cluster with one replica', () => {
       const flip = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--wait', '5s', '--config', planFile('{bullmq}'), '--redis-url', cluster.url, '--namespace', namespace]);
       expect(flip.exitCode).toBe(0);
       expect(flip.json()).toMatchObject({ changed: true, confirmations: { live: 1, confirmed: 1 } });
-      await eventually(async () => flags.useBullMQ('webhook-health-check'), (on) => on === true);
+      await waitFor(() => flags.useBullMQ('webhook-health-check'), { what: 'the SDK to follow the flip' });
 
       const status = await runCli(['status', '--json', '--redis-url', cluster.url, '--namespace', namespace]);
       expect(status.exitCode).toBe(0);

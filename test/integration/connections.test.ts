@@ -6,7 +6,8 @@ import type { RedisClient } from '../../src/redis/client.js';
 import { takeConnectionSnapshot } from '../../src/observe/take-snapshot.js';
 import { runCli } from '../support/cli.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
-import { QUEUES, eventually, startBull, startBullmq } from '../support/queues.js';
+import { QUEUES, startBull, startBullmq } from '../support/queues.js';
+import { waitForValue } from '../support/wait.js';
 
 const plan = defaultPlan();
 
@@ -27,7 +28,7 @@ describe('connections against real Bull and BullMQ clients', () => {
   it('11 Bull queues with process(): 33 connections, all legacy, every queue decoded', async () => {
     const bull = startBull(server.port, QUEUES);
     try {
-      const s = await eventually(snapshot, (v) => v.byRole['legacy-worker'] === 11 && v.byRole['legacy-events'] === 11 && v.app === 33, 20_000);
+      const s = await waitForValue(snapshot, (v) => v.byRole['legacy-worker'] === 11 && v.byRole['legacy-events'] === 11 && v.app === 33, { timeoutMs: 20_000, what: '33 Bull connections' });
       expect(s.bySystem.legacy).toBe(33);
       expect(s.byRole).toMatchObject({ 'bullmq-worker': 0, 'bullmq-shared': 0, 'flags-sdk': 0, other: 11 });
       expect(Object.keys(s.byQueue).sort()).toEqual([...QUEUES].sort());
@@ -37,36 +38,36 @@ describe('connections against real Bull and BullMQ clients', () => {
     } finally {
       await bull.close();
     }
-    await eventually(snapshot, (v) => v.total === 0);
+    await waitForValue(snapshot, (v) => v.total === 0, { what: 'every app connection to close' });
   });
 
   it('11 BullMQ Workers on one shared connection: 12; with QueueEvents: 23', async () => {
     const mq = startBullmq(server.port, QUEUES);
     try {
-      const s = await eventually(snapshot, (v) => v.byRole['bullmq-worker'] === 11 && v.app === 12);
+      const s = await waitForValue(snapshot, (v) => v.byRole['bullmq-worker'] === 11 && v.app === 12, { what: '12 BullMQ connections' });
       expect(s.byRole['bullmq-shared']).toBe(1);
       expect(s.bySystem).toMatchObject({ bullmq: 12, legacy: 0 });
     } finally {
       await mq.close();
     }
-    await eventually(snapshot, (v) => v.total === 0);
+    await waitForValue(snapshot, (v) => v.total === 0, { what: 'every app connection to close' });
 
     const withEvents = startBullmq(server.port, QUEUES, { queueEvents: true });
     try {
-      const s = await eventually(snapshot, (v) => v.byRole['bullmq-events'] === 11 && v.byRole['bullmq-worker'] === 11 && v.app === 23);
+      const s = await waitForValue(snapshot, (v) => v.byRole['bullmq-events'] === 11 && v.byRole['bullmq-worker'] === 11 && v.app === 23, { what: '23 BullMQ connections with QueueEvents' });
       expect(s.byRole['bullmq-shared']).toBe(1);
       expect(s.byQueue['calendar-sync']).toBe(2);
     } finally {
       await withEvents.close();
     }
-    await eventually(snapshot, (v) => v.total === 0);
+    await waitForValue(snapshot, (v) => v.total === 0, { what: 'every app connection to close' });
   });
 
   it('recognises flags SDK instances and this tool, and --json carries the contract', async () => {
     const flags = await connectFlags({ app: 'api', redisUrl: server.url, heartbeatMs: 500 });
     const bull = startBull(server.port, ['calendar-sync']);
     try {
-      const s = await eventually(snapshot, (v) => v.byRole['flags-sdk'] === 2 && v.byRole['legacy-worker'] === 1);
+      const s = await waitForValue(snapshot, (v) => v.byRole['flags-sdk'] === 2 && v.byRole['legacy-worker'] === 1, { what: 'the SDK and one Bull worker' });
       expect(s.byRole['redis-migrate']).toBe(0);
       const run = await runCli(['connections', '--json', '--redis-url', server.url]);
       expect(run.exitCode).toBe(0);

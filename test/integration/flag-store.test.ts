@@ -5,6 +5,7 @@ import { applyFlagChange, readState } from '../../src/state/flag-store.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { acquireLock } from '../../src/state/lock.js';
 import { uniqueNamespace } from '../support/cli.js';
+import { waitFor } from '../support/wait.js';
 
 let client: Redis;
 let listener: Redis;
@@ -90,14 +91,25 @@ describe('migration lock', () => {
   it('is renewed while held, and expires by itself when its holder stops renewing', async () => {
     const keys = stateKeys(uniqueNamespace());
     const held = await acquireLock(client, keys, { owner: 'alice', command: 'phase1', host: 'h', ttlMs: 600 });
-    await new Promise((r) => setTimeout(r, 1500));
+    // Renewed: its time to live goes back up (twice, every TTL/3) instead of running out.
+    let last = Number(await client.pttl(keys.lock));
+    let renewals = 0;
+    await waitFor(
+      async () => {
+        const ttl = Number(await client.pttl(keys.lock));
+        if (ttl > last) renewals++;
+        last = ttl;
+        return renewals >= 2;
+      },
+      { intervalMs: 10, what: 'two renewals of the lock' },
+    );
     expect(held.lost).toBe(false);
     expect(await client.exists(keys.lock)).toBe(1);
     // Simulate a killed holder: a lock nobody renews.
     await held.release();
-    await client.set(keys.lock, JSON.stringify({ owner: 'ghost', command: 'phase2', host: 'h', pid: 1, since: 0, token: 'x' }), 'PX', 400);
+    await client.set(keys.lock, JSON.stringify({ owner: 'ghost', command: 'phase2', host: 'h', pid: 1, since: 0, token: 'x' }), 'PX', 200);
     await expect(acquireLock(client, keys, { owner: 'bob', command: 'phase1', host: 'h', ttlMs: 1000 })).rejects.toMatchObject({ exitCode: 5 });
-    await new Promise((r) => setTimeout(r, 600));
+    await waitFor(async () => (await client.exists(keys.lock)) === 0, { what: 'the unrenewed lock to expire' });
     const after = await acquireLock(client, keys, { owner: 'bob', command: 'phase1', host: 'h', ttlMs: 1000 });
     await after.release();
   });

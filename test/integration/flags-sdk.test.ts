@@ -131,8 +131,9 @@ describe('flags SDK', () => {
     const again = await startRedis({ port: server.port });
     try {
       const fresh = again.client();
-      await waitFor(async () => (await fresh.client('LIST')).includes('name=redis-migrate:sdk:survivor'), { timeoutMs: 15_000, what: 'reconnect' });
-      await new Promise((r) => setTimeout(r, 300));
+      await waitFor(async () => String(await fresh.client('LIST')).includes('name=redis-migrate:sdk:survivor'), { timeoutMs: 15_000, what: 'reconnect' });
+      // The client has re-read the empty store: its read ends with the prune of stale instances (ZRANGEBYSCORE).
+      await waitFor(async () => /cmdstat_zrangebyscore:calls=[1-9]/.test(String(await fresh.info('commandstats'))), { what: 'the client to re-read the store' });
       expect(client.useBullMQ('webhook-health-check')).toBe(true);
       expect(client.source).toBe('last-known');
       // ...until the rebuilt store says otherwise (a new epoch, so version 1 counts as newer).

@@ -55,7 +55,7 @@ describe('monitor against a worker that fails every job', () => {
     const fleet = await failingFleet();
     try {
       // Without --auto-rollback: the breach is printed, audited and recorded against the tier's soak.
-      const watch = await runCli(['monitor', '--duration', '6s', '--interval', '1s', '--json', ...common], { timeoutMs: 60_000 });
+      const watch = await runCli(['monitor', '--duration', '3s', '--interval', '500ms', '--json', ...common], { timeoutMs: 60_000 });
       expect(watch.exitCode).toBe(3);
       const summary = watch.json();
       expect(summary).toMatchObject({ ok: false, stopped: 'duration', rollback: null });
@@ -73,7 +73,7 @@ describe('monitor against a worker that fails every job', () => {
       expect(forced.exitCode).toBe(0);
       expect(forced.json().gate).toMatchObject({ open: false, forced: true, reason: 'previous-breached' });
 
-      const auto = await runCli(['monitor', '--duration', '30s', '--interval', '1s', '--auto-rollback', '--yes', '--json', ...common], { timeoutMs: 60_000 });
+      const auto = await runCli(['monitor', '--duration', '30s', '--interval', '500ms', '--auto-rollback', '--yes', '--json', ...common], { timeoutMs: 60_000 });
       expect(auto.exitCode).toBe(3);
       const rolled = auto.json();
       expect(rolled.stopped).toBe('breach');
@@ -99,7 +99,7 @@ describe('monitor against a worker that fails every job', () => {
     const namespace = uniqueNamespace('healthy');
     const common = ['--config', config, '--redis-url', server.url, '--namespace', namespace];
     expect((await runCli(['phase2', '--tier', 'non-critical', '--yes', '--wait', '0', ...common])).exitCode).toBe(0);
-    const run = await runCli(['monitor', '--duration', '3s', '--interval', '1s', '--ndjson', ...common], { timeoutMs: 60_000 });
+    const run = await runCli(['monitor', '--duration', '2s', '--interval', '500ms', '--ndjson', ...common], { timeoutMs: 60_000 });
     expect(run.exitCode).toBe(0);
     const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(lines.filter((line) => line.type === 'sample').length).toBeGreaterThanOrEqual(3);

@@ -2,10 +2,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { backlogKeys } from '../../examples/fleet/catalog.js';
 import { defaultPlanDocument } from '../../src/plan/default-plan.js';
+import { waitFor as waitForCondition } from './wait.js';
 
 /** The default plan with short soak windows, written to a temporary file. */
 export function shortSoakPlan(namespace: string, soak = '2s'): { path: string; cleanup(): void } {
@@ -21,14 +21,11 @@ export function shortSoakPlan(namespace: string, soak = '2s'): { path: string; c
   return { path, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
-/** Poll until `check` is true; throws with `what` after `timeoutMs`. */
-export async function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000, everyMs = 200): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out waiting for ${what}`);
+/**
+ * @deprecated Use `waitFor` from ./wait.js; kept for test/e2e/zero-loss.test.ts until it moves.
+ */
+export function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000, everyMs = 200): Promise<boolean> {
+  return waitForCondition(check, { what, timeoutMs, intervalMs: everyMs });
 }
 
 /** Unfinished jobs per queue and system, read straight from the keyspace. */

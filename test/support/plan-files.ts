@@ -8,14 +8,12 @@ export function tempDir(label = 'plan'): string {
   return mkdtempSync(join(tmpdir(), `redis-migrate-${label}-`));
 }
 
-/** The default plan with short soak windows (seconds), so gates can be tested for real. */
-export function shortSoakPlan(overrides: Record<string, unknown> = {}, soak = ['2s', '2s', '3s']): Record<string, unknown> {
-  const plan = defaultPlanDocument();
-  const tiers = (plan.tiers as { soak: string; watch?: string }[]).map((tier, index) => {
-    const { watch: _watch, ...rest } = tier;
-    return { ...rest, soak: soak[index] ?? '2s' };
-  });
-  return { ...plan, tiers, ...overrides };
+/**
+ * The default plan (soaks of 24h) with `overrides` on top. Tests pass a soak with
+ * `backdateHistory` (./history.ts), not with short windows they wait out.
+ */
+export function planDocument(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...defaultPlanDocument(), ...overrides };
 }
 
 export function writePlan(document: unknown, options: { dir?: string; name?: string } = {}): string {

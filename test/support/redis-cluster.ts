@@ -6,6 +6,7 @@
 import { execa } from 'execa';
 import { Redis } from 'ioredis';
 import { startLocalRedis, type LocalRedis } from '../../src/redis/local-server.js';
+import { waitFor } from './wait.js';
 
 export interface RedisCluster {
   nodes: LocalRedis[];
@@ -42,12 +43,8 @@ export async function startRedisCluster(masters = 3, replicas = 0): Promise<Redi
       nodes.push(replica);
       await execa('redis-cli', ['--cluster', 'add-node', `127.0.0.1:${replica.port}`, addresses[0]!, '--cluster-slave'], { timeout: 30_000 });
     }
-    const deadline = Date.now() + 30_000;
     for (const node of nodes) {
-      while (!(await clusterOk(node.port))) {
-        if (Date.now() > deadline) throw new Error(`cluster node ${node.port} never reported cluster_state:ok`);
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
+      await waitFor(() => clusterOk(node.port), { timeoutMs: 30_000, intervalMs: 50, what: `cluster node ${node.port} to report cluster_state:ok` });
     }
   } catch (error) {
     await Promise.all(nodes.map((node) => node.stop()));
