@@ -5,15 +5,15 @@
  * Without --phase or --tier every phase is checked except one not configured yet (skipped, with why),
  * so what CI runs by default passes on a correct setup.
  */
-import { writeFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import type { CommandContext } from '../cli/context.js';
 import type { Outcome, Report } from '../cli/output.js';
 import { skipUnconfigured, unconfiguredPhases } from '../checks/phase-scope.js';
 import { selectChecks } from '../checks/registry.js';
 import { runChecks, summarizeResults } from '../checks/run-checks.js';
 import type { CheckContext, CheckResult, ConnectionAttempt, PhaseNumber } from '../checks/types.js';
-import { CliError, EXIT } from '../errors.js';
+import { CliError, EXIT, UsageError } from '../errors.js';
 import type { RedisClient } from '../redis/client.js';
 import { parseRedisUrl } from '../redis/url.js';
 import { connectForChecks } from './gate-checks.js';
@@ -83,7 +83,14 @@ export async function run(ctx: CommandContext, options: PreflightOptions): Promi
   if (options.junit) {
     const { junitXml } = await import('../cli/render/junit.js');
     junit = resolve(ctx.io.cwd, options.junit);
-    await writeFile(junit, junitXml(checks, { suite: `redis-migrate preflight${phase ? ` phase ${phase}` : ''}${tier ? ` tier ${tier}` : ''}`, strict }), 'utf8');
+    const xml = junitXml(checks, { suite: `redis-migrate preflight${phase ? ` phase ${phase}` : ''}${tier ? ` tier ${tier}` : ''}`, strict });
+    try {
+      // CI points --junit into a reports/ directory that a fresh checkout does not have yet.
+      await mkdir(dirname(junit), { recursive: true });
+      await writeFile(junit, xml, 'utf8');
+    } catch (error) {
+      throw new UsageError('option.junit', `cannot write --junit ${options.junit}: ${error instanceof Error ? error.message : String(error)}`, { fix: 'pass a file path in a writable directory' });
+    }
   }
   return {
     report: { ok: !failed, phase: phase ?? null, tier: tier ?? null, strict, redis: display, namespace: checkContext.namespace, checks, summary, junit },

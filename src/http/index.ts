@@ -1,7 +1,7 @@
 /**
  * An Upstash-compatible REST endpoint on top of any Redis, for local development and CI, where
  * there is no Upstash: `@upstash/redis` and `@upstash/ratelimit` work against it with their default
- * options. See server.ts for the routes and ../../README.md (`serve-http`) for what it refuses.
+ * options. See server.ts for the routes and docs/http-bridge.md for what it refuses.
  */
 import { Executor } from './executor.js';
 import { RedisPool } from './redis-pool.js';

@@ -81,7 +81,7 @@ export async function loadPlan(options: { configPath?: string | undefined; cwd?:
       'config.invalid',
       `${path}: ${count} problem${count === 1 ? '' : 's'}: ${result.issues.map(formatIssue).join('; ')}`,
       {
-        fix: 'correct the plan file (see "Plan file" in the README)',
+        fix: 'correct the plan file (every field: docs/plan-file.md)',
         details: { issues: result.issues, namespace: namespaceOf(raw) },
       },
     );

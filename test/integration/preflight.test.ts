@@ -117,9 +117,10 @@ describe('preflight against purpose-started servers', () => {
       }
     });
 
-    it('writes JUnit XML that parses and carries the failures, warnings under --strict, skips', async () => {
+    it('writes JUnit XML (creating its directory) that parses and carries the failures, warnings under --strict, skips', async () => {
       const dir = mkdtempSync(join(tmpdir(), 'junit-'));
-      const file = join(dir, 'preflight.xml');
+      // A fresh CI checkout has no reports/ directory yet.
+      const file = join(dir, 'reports', 'ci', 'preflight.xml');
       const config = planFile({ bullmq: { prefix: 'bull' } });
       const run = await runCli(['preflight', '--phase', '2', '--strict', '--junit', file, '--config', config, '--redis-url', server.url, '--namespace', uniqueNamespace()]);
       expect(run.exitCode).toBe(3);
