@@ -19,7 +19,7 @@ import { readInstances } from '../state/instances.js';
 import { acquireLock, type HeldLock } from '../state/lock.js';
 import { diffChanges, fieldDefault, parseStateHash, stateWith, tierMoves, ungatedMoves, type FieldChanges, type FlagState, type TierMove } from '../state/model.js';
 import { flagsView, tiersView, type FlagsView, type TierView } from '../state/view.js';
-import type { SinkReport } from '../flags/sinks/sinks.js';
+import type { SinkReport } from '../sinks/sinks.js';
 import { movesText } from '../cli/render/fields.js';
 
 export interface GateVerdict {
@@ -173,7 +173,7 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
 
       const warnings = [...base.warnings];
       if (sinks) {
-        const { sinkFailures } = await import('../flags/sinks/sinks.js');
+        const { sinkFailures } = await import('../sinks/sinks.js');
         const failures = sinkFailures(sinks);
         if (failures.length) {
           warnings.push(...failures.map((failure) => `sink failed (the Redis change stands): ${failure}`));
@@ -240,7 +240,7 @@ async function evaluate(client: RedisClient, keys: StateKeys, request: ChangeReq
 async function runPlanSinks(loaded: LoadedPlan, before: FlagState, after: FlagState, version: number, namespace: string): Promise<SinkReport | null> {
   // Loaded only when the plan has sinks: execa is not needed on the rollback fast path otherwise.
   if (!loaded.plan.sinks.dotenv && loaded.plan.sinks.hooks.length === 0) return null;
-  const sinks = await import('../flags/sinks/sinks.js');
+  const sinks = await import('../sinks/sinks.js');
   return sinks.runSinks(loaded.plan, before, after, { version, namespace });
 }
 

@@ -1,7 +1,7 @@
 /** Gathers what drift is judged from: state, every versioned audit entry, instances, the dotenv sink. */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { readDotenvValues } from '../flags/sinks/dotenv-text.js';
+import { readDotenvValues } from '../sinks/dotenv-text.js';
 import type { Plan } from '../plan/schema.js';
 import type { RedisClient } from '../redis/client.js';
 import { readWholeAudit, type AuditEntry } from './audit.js';

@@ -2,10 +2,10 @@
  * Mirrors every flag change outside Redis: the dotenv file and hook commands from the plan.
  * Redis is the source of truth; a failing sink is reported and audited, never undoes the change.
  */
-import type { Plan } from '../../plan/schema.js';
-import { redact } from '../../redact.js';
-import type { FlagState } from '../../state/model.js';
-import { recordedBullmqTiers } from '../../state/model.js';
+import type { Plan } from '../plan/schema.js';
+import { redact } from '../redact.js';
+import type { FlagState } from '../state/model.js';
+import { recordedBullmqTiers } from '../state/model.js';
 import { writeDotenvValues } from './dotenv-file.js';
 import { runHook, type HookRun } from './hooks.js';
 
