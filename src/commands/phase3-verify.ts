@@ -14,7 +14,7 @@ import { emptyTally, scanNode } from '../cleanup/engine.js';
 import { scanPattern } from '../cleanup/legacy-keys.js';
 import { AbortedError, EXIT, UsageError } from '../errors.js';
 import { readDotenvValues } from '../sinks/dotenv-text.js';
-import { sinkValues } from '../sinks/sinks.js';
+import { sinkValues } from '../sinks/values.js';
 import { parseCommandStats, parseInfo } from '../observe/info.js';
 import { nodesOf } from '../observe/read-nodes.js';
 import { takeConnectionSnapshot } from '../observe/take-snapshot.js';
