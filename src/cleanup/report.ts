@@ -1,6 +1,7 @@
 /** The `phase3 cleanup` report, built once from what the command read and did. */
 import type { CommandContext } from '../cli/context.js';
-import type { Outcome, Report } from '../cli/output.js';
+import type { Outcome } from '../cli/output.js';
+import type { Report } from '../usecases/report.js';
 import { EXIT } from '../errors.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
 import type { Blocker } from './blockers.js';

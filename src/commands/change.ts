@@ -4,7 +4,7 @@
  * → wait for app confirmations while the sinks run → audit sink failures → release.
  */
 import type { CommandContext } from '../cli/context.js';
-import type { Report } from '../cli/output.js';
+import type { Report } from '../usecases/report.js';
 import { CheckFailedError, CliError, EXIT, UsageError } from '../errors.js';
 import { formatDuration, parseDuration } from '../plan/duration.js';
 import type { LoadedPlan } from '../plan/load-plan.js';

@@ -4,13 +4,15 @@
  * the current step, and the plan's target. `--watch` redraws until Ctrl-C, then exits 0.
  */
 import type { CommandContext } from '../cli/context.js';
-import { parseWait, sleep } from '../cli/context.js';
-import type { Outcome, Report } from '../cli/output.js';
+import { parseWait } from '../cli/context.js';
+import type { Outcome } from '../cli/output.js';
+import type { Report } from '../usecases/report.js';
 import { UsageError } from '../errors.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
 import { connectionBudget, currentBudgetStep } from '../plan/budget.js';
 import { serverTimeMs, type RedisClient } from '../redis/client.js';
 import { parseRedisUrl } from '../redis/url.js';
+import { sleep } from '../sleep.js';
 import { readBaselines } from '../state/baselines.js';
 import { readState } from '../state/flag-store.js';
 import { effectiveBullmqTiers } from '../state/model.js';

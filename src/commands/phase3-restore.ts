@@ -6,7 +6,8 @@
  * --replace; one holding exactly the backed-up value counts as already restored.
  */
 import type { CommandContext } from '../cli/context.js';
-import type { Outcome, Report } from '../cli/output.js';
+import type { Outcome } from '../cli/output.js';
+import type { Report } from '../usecases/report.js';
 import { CheckFailedError, CliError, EnvironmentError, EXIT, UsageError } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
 import { serverTimeMs, type RedisClient } from '../redis/client.js';

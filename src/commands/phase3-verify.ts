@@ -6,8 +6,9 @@
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CommandContext } from '../cli/context.js';
-import { parseWait, sleep } from '../cli/context.js';
-import type { Outcome, Report } from '../cli/output.js';
+import { parseWait } from '../cli/context.js';
+import type { Outcome } from '../cli/output.js';
+import type { Report } from '../usecases/report.js';
 import type { CheckResult } from '../checks/types.js';
 import { tierEligibility } from '../cleanup/eligibility.js';
 import { emptyTally, scanNode } from '../cleanup/engine.js';
@@ -22,6 +23,7 @@ import { verifyEndState } from '../cleanup/verify-rules.js';
 import { serverTimeMs, type RedisClient } from '../redis/client.js';
 import { masterNodes } from '../redis/nodes.js';
 import { parseRedisUrl } from '../redis/url.js';
+import { sleep } from '../sleep.js';
 import { appendAudit, readWholeAudit } from '../state/audit.js';
 import { readState } from '../state/flag-store.js';
 

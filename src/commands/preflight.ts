@@ -8,7 +8,8 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CommandContext } from '../cli/context.js';
-import type { Outcome, Report } from '../cli/output.js';
+import type { Outcome } from '../cli/output.js';
+import type { Report } from '../usecases/report.js';
 import { skipUnconfigured, unconfiguredPhases } from '../checks/phase-scope.js';
 import { selectChecks } from '../checks/registry.js';
 import { runChecks, summarizeResults } from '../checks/run-checks.js';

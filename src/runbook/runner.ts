@@ -9,7 +9,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext } from '../cli/context.js';
-import type { Report } from '../cli/output.js';
+import type { Report } from '../usecases/report.js';
 import { AbortedError, UsageError } from '../errors.js';
 import { formatDuration } from '../plan/duration.js';
 import { redact, registerSecret } from '../redact.js';

@@ -1,6 +1,6 @@
 /** Human text for `monitor`: the live dashboard, a line per sample without a terminal, and the summary. */
 import type { MonitorSummary } from '../../monitor/summary.js';
-import type { Report } from '../output.js';
+import type { Report } from '../../usecases/report.js';
 import { formatDuration } from '../../plan/duration.js';
 import type { Sample } from '../../observe/samples.js';
 import { chalk, heading, table, timestamp } from '../format.js';
