@@ -15,6 +15,7 @@ import { OpenedConnections } from '../redis/opened-connections.js';
 import { DEFAULT_REDIS_URL } from '../redis/url.js';
 import { CONNECTION_NAME_PREFIX, stateKeys, type StateKeys } from '../state/keys.js';
 import type { ConnectOptions, Environment } from '../usecases/environment.js';
+import type { Io } from './io.js';
 
 export interface GlobalOptions {
   redisUrl?: string;
@@ -24,17 +25,6 @@ export interface GlobalOptions {
   yes?: boolean;
   color?: boolean;
   timeout?: string;
-}
-
-export interface Io {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  env: Record<string, string | undefined>;
-  /** Both stdin and stderr are terminals: prompts are possible. */
-  interactive: boolean;
-  cwd: string;
-  /** Call `handler` on Ctrl-C (SIGINT) or SIGTERM; returns the unsubscribe. Absent: never interrupted. */
-  onInterrupt?(handler: () => void): () => void;
 }
 
 export class CommandContext implements Environment {
