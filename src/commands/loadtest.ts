@@ -11,7 +11,7 @@ import { EXIT, UsageError } from '../errors.js';
 import { CONNECTION_NAME_PREFIX } from '../state/keys.js';
 import type { LoadtestResult } from '../synthetic/loadtest-run.js';
 import { countPrefixKeys, isolatedPrefix, removePrefixKeys } from '../synthetic/prefix.js';
-import { resolveTier, tierNames } from './tier-name.js';
+import { resolveTier, tierNames } from '../plan/tier-name.js';
 
 export interface LoadtestOptions {
   jobs: string;

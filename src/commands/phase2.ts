@@ -15,7 +15,7 @@ import { evaluateMonitoredSoakGate } from '../state/soak-gate.js';
 import { readSoakHealth } from '../state/soak-health.js';
 import { applyChange, type ChangeRequest, type GateVerdict } from './change.js';
 import { checksVerdict, connectForChecks, runGateChecks, type GatedChangeReport } from './gate-checks.js';
-import { resolveTier, tierNames } from './tier-name.js';
+import { resolveTier, tierNames } from '../plan/tier-name.js';
 
 export interface Phase2Options {
   tier: string;

@@ -18,7 +18,7 @@ import { CliError, EXIT } from '../errors.js';
 import type { RedisClient } from '../redis/client.js';
 import { parseRedisUrl } from '../redis/url.js';
 import { connectForChecks } from './gate-checks.js';
-import { resolveTier, tierNames } from './tier-name.js';
+import { resolveTier, tierNames } from '../plan/tier-name.js';
 
 export interface PreflightOptions {
   phase?: '1' | '2' | '3';

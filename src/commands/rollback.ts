@@ -12,7 +12,7 @@ import { defaultPlan } from '../plan/default-plan.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
 import { tierState } from '../state/model.js';
 import { applyChange, type ChangeReport } from './change.js';
-import { resolveTier, tierNames } from './tier-name.js';
+import { resolveTier, tierNames } from '../plan/tier-name.js';
 
 export interface RollbackOptions {
   tier?: string;

@@ -10,7 +10,7 @@ import type { Report } from '../usecases/report.js';
 import { EXIT } from '../errors.js';
 import { countPrefixKeys, isolatedPrefix, removePrefixKeys } from '../synthetic/prefix.js';
 import type { QueueVerification } from '../synthetic/verify-queue.js';
-import { resolveTier, tierNames } from './tier-name.js';
+import { resolveTier, tierNames } from '../plan/tier-name.js';
 
 export interface VerifyOptions {
   tier: string;
