@@ -16,7 +16,7 @@ import type { Plan } from '../plan/schema.js';
 import type { MonitorSummary } from '../monitor/summary.js';
 import type { MonitorReportView } from '../cli/render/monitor.js';
 import type { MonitorTick } from '../monitor/tick.js';
-import type { ChangeReport } from './change.js';
+import type { ChangeReport } from '../usecases/change.js';
 
 export interface MonitorOptions {
   duration?: string;

@@ -12,7 +12,7 @@ import { EXIT } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
 import { registerSecret } from '../redact.js';
 import { assertLockFree } from '../state/lock.js';
-import { applyChange, type ChangeRequest } from './change.js';
+import { applyChange, type ChangeRequest } from '../usecases/change.js';
 import { checksVerdict, connectForChecks, runGateChecks, type GatedChangeReport } from './gate-checks.js';
 
 export interface Phase1Options {

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MERGED_QUEUE } from '../../examples/fleet/catalog.js';
 import type { Ledger } from '../../examples/fleet/ledger.js';
 import type { FleetChild } from '../../examples/fleet/supervisor.js';
-import type { ChangeReport } from '../commands/change.js';
+import type { ChangeReport } from '../usecases/change.js';
 import type { Phase1Report } from '../commands/phase1.js';
 import type { ConnectionSummary } from '../observe/classify.js';
 import { currentBudgetStep, type BudgetStep } from '../plan/budget.js';

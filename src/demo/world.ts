@@ -15,7 +15,7 @@ import type { Ledger } from '../../examples/fleet/ledger.js';
 import type { FleetChild } from '../../examples/fleet/supervisor.js';
 import { CommandContext } from '../cli/context.js';
 import type { Io } from '../cli/io.js';
-import type { ChangeReport } from '../commands/change.js';
+import type { ChangeReport } from '../usecases/change.js';
 import { classifyContextFromPlan } from '../observe/classify.js';
 import { connectionBudget, type ConnectionBudget } from '../plan/budget.js';
 import { defaultPlanDocument } from '../plan/default-plan.js';
