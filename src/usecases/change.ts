@@ -3,8 +3,6 @@
  * lock (unless rollback) → read → gate → diff → dry-run? → confirm → baseline → flip (atomic)
  * → wait for app confirmations while the sinks run → audit sink failures → release.
  */
-import type { CommandContext } from '../cli/context.js';
-import type { Report } from '../usecases/report.js';
 import { CheckFailedError, CliError, EXIT, UsageError } from '../errors.js';
 import { formatDuration, parseDuration } from '../plan/duration.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
@@ -17,10 +15,11 @@ import { confirmationsFromRecords, watchAcks, type ConfirmationReport } from '..
 import { applyFlagChange, readState, type AuditKind } from '../state/flag-store.js';
 import { readInstances } from '../state/instances.js';
 import { acquireLock, type HeldLock } from '../state/lock.js';
-import { diffChanges, fieldDefault, parseStateHash, stateWith, tierMoves, ungatedMoves, type FieldChanges, type FlagState, type TierMove } from '../state/model.js';
+import { diffChanges, fieldDefault, movesText, parseStateHash, stateWith, tierMoves, ungatedMoves, type FieldChanges, type FlagState, type TierMove } from '../state/model.js';
 import { flagsView, tiersView, type FlagsView, type TierView } from '../state/view.js';
 import type { SinkReport } from '../sinks/sinks.js';
-import { movesText } from '../cli/render/fields.js';
+import type { Environment } from './environment.js';
+import type { Report } from './report.js';
 
 export interface GateVerdict {
   open: boolean;
@@ -78,9 +77,9 @@ export interface ChangeReport extends Report {
   notes: string[];
 }
 
-export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, request: ChangeRequest): Promise<ChangeReport> {
+export async function applyChange(env: Environment, loaded: LoadedPlan, request: ChangeRequest): Promise<ChangeReport> {
   const { plan } = loaded;
-  const keys = ctx.keys(loaded);
+  const keys = env.keys(loaded);
   const order = plan.tiers.map((tier) => tier.name);
   const withQueues = (moves: TierMove[]) => moves.map((move) => ({ ...move, queues: plan.tiers.find((tier) => tier.name === move.tier)?.queues ?? [] }));
   if (request.force && !request.reason?.trim() && plan.confirm.requireReasonForForce) {
@@ -88,7 +87,7 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
       fix: 'add --reason "why this cannot wait"',
     });
   }
-  const client = request.client ?? (await ctx.connect(request.kind === 'rollback' ? 'rollback' : 'change', loaded));
+  const client = request.client ?? (await env.connect(request.kind === 'rollback' ? 'rollback' : 'change', loaded));
   let lock: HeldLock | undefined;
   try {
     let { hash, state, now, gate, pending, moves } = await evaluate(client, keys, request, order);
@@ -96,7 +95,7 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
     const base = {
       ok: true,
       command: request.command,
-      namespace: ctx.namespace(loaded),
+      namespace: env.namespace(loaded),
       plan: loaded.source,
       gate,
       moved: withQueues(moves),
@@ -121,12 +120,12 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
     }
 
     // Ask before taking the lock: an operator who walks away from a prompt must not lock others out.
-    await ctx.confirm(moves.length ? `${request.question} Queues that move: ${movesText(moves)}.` : request.question);
+    await env.confirm(moves.length ? `${request.question} Queues that move: ${movesText(moves)}.` : request.question);
     if (request.useLock) {
       lock = await acquireLock(client, keys, {
-        owner: ctx.actor,
+        owner: env.actor,
         command: request.command,
-        host: ctx.host,
+        host: env.host,
         ttlMs: parseDuration(plan.lock.ttl) ?? 30_000,
       });
       const confirmed = JSON.stringify(pending);
@@ -153,7 +152,7 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
       watch.markSent();
       const result = await applyFlagChange(client, keys, {
         changes: pending,
-        actor: ctx.actor,
+        actor: env.actor,
         command: request.command,
         reason: request.reason,
         kind: gate?.forced ? 'forced' : request.kind,
@@ -179,7 +178,7 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
           warnings.push(...failures.map((failure) => `sink failed (the Redis change stands): ${failure}`));
           await appendAudit(client, keys, {
             kind: 'sink',
-            actor: ctx.actor,
+            actor: env.actor,
             command: request.command,
             details: { version: result.version, failures },
           });
@@ -243,5 +242,3 @@ async function runPlanSinks(loaded: LoadedPlan, before: FlagState, after: FlagSt
   const sinks = await import('../sinks/sinks.js');
   return sinks.runSinks(loaded.plan, before, after, { version, namespace });
 }
-
-export type { ConfirmationReport };
