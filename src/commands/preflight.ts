@@ -17,7 +17,7 @@ import type { CheckContext, CheckResult, ConnectionAttempt, PhaseNumber } from '
 import { CliError, EXIT } from '../errors.js';
 import type { RedisClient } from '../redis/client.js';
 import { parseRedisUrl } from '../redis/url.js';
-import { connectForChecks } from './gate-checks.js';
+import { connectForChecks } from '../usecases/gate-checks.js';
 import { resolveTier, tierNames } from '../plan/tier-name.js';
 
 export interface PreflightOptions {

@@ -8,7 +8,7 @@ import type { LoadedPlan } from '../plan/load-plan.js';
 import type { RedisClient } from '../redis/client.js';
 import { runChecks } from '../checks/run-checks.js';
 import type { Check, CheckContext, CheckResult, ConnectionAttempt, PhaseNumber } from '../checks/types.js';
-import type { ChangeReport } from '../usecases/change.js';
+import type { ChangeReport } from './change.js';
 
 /** A phase flip's report with the checks that gated it. */
 export interface GatedChangeReport extends ChangeReport {
