@@ -107,7 +107,7 @@ export async function run(ctx: CommandContext, options: MonitorOptions): Promise
     const rollback = options.autoRollback
       ? async (breaches: { message: string }[]) => {
           // The shared change logic, as `rollback` runs it; not the rollback command (no re-read plan, no output).
-          const { rollBack } = await import('./rollback.js');
+          const { rollBack } = await import('../usecases/rollback.js');
           return rollBack(ctx, loaded, { wait: '2s', reason: `monitor: ${breaches.map((b) => b.message).join('; ')}`, via: 'monitor --auto-rollback' });
         }
       : undefined;

@@ -11,7 +11,7 @@ import { CliError, UsageError } from '../errors.js';
 import { defaultPlan } from '../plan/default-plan.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
 import { tierState } from '../state/model.js';
-import { applyChange, type ChangeReport } from '../usecases/change.js';
+import { applyChange, type ChangeReport } from './change.js';
 import { resolveTier, tierNames } from '../plan/tier-name.js';
 
 export interface RollbackOptions {
