@@ -95,7 +95,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--reason <text>', 'why; recorded in the audit trail')
     .option('--wait <duration>', 'how long to wait for app instances to confirm', '2s')
     .option('--dry-run', 'print what would change and change nothing')
-    .action(action(async () => Promise.all([import('../usecases/rollback.js'), import('./render/change.js')])));
+    .action(action(async () => Promise.all([import('../commands/rollback.js'), import('./render/change.js')])));
 
   program
     .command('preflight')

@@ -108,7 +108,7 @@ export async function run(ctx: CommandContext, options: MonitorOptions): Promise
       ? async (breaches: { message: string }[]) => {
           // The shared change logic, as `rollback` runs it; not the rollback command (no re-read plan, no output).
           const { rollBack } = await import('../usecases/rollback.js');
-          return rollBack(ctx, loaded, { wait: '2s', reason: `monitor: ${breaches.map((b) => b.message).join('; ')}`, via: 'monitor --auto-rollback' });
+          return rollBack(ctx, loaded, { waitMs: 2000, reason: `monitor: ${breaches.map((b) => b.message).join('; ')}`, via: 'monitor --auto-rollback' });
         }
       : undefined;
     const result = await runMonitor<ChangeReport>({ client, plan, keys, actor: ctx.actor, intervalMs, durationMs, signal, onTick, onSampleError, ...(rollback ? { rollback } : {}) });

@@ -178,7 +178,7 @@ export class DemoWorld {
     try {
       if (run.command === 'phase1') return (await (await import('../commands/phase1.js')).run(ctx, { wait: '3s' })).report;
       if (run.command === 'phase2') return (await (await import('../commands/phase2.js')).run(ctx, { tier: run.tier, wait: '3s' })).report;
-      return (await (await import('../usecases/rollback.js')).run(ctx, { tier: run.tier, wait: '3s', reason: 'demo: rollback drill' })).report;
+      return (await (await import('../commands/rollback.js')).run(ctx, { tier: run.tier, wait: '3s', reason: 'demo: rollback drill' })).report;
     } finally {
       await ctx.close();
     }
