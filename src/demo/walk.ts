@@ -10,7 +10,7 @@ import { MERGED_QUEUE } from '../../examples/fleet/catalog.js';
 import type { Ledger } from '../../examples/fleet/ledger.js';
 import type { FleetChild } from '../../examples/fleet/supervisor.js';
 import type { ChangeReport } from '../usecases/change.js';
-import type { Phase1Report } from '../commands/phase1.js';
+import type { Phase1Report } from '../usecases/phase1.js';
 import type { ConnectionSummary } from '../observe/classify.js';
 import { currentBudgetStep, type BudgetStep } from '../plan/budget.js';
 import type { WorldCount } from './connections.js';

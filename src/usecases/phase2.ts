@@ -13,8 +13,8 @@ import { parseDuration } from '../plan/duration.js';
 import { assertLockFree } from '../state/lock.js';
 import { evaluateMonitoredSoakGate } from '../state/soak-gate.js';
 import { readSoakHealth } from '../state/soak-health.js';
-import { applyChange, type ChangeRequest, type GateVerdict } from '../usecases/change.js';
-import { checksVerdict, connectForChecks, runGateChecks, type GatedChangeReport } from '../usecases/gate-checks.js';
+import { applyChange, type ChangeRequest, type GateVerdict } from './change.js';
+import { checksVerdict, connectForChecks, runGateChecks, type GatedChangeReport } from './gate-checks.js';
 import { resolveTier, tierNames } from '../plan/tier-name.js';
 
 export interface Phase2Options {
