@@ -75,7 +75,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--force', 'flip despite failing HTTP checks (needs --reason, which is audited)')
     .option('--reason <text>', 'why; recorded in the audit trail')
     .option('--wait <duration>', 'how long to wait for app instances to confirm', '2s')
-    .action(action(async () => Promise.all([import('../usecases/phase1.js'), import('./render/gated-change.js')])));
+    .action(action(async () => Promise.all([import('../commands/phase1.js'), import('./render/gated-change.js')])));
 
   program
     .command('phase2')
@@ -85,7 +85,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--force', 'pass a closed gate (needs --reason, which is audited)')
     .option('--reason <text>', 'why; recorded in the audit trail')
     .option('--wait <duration>', 'how long to wait for app instances to confirm', '2s')
-    .action(action(async () => Promise.all([import('../usecases/phase2.js'), import('./render/gated-change.js')])));
+    .action(action(async () => Promise.all([import('../commands/phase2.js'), import('./render/gated-change.js')])));
 
   program
     .command('rollback')

@@ -176,8 +176,8 @@ export class DemoWorld {
     if (run.command === 'none' || run.command === 'phase3') return undefined;
     const ctx = this.context();
     try {
-      if (run.command === 'phase1') return (await (await import('../usecases/phase1.js')).run(ctx, { wait: '3s' })).report;
-      if (run.command === 'phase2') return (await (await import('../usecases/phase2.js')).run(ctx, { tier: run.tier, wait: '3s' })).report;
+      if (run.command === 'phase1') return (await (await import('../commands/phase1.js')).run(ctx, { wait: '3s' })).report;
+      if (run.command === 'phase2') return (await (await import('../commands/phase2.js')).run(ctx, { tier: run.tier, wait: '3s' })).report;
       return (await (await import('../commands/rollback.js')).run(ctx, { tier: run.tier, wait: '3s', reason: 'demo: rollback drill' })).report;
     } finally {
       await ctx.close();

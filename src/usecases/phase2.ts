@@ -1,28 +1,27 @@
 /**
- * `phase2 --tier T`: the tier's preflight checks and the soak gate, then that tier's queues to
- * BullMQ with USE_BULLMQ=true. Failing checks or a closed gate stop it (exit 3, nothing changed)
- * unless --force --reason passes them, which the audit records.
+ * Phase 2, one tier: the tier's preflight checks and the soak gate, then that tier's queues to
+ * BullMQ with USE_BULLMQ=true. Failing checks (`blocked`) or a closed gate (an error) stop it,
+ * nothing changed, unless `force` with a reason passes them, which the audit records.
  */
 import { phase2 } from '../../phases/phase2.js';
-import type { CommandContext } from '../cli/context.js';
-import { parseWait } from '../cli/context.js';
-import type { Outcome } from '../cli/output.js';
 import { selectChecks } from '../checks/registry.js';
-import { EXIT } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
+import type { LoadedPlan } from '../plan/load-plan.js';
 import { assertLockFree } from '../state/lock.js';
 import { evaluateMonitoredSoakGate } from '../state/soak-gate.js';
 import { readSoakHealth } from '../state/soak-health.js';
 import { applyChange, type ChangeRequest, type GateVerdict } from './change.js';
+import type { Environment } from './environment.js';
 import { checksVerdict, connectForChecks, runGateChecks, type GatedChangeReport } from './gate-checks.js';
-import { resolveTier, tierNames } from '../plan/tier-name.js';
 
-export interface Phase2Options {
+export interface Phase2Request {
+  /** A tier of the plan (see resolveTier). */
   tier: string;
   dryRun?: boolean;
   force?: boolean;
-  reason?: string;
-  wait: string;
+  reason?: string | undefined;
+  /** How long to wait for app instances to confirm, ms. */
+  waitMs: number;
 }
 
 /** Both gates in one verdict: the soak (with what monitor measured) and the preflight checks. */
@@ -32,18 +31,17 @@ function combine(soak: GateVerdict, checks: { open: boolean; message?: string })
   return { ...soak, open: false, message: messages.join('; ') };
 }
 
-export async function run(ctx: CommandContext, options: Phase2Options): Promise<Outcome<GatedChangeReport>> {
-  const loaded = await ctx.plan();
+export async function flipTier(env: Environment, loaded: LoadedPlan, options: Phase2Request): Promise<GatedChangeReport> {
   const { plan } = loaded;
-  const tier = resolveTier(tierNames(plan), options.tier);
+  const tier = options.tier;
   const queues = plan.tiers.find((entry) => entry.name === tier)?.queues ?? [];
-  const keys = ctx.keys(loaded);
-  const connection = await connectForChecks(ctx, loaded, 'checks');
+  const keys = env.keys(loaded);
+  const connection = await connectForChecks(env, loaded, 'checks');
   const { redis } = connection;
   if (!options.dryRun) await assertLockFree(redis, keys, parseDuration(plan.lock.ttl) ?? 30_000);
   // gate.soak is evaluated by the gate itself, under the lock, against the state it flips.
   const checks = selectChecks({ phase: 2, tier }).filter((check) => check.id !== 'gate.soak');
-  const { checks: results, failed, blocked } = await runGateChecks(ctx, loaded, connection, checks, { phase: 2, tier, force: Boolean(options.force) });
+  const { checks: results, failed, blocked } = await runGateChecks(env, loaded, connection, checks, { phase: 2, tier, force: Boolean(options.force) });
 
   const request: ChangeRequest = {
     kind: 'flip',
@@ -53,7 +51,7 @@ export async function run(ctx: CommandContext, options: Phase2Options): Promise<
     gatedTiers: [tier],
     question: `Move tier "${tier}" (${queues.length} queues: ${queues.join(', ')}) to BullMQ and set ${plan.flags.useBullmq}=true?`,
     dryRun: Boolean(options.dryRun) || blocked,
-    waitMs: parseWait(options.wait),
+    waitMs: options.waitMs,
     useLock: true,
     // The connection that ran the checks also makes the change: one handshake, not two.
     client: redis,
@@ -67,9 +65,9 @@ export async function run(ctx: CommandContext, options: Phase2Options): Promise<
   if (blocked) {
     // Show what would change and the soak gate's verdict, and change nothing.
     const soakOnly: ChangeRequest = { ...request, gate: async (state, now, client) => evaluateMonitoredSoakGate(plan, state, tier, now, await readSoakHealth(client, keys)) };
-    const report = await applyChange(ctx, loaded, soakOnly);
-    return { report: { ...report, ok: false, checks: results, blocked: true }, exitCode: EXIT.checkFailed };
+    const report = await applyChange(env, loaded, soakOnly);
+    return { ...report, ok: false, checks: results, blocked: true };
   }
-  const report = await applyChange(ctx, loaded, request);
-  return { report: { ...report, checks: results, blocked: false } };
+  const report = await applyChange(env, loaded, request);
+  return { ...report, checks: results, blocked: false };
 }
