@@ -1,15 +1,15 @@
 /** The `phase3 cleanup` report, built once from what the command read and did. */
 import type { CommandContext } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
-import type { Report } from '../usecases/report.js';
+import type { Report } from './report.js';
 import { EXIT } from '../errors.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
-import type { Blocker } from './blockers.js';
-import type { TierEligibility } from './eligibility.js';
-import type { CleanupTally } from './engine.js';
-import type { LegacyKeyKind } from './legacy-keys.js';
-import type { CleanupProgress } from './progress-store.js';
-import { estimateMemory, totalsByKind } from './summary.js';
+import type { Blocker } from '../cleanup/blockers.js';
+import type { TierEligibility } from '../cleanup/eligibility.js';
+import type { CleanupTally } from '../cleanup/engine.js';
+import type { LegacyKeyKind } from '../cleanup/legacy-keys.js';
+import type { CleanupProgress } from '../cleanup/progress-store.js';
+import { estimateMemory, totalsByKind } from '../cleanup/summary.js';
 
 export interface CleanupRunInfo {
   id: string;

@@ -29,7 +29,7 @@ import { makeGuard } from '../cleanup/guard.js';
 import { readBacklog, readForeignKeys, readLegacyWorkers } from '../cleanup/inspect.js';
 import { scanPattern } from '../cleanup/legacy-keys.js';
 import { finishCleanupRun, readCleanupProgress, saveBatch, sameQueues, startCleanupRun, type CleanupProgress } from '../cleanup/progress-store.js';
-import { cleanupReport, type CleanupReport } from '../cleanup/report.js';
+import { cleanupReport, type CleanupReport } from './cleanup-report.js';
 
 export interface CleanupOptions {
   dryRun?: boolean;
