@@ -169,7 +169,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--rate <keys>', 'delete at most this many keys per second (gentler on a busy Redis)')
     .option('--batch <n>', 'keys per SCAN / UNLINK batch', '2000')
     .option('--restart', 'start over instead of resuming an interrupted cleanup')
-    .action(action(async () => Promise.all([import('../usecases/phase3-cleanup.js'), import('./render/phase3-cleanup.js')])));
+    .action(action(async () => Promise.all([import('../commands/phase3-cleanup.js'), import('./render/phase3-cleanup.js')])));
   phase3
     .command('verify')
     .description('the end state: every tier on BullMQ and soaked, no legacy keys or connections, targets met, sinks, audit trail')

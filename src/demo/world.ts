@@ -153,7 +153,7 @@ export class DemoWorld {
   async phase3Cleanup(): Promise<{ deleted: number; blocked: boolean }> {
     const ctx = this.context();
     try {
-      const cleanup = (await (await import('../usecases/phase3-cleanup.js')).run(ctx, { batch: '2000' })).report;
+      const cleanup = (await (await import('../commands/phase3-cleanup.js')).run(ctx, { batch: '2000' })).report;
       return { deleted: cleanup.keys.total, blocked: cleanup.blocked };
     } finally {
       await ctx.close();

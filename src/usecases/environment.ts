@@ -48,3 +48,10 @@ export interface Environment {
   /** A signal that aborts on an interrupt, for use-cases that run until stopped. */
   interruptSignal(): { signal: AbortSignal; dispose(): void };
 }
+
+/** Live progress of a long use-case (keys deleted, jobs done), drawn by the caller: a bar on stderr in the CLI. */
+export interface Progress {
+  /** `fraction`: the estimated share done, 0..1, or null when unknown. */
+  update(done: number, fraction: number | null): void;
+  finish(): void;
+}

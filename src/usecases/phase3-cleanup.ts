@@ -1,15 +1,13 @@
 /**
- * `phase3 cleanup`: delete the legacy keys of queues whose tier runs on BullMQ and has soaked.
- * Without --yes it is a dry run (counts, memory, blockers). With --yes: blockers checked (exit 3,
- * or passed with --force --reason), lock taken, optional backup, SCAN + UNLINK with progress saved
- * per batch so Ctrl-C and a re-run finish the job. Audited with counts only.
+ * Phase 3 cleanup: delete the legacy keys of queues whose tier runs on BullMQ and has soaked. A
+ * dry run counts (keys, memory, blockers). A delete checks the blockers (`blocked`, or passed with
+ * `force` and a reason), takes the lock, optionally writes a backup, then SCAN + UNLINK with progress
+ * saved per batch so an interrupt and a re-run finish the job. Audited with counts only.
  */
 import { randomUUID } from 'node:crypto';
-import type { CommandContext } from '../cli/context.js';
-import type { Outcome } from '../cli/output.js';
-import { createProgress, progressMode } from '../cli/progress.js';
 import { AbortedError, UsageError } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
+import type { LoadedPlan } from '../plan/load-plan.js';
 import { redact } from '../redact.js';
 import { serverTimeMs } from '../redis/client.js';
 import { masterNodes } from '../redis/nodes.js';
@@ -30,26 +28,30 @@ import { readBacklog, readForeignKeys, readLegacyWorkers } from '../cleanup/insp
 import { scanPattern } from '../cleanup/legacy-keys.js';
 import { finishCleanupRun, readCleanupProgress, saveBatch, sameQueues, startCleanupRun, type CleanupProgress } from '../cleanup/progress-store.js';
 import { cleanupReport, type CleanupReport } from './cleanup-report.js';
+import type { Environment, Progress } from './environment.js';
 
-export interface CleanupOptions {
-  dryRun?: boolean;
+export interface CleanupRequest {
+  /** 'delete' only when the operator confirmed it (the CLI's --yes without --dry-run). */
+  mode: 'dry-run' | 'delete';
+  /** Clean although blockers remain; needs `reason`. */
   force?: boolean;
-  reason?: string;
-  backup?: string;
-  rate?: string;
-  batch: string;
+  reason?: string | undefined;
+  /** Write every key to this file (DUMP + expiry, NDJSON) before deleting it. */
+  backup?: string | undefined;
+  /** Keys deleted per second at most. */
+  maxRate?: number | undefined;
+  /** Keys per SCAN / UNLINK batch. */
+  batch: number;
+  /** Start over instead of resuming an interrupted cleanup. */
   restart?: boolean;
+  /** Live progress of the dry-run scan ('dry run') or the deletion ('cleanup'). */
+  progress?(label: 'dry run' | 'cleanup'): Progress;
 }
 
-function positiveInt(text: string | undefined, option: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`option.${option}`, `invalid --${option} "${text}"`, { fix: `give a positive whole number` });
-  return n;
-}
+const NO_PROGRESS: Progress = { update: () => undefined, finish: () => undefined };
 
 /** Resume the interrupted run only if it is the same job: same queues, same backup file. */
-function resumable(previous: CleanupProgress | null, targets: string[], options: CleanupOptions): CleanupProgress | null {
+function resumable(previous: CleanupProgress | null, targets: string[], options: CleanupRequest): CleanupProgress | null {
   if (!previous || previous.status !== 'running' || options.restart) return null;
   if (!sameQueues(previous.queues, targets)) return null;
   if (previous.backup && previous.backup !== (options.backup ?? null)) {
@@ -60,21 +62,19 @@ function resumable(previous: CleanupProgress | null, targets: string[], options:
   return previous;
 }
 
-export async function run(ctx: CommandContext, options: CleanupOptions): Promise<Outcome<CleanupReport>> {
-  const loaded = await ctx.plan();
+export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, options: CleanupRequest): Promise<CleanupReport> {
   const { plan } = loaded;
-  const keys = ctx.keys(loaded);
+  const keys = env.keys(loaded);
   const forced = Boolean(options.force);
   if (forced && !options.reason?.trim()) {
     throw new UsageError('force.reason', '--force needs --reason so the audit trail says why the cleanup ran anyway', { fix: 'add --reason "why"' });
   }
-  const batch = positiveInt(options.batch, 'batch') as number;
-  const maxRate = positiveInt(options.rate, 'rate');
-  const mode = ctx.yes && !options.dryRun ? 'delete' : 'dry-run';
+  const { batch, maxRate, mode } = options;
+  const progressOf = options.progress ?? (() => NO_PROGRESS);
   const legacyPrefix = plan.legacy.prefix;
   const bullmqPrefix = plan.bullmq.prefix;
 
-  const client = await ctx.connect('cleanup', loaded);
+  const client = await env.connect('cleanup', loaded);
   const { cluster, nodes } = masterNodes(client);
   const [{ state }, now, previous, { instances }] = await Promise.all([
     readState(client, keys),
@@ -101,14 +101,14 @@ export async function run(ctx: CommandContext, options: CleanupOptions): Promise
   const blocked = targets.length > 0 && isBlocked(blockers, forced);
   const scope = { legacyPrefix, bullmqPrefix, queues: new Set(targets) };
   const pattern = scanPattern(legacyPrefix, targets);
-  const base = { ctx, loaded, mode, tiers, targets, blockers, blocked, forced, pattern, previous } as const;
+  const base = { plan, namespace: env.namespace(loaded), mode, tiers, targets, blockers, blocked, forced, pattern, previous } as const;
 
   if (targets.length === 0) return cleanupReport({ ...base, tally: emptyTally(), run: null });
 
   if (mode === 'dry-run') {
     const tally = emptyTally();
     const provable = !blockers.some((blocker) => blocker.code === 'shared-prefix');
-    const progress = createProgress(ctx.io.stderr, progressMode(ctx.io.stderr, ctx.json), 'dry run');
+    const progress = progressOf('dry run');
     if (provable) {
       for (const node of nodes) {
         await scanNode(node, '0', tally, {
@@ -128,13 +128,13 @@ export async function run(ctx: CommandContext, options: CleanupOptions): Promise
   let lock: HeldLock | undefined;
   let backup: BackupWriter | undefined;
   let stop = false;
-  const removeInterrupt = ctx.onInterrupt(() => {
+  const removeInterrupt = env.onInterrupt(() => {
     stop = true;
-    ctx.log('interrupt: finishing the current batch, then stopping (the next run resumes here)');
+    env.log('interrupt: finishing the current batch, then stopping (the next run resumes here)');
   });
   const command = `phase3 cleanup${forced ? ' --force' : ''}${options.backup ? ' --backup' : ''}`;
   try {
-    lock = await acquireLock(client, keys, { owner: ctx.actor, command, host: ctx.host, ttlMs: parseDuration(plan.lock.ttl) ?? 30_000 });
+    lock = await acquireLock(client, keys, { owner: env.actor, command, host: env.host, ttlMs: parseDuration(plan.lock.ttl) ?? 30_000 });
     const runId = resume?.run ?? randomUUID();
     const startedAt = await serverTimeMs(client);
     const tally = resume ? resume.tally : emptyTally();
@@ -142,18 +142,18 @@ export async function run(ctx: CommandContext, options: CleanupOptions): Promise
       backup = resume?.backup
         ? await reopenBackup(options.backup)
         : await createBackup(options.backup, {
-            format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: startedAt, namespace: ctx.namespace(loaded),
-            source: parseRedisUrl(ctx.redisUrl(loaded)).display, legacyPrefix, queues: targets, run: runId,
+            format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: startedAt, namespace: env.namespace(loaded),
+            source: parseRedisUrl(env.redisUrl(loaded)).display, legacyPrefix, queues: targets, run: runId,
           });
     }
     if (!resume) {
       // The connection count at the end of phase 2 (kept if an earlier run recorded it first).
       await recordBaseline(client, keys, 'phase3', await baselineMeasurements(client, plan));
-      await startCleanupRun(client, keys, { run: runId, queues: targets, startedAt, actor: ctx.actor, backup: options.backup ?? null, forced });
+      await startCleanupRun(client, keys, { run: runId, queues: targets, startedAt, actor: env.actor, backup: options.backup ?? null, forced });
     }
     await appendAudit(client, keys, {
       kind: 'cleanup',
-      actor: ctx.actor,
+      actor: env.actor,
       command,
       reason: options.reason,
       details: {
@@ -164,7 +164,7 @@ export async function run(ctx: CommandContext, options: CleanupOptions): Promise
     });
 
     const guard = makeGuard({ client, keys, plan, targets, forced, lock, version: state.version });
-    const progress = createProgress(ctx.io.stderr, progressMode(ctx.io.stderr, ctx.json), 'cleanup');
+    const progress = progressOf('cleanup');
     const clock = performance.now();
     const keysBefore = tally.keys;
     let finished = true;
@@ -191,7 +191,7 @@ export async function run(ctx: CommandContext, options: CleanupOptions): Promise
     } catch (error) {
       progress.finish();
       await appendAudit(client, keys, {
-        kind: 'cleanup', actor: ctx.actor, command,
+        kind: 'cleanup', actor: env.actor, command,
         details: { event: 'stopped', run: runId, deleted: tally.keys, error: redact((error as Error).message), summary: `stopped after ${tally.keys} keys: ${redact((error as Error).message)}` },
       }).catch(() => undefined);
       throw error;
@@ -200,7 +200,7 @@ export async function run(ctx: CommandContext, options: CleanupOptions): Promise
     const durationMs = Math.round(performance.now() - clock);
     const runInfo = { id: runId, resumed: Boolean(resume), durationMs, deletedThisRun: tally.keys - keysBefore, backup: options.backup ?? null, nodes: nodes.length };
     if (!finished) {
-      await appendAudit(client, keys, { kind: 'cleanup', actor: ctx.actor, command, details: { event: 'interrupted', run: runId, deleted: tally.keys, summary: `interrupted after ${tally.keys} keys` } });
+      await appendAudit(client, keys, { kind: 'cleanup', actor: env.actor, command, details: { event: 'interrupted', run: runId, deleted: tally.keys, summary: `interrupted after ${tally.keys} keys` } });
       throw new AbortedError(`cleanup interrupted after ${tally.keys} keys; run the same command again to finish`, {
         fix: 'the progress is saved in the migration state; a re-run resumes where this one stopped',
         details: { deleted: tally.keys, run: runId },
@@ -210,7 +210,7 @@ export async function run(ctx: CommandContext, options: CleanupOptions): Promise
     await backup?.finish();
     await finishCleanupRun(client, keys, startedAt + durationMs);
     await appendAudit(client, keys, {
-      kind: 'cleanup', actor: ctx.actor, command, reason: options.reason,
+      kind: 'cleanup', actor: env.actor, command, reason: options.reason,
       details: {
         event: 'finished', run: runId, deleted: tally.keys, byQueue: tally.byQueue, keptTypeMismatch: tally.kept.typeMismatch, durationMs,
         summary: `finished: ${tally.keys} legacy keys deleted`,
