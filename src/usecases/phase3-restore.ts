@@ -7,7 +7,7 @@
  */
 import type { CommandContext } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
-import type { Report } from '../usecases/report.js';
+import type { Report } from './report.js';
 import { CheckFailedError, CliError, EnvironmentError, EXIT, UsageError } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
 import { serverTimeMs, type RedisClient } from '../redis/client.js';

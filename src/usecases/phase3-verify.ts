@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { CommandContext } from '../cli/context.js';
 import { parseWait } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
-import type { Report } from '../usecases/report.js';
+import type { Report } from './report.js';
 import type { CheckResult } from '../checks/types.js';
 import { tierEligibility } from '../cleanup/eligibility.js';
 import { emptyTally, scanNode } from '../cleanup/engine.js';
