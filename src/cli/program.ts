@@ -174,7 +174,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .command('verify')
     .description('the end state: every tier on BullMQ and soaked, no legacy keys or connections, targets met, sinks, audit trail')
     .option('--window <duration>', 'how long to measure the idle command rate', '30s')
-    .action(action(async () => Promise.all([import('../usecases/phase3-verify.js'), import('./render/phase3-verify.js')])));
+    .action(action(async () => Promise.all([import('../commands/phase3-verify.js'), import('./render/phase3-verify.js')])));
   phase3
     .command('restore')
     .description('put the keys of a cleanup backup back (conflicts are reported, not overwritten, unless --replace)')
@@ -182,7 +182,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--replace', 'overwrite keys that exist with another value')
     .option('--allow-unverified', 'restore a backup that cannot be fully verified (format 1, or no end record)')
     .option('--batch <n>', 'keys per batch', '1000')
-    .action(action(async () => Promise.all([import('../usecases/phase3-restore.js'), import('./render/phase3-restore.js')])));
+    .action(action(async () => Promise.all([import('../commands/phase3-restore.js'), import('./render/phase3-restore.js')])));
 
   program
     .command('report')

@@ -164,7 +164,7 @@ export class DemoWorld {
   async phase3Verify(): Promise<{ passed: number; failed: string[] }> {
     const ctx = this.context();
     try {
-      const verify = (await (await import('../usecases/phase3-verify.js')).run(ctx, { window: '1s' })).report;
+      const verify = (await (await import('../commands/phase3-verify.js')).run(ctx, { window: '1s' })).report;
       return { passed: verify.summary.pass, failed: verify.missing };
     } finally {
       await ctx.close();

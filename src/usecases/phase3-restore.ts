@@ -1,15 +1,13 @@
 /**
- * `phase3 restore FILE`: put the keys of a cleanup backup back (RESTORE with their absolute expiry).
+ * Phase 3 restore: put the keys of a cleanup backup back (RESTORE with their absolute expiry).
  * The whole file is verified first (checkpoint digests and counts, the end record, every key a
  * legacy key of the backup's queues under the plan's prefix); a file that fails is refused whole,
  * audited, and nothing is written. An existing key is a conflict and is left alone unless
- * --replace; one holding exactly the backed-up value counts as already restored.
+ * `replace`; one holding exactly the backed-up value counts as already restored.
  */
-import type { CommandContext } from '../cli/context.js';
-import type { Outcome } from '../cli/output.js';
-import type { Report } from './report.js';
-import { CheckFailedError, CliError, EnvironmentError, EXIT, UsageError } from '../errors.js';
+import { CheckFailedError, CliError, EnvironmentError, UsageError } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
+import type { LoadedPlan } from '../plan/load-plan.js';
 import { serverTimeMs, type RedisClient } from '../redis/client.js';
 import { appendAudit } from '../state/audit.js';
 import type { StateKeys } from '../state/keys.js';
@@ -19,12 +17,18 @@ import type { BackupEntry } from '../cleanup/backup-format.js';
 import { acceptScan, BackupRefusal, BackupVerifier, type BackupScan, type RestoreScope, type Verification } from '../cleanup/backup-verify.js';
 import { readCleanupProgress } from '../cleanup/progress-store.js';
 import { emptyRestoreCounts, restoreBatch, type RestoreCounts } from '../cleanup/restore-keys.js';
+import type { Environment } from './environment.js';
+import type { Report } from './report.js';
 
-export interface RestoreOptions {
-  args: string[];
+export interface RestoreRequest {
+  /** The backup file written by phase 3 cleanup. */
+  file: string;
+  /** Overwrite keys that exist with another value. */
   replace?: boolean;
+  /** Restore a backup that cannot be fully verified (format 1, or no end record). */
   allowUnverified?: boolean;
-  batch: string;
+  /** Keys per batch. */
+  batch: number;
 }
 
 export interface RestoreReport extends Report {
@@ -57,25 +61,21 @@ const FIXES: Record<string, string> = {
 };
 
 /** A refused file: audited (best effort, the refusal is the news), then one error line. */
-async function refuse(client: RedisClient, keys: StateKeys, ctx: CommandContext, command: string, file: string, refusal: BackupRefusal): Promise<never> {
+async function refuse(client: RedisClient, keys: StateKeys, env: Environment, command: string, file: string, refusal: BackupRefusal): Promise<never> {
   const message = `${file}: ${refusal.message}; refused, nothing was restored`;
   await appendAudit(client, keys, {
-    kind: 'restore', actor: ctx.actor, command,
+    kind: 'restore', actor: env.actor, command,
     details: { event: 'refused', code: refusal.code, line: refusal.line, summary: `refused: ${message}` },
   }).catch(() => undefined);
   const options = { fix: FIXES[refusal.code], details: { line: refusal.line } };
   throw refusal.code === 'backup.format' ? new UsageError(refusal.code, message, options) : new CheckFailedError(refusal.code, message, options);
 }
 
-export async function run(ctx: CommandContext, options: RestoreOptions): Promise<Outcome<RestoreReport>> {
-  const file = options.args[0];
-  if (!file) throw new UsageError('usage.missingArgument', 'phase3 restore needs the backup FILE', { fix: 'redis-migrate phase3 restore backup.ndjson --yes' });
-  const batch = Number(options.batch);
-  if (!Number.isInteger(batch) || batch < 1) throw new UsageError('option.batch', `invalid --batch "${options.batch}"`, { fix: 'give a positive whole number' });
-  const loaded = await ctx.plan();
+export async function restoreBackup(env: Environment, loaded: LoadedPlan, options: RestoreRequest): Promise<RestoreReport> {
+  const { file, batch } = options;
   const { plan } = loaded;
-  const keys = ctx.keys(loaded);
-  const client = await ctx.connect('restore', loaded);
+  const keys = env.keys(loaded);
+  const client = await env.connect('restore', loaded);
   const command = `phase3 restore${options.replace ? ' --replace' : ''}${options.allowUnverified ? ' --allow-unverified' : ''}`;
   const scope: RestoreScope = { legacyPrefix: plan.legacy.prefix, bullmqPrefix: plan.bullmq.prefix, planQueues: plan.tiers.flatMap((tier) => tier.queues) };
 
@@ -87,16 +87,16 @@ export async function run(ctx: CommandContext, options: RestoreOptions): Promise
     const progress = await readCleanupProgress(client, keys);
     verification = acceptScan(scan, progress?.status === 'running' ? progress.run : null, Boolean(options.allowUnverified));
   } catch (error) {
-    if (error instanceof BackupRefusal) return refuse(client, keys, ctx, command, file, error);
+    if (error instanceof BackupRefusal) return refuse(client, keys, env, command, file, error);
     throw error;
   }
   const { header } = scan;
-  await ctx.confirm(`Restore the keys of ${file} (legacy keys of ${header.queues.join(', ')}, taken ${new Date(header.createdAt).toISOString()})${options.replace ? ', replacing existing keys' : ''}?`);
+  await env.confirm(`Restore the keys of ${file} (legacy keys of ${header.queues.join(', ')}, taken ${new Date(header.createdAt).toISOString()})${options.replace ? ', replacing existing keys' : ''}?`);
 
   let lock: HeldLock | undefined;
   const counts: RestoreCounts = emptyRestoreCounts();
   try {
-    lock = await acquireLock(client, keys, { owner: ctx.actor, command, host: ctx.host, ttlMs: parseDuration(plan.lock.ttl) ?? 30_000 });
+    lock = await acquireLock(client, keys, { owner: env.actor, command, host: env.host, ttlMs: parseDuration(plan.lock.ttl) ?? 30_000 });
     const now = await serverTimeMs(client);
     // Where a conflicting entry is restored aside to compare contents (inside the namespace's slot).
     const scratch = `${keys.cleanup}:restore-scratch:${lock.info.token}`;
@@ -120,7 +120,7 @@ export async function run(ctx: CommandContext, options: RestoreOptions): Promise
     } catch (error) {
       const reason = error instanceof BackupRefusal ? `${file} changed while it was being restored (${error.message})` : (error as Error).message;
       const summary = `stopped after ${counts.restored} restored key(s): ${reason}`;
-      await appendAudit(client, keys, { kind: 'restore', actor: ctx.actor, command, details: { event: 'stopped', restored: counts.restored, identical: counts.identical, summary } }).catch(() => undefined);
+      await appendAudit(client, keys, { kind: 'restore', actor: env.actor, command, details: { event: 'stopped', restored: counts.restored, identical: counts.identical, summary } }).catch(() => undefined);
       if (error instanceof CliError) throw error;
       throw new EnvironmentError('restore.stopped', `restore ${summary}`, {
         fix: 'fix the cause, then run the same restore again: keys already back count as identical',
@@ -129,7 +129,7 @@ export async function run(ctx: CommandContext, options: RestoreOptions): Promise
     }
     await appendAudit(client, keys, {
       kind: 'restore',
-      actor: ctx.actor,
+      actor: env.actor,
       command,
       details: {
         event: 'restored', verification,
@@ -143,7 +143,7 @@ export async function run(ctx: CommandContext, options: RestoreOptions): Promise
   const report: RestoreReport = {
     ok: counts.conflictCount === 0,
     file,
-    namespace: ctx.namespace(loaded),
+    namespace: env.namespace(loaded),
     backup: { createdAt: header.createdAt, source: header.source, legacyPrefix: header.legacyPrefix, queues: header.queues },
     verification: { status: verification, records: scan.unverified ? counts.restored + counts.identical + counts.conflictCount + counts.expired : scan.seal.records, unsealed: scan.unsealed },
     replace: Boolean(options.replace),
@@ -153,5 +153,5 @@ export async function run(ctx: CommandContext, options: RestoreOptions): Promise
     expired: counts.expired,
     byQueue: counts.byQueue,
   };
-  return { report, exitCode: counts.conflictCount > 0 ? EXIT.checkFailed : EXIT.ok };
+  return report;
 }

@@ -1,19 +1,16 @@
 /**
- * `phase3 verify`: the end state, checked. Reads everything (command rate over a window first, so
- * this tool's other reads do not count), then applies the pure rules; exit 3 with what is missing.
- * The result is recorded in the audit trail (the report shows the latest one).
+ * Phase 3 verify: the end state, checked. Reads everything (the command rate over a window first,
+ * so this tool's other reads do not count), then applies the pure rules; `missing` names what fails.
+ * The result is recorded in the audit trail (the HTML report shows the latest one).
  */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { CommandContext } from '../cli/context.js';
-import { parseWait } from '../cli/context.js';
-import type { Outcome } from '../cli/output.js';
-import type { Report } from './report.js';
 import type { CheckResult } from '../checks/types.js';
 import { tierEligibility } from '../cleanup/eligibility.js';
 import { emptyTally, scanNode } from '../cleanup/engine.js';
 import { scanPattern } from '../cleanup/legacy-keys.js';
-import { AbortedError, EXIT, UsageError } from '../errors.js';
+import { AbortedError } from '../errors.js';
+import type { LoadedPlan } from '../plan/load-plan.js';
 import { readDotenvValues } from '../sinks/dotenv-text.js';
 import { sinkValues } from '../sinks/values.js';
 import { parseCommandStats, parseInfo } from '../observe/info.js';
@@ -26,9 +23,12 @@ import { parseRedisUrl } from '../redis/url.js';
 import { sleep } from '../sleep.js';
 import { appendAudit, readWholeAudit } from '../state/audit.js';
 import { readState } from '../state/flag-store.js';
+import type { Environment } from './environment.js';
+import type { Report } from './report.js';
 
-export interface VerifyOptions {
-  window: string;
+export interface EndStateVerifyRequest {
+  /** How long to measure the idle command rate, ms (1 s at least). */
+  windowMs: number;
 }
 
 /** `phase3 verify`: the end state of the migration, checked rule by rule. */
@@ -70,19 +70,17 @@ async function legacyKeyCount(client: RedisClient, legacyPrefix: string, bullmqP
   return { total: tally.keys, byQueue };
 }
 
-export async function run(ctx: CommandContext, options: VerifyOptions): Promise<Outcome<EndStateVerifyReport>> {
-  const windowMs = parseWait(options.window);
-  if (windowMs < 1000) throw new UsageError('option.window', `--window ${options.window} is too short to measure a command rate`, { fix: 'use at least 1s (default 30s)' });
-  const loaded = await ctx.plan();
+export async function verifyEndOfMigration(env: Environment, loaded: LoadedPlan, options: EndStateVerifyRequest): Promise<EndStateVerifyReport> {
+  const { windowMs } = options;
   const { plan } = loaded;
-  const keys = ctx.keys(loaded);
-  const client = await ctx.connect('verify', loaded);
+  const keys = env.keys(loaded);
+  const client = await env.connect('verify', loaded);
 
   // The command rate first, alone: nothing else of ours runs on Redis during the window.
-  ctx.log(`measuring the command rate for ${Math.round(windowMs / 1000)} s…`);
+  env.log(`measuring the command rate for ${Math.round(windowMs / 1000)} s…`);
   const before = await commandCalls(client);
   const started = performance.now();
-  const { signal, dispose } = ctx.interruptSignal();
+  const { signal, dispose } = env.interruptSignal();
   try {
     await sleep(windowMs, signal);
   } finally {
@@ -108,7 +106,7 @@ export async function run(ctx: CommandContext, options: VerifyOptions): Promise<
 
   let dotenv: { path: string; values: Record<string, string> | null; error?: string } | null = null;
   if (plan.sinks.dotenv) {
-    const path = resolve(ctx.io.cwd, plan.sinks.dotenv.path);
+    const path = resolve(env.cwd, plan.sinks.dotenv.path);
     try {
       dotenv = { path: plan.sinks.dotenv.path, values: readDotenvValues(await readFile(path, 'utf8')) };
     } catch (error) {
@@ -135,15 +133,12 @@ export async function run(ctx: CommandContext, options: VerifyOptions): Promise<
   const missing = checks.filter((check) => check.status === 'fail').map((check) => check.id);
   await appendAudit(client, keys, {
     kind: 'note',
-    actor: ctx.actor,
+    actor: env.actor,
     command: 'phase3 verify',
     details: {
       summary: `phase3 verify: ${missing.length ? `missing ${missing.join(', ')}` : 'end state verified'}`,
       verify: checks.map(({ id, status, message }) => ({ id, status, message })),
     },
   });
-  return {
-    report: { ok: missing.length === 0, namespace: ctx.namespace(loaded), redis: parseRedisUrl(ctx.redisUrl(loaded)).display, at: now, checks, summary, missing },
-    exitCode: missing.length ? EXIT.checkFailed : EXIT.ok,
-  };
+  return { ok: missing.length === 0, namespace: env.namespace(loaded), redis: parseRedisUrl(env.redisUrl(loaded)).display, at: now, checks, summary, missing };
 }
