@@ -16,7 +16,7 @@ import type { Plan } from '../plan/schema.js';
 import type { MonitorSummary } from '../monitor/summary.js';
 import type { MonitorReportView } from '../cli/render/monitor.js';
 import type { MonitorTick } from '../monitor/tick.js';
-import type { ChangeReport } from '../usecases/change.js';
+import type { ChangeReport } from './change.js';
 
 export interface MonitorOptions {
   duration?: string;
@@ -107,7 +107,7 @@ export async function run(ctx: CommandContext, options: MonitorOptions): Promise
     const rollback = options.autoRollback
       ? async (breaches: { message: string }[]) => {
           // The shared change logic, as `rollback` runs it; not the rollback command (no re-read plan, no output).
-          const { rollBack } = await import('../usecases/rollback.js');
+          const { rollBack } = await import('./rollback.js');
           return rollBack(ctx, loaded, { waitMs: 2000, reason: `monitor: ${breaches.map((b) => b.message).join('; ')}`, via: 'monitor --auto-rollback' });
         }
       : undefined;
