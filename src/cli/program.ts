@@ -123,7 +123,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--ndjson', 'stream one JSON sample per line, then a summary line')
     .option('--metrics-port <port>', "serve Prometheus /metrics and /healthz on this port (0: any free port; default: the plan's metrics.port, else none)")
     .option('--metrics-host <host>', "interface for --metrics-port (default: the plan's metrics.host, 127.0.0.1)")
-    .action(action(async () => Promise.all([import('../usecases/monitor.js'), import('./render/monitor.js')])));
+    .action(action(async () => Promise.all([import('../commands/monitor.js'), import('./render/monitor.js')])));
 
   program
     .command('verify')
