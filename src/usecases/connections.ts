@@ -6,7 +6,7 @@
 import type { CommandContext } from '../cli/context.js';
 import { parseWait } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
-import type { Report } from '../usecases/report.js';
+import type { Report } from './report.js';
 import { UsageError } from '../errors.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
 import { connectionBudget, currentBudgetStep } from '../plan/budget.js';
