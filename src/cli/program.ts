@@ -112,7 +112,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--watch', 'redraw in place until Ctrl-C (then exit 0)')
     .option('--interval <duration>', 'refresh interval with --watch', '2s')
     .option('--list', 'list every connection in the human output (the JSON always does)')
-    .action(action(async () => Promise.all([import('../usecases/connections.js'), import('./render/connections.js')])));
+    .action(action(async () => Promise.all([import('../commands/connections.js'), import('./render/connections.js')])));
 
   program
     .command('monitor')

@@ -1,13 +1,8 @@
 /**
- * `connections [--watch]`: live connections by role, queue and tier (every node of a cluster),
- * against the baselines recorded when each phase step started, the budget the plan predicts for
- * the current step, and the plan's target. `--watch` redraws until Ctrl-C, then exits 0.
+ * Live connections by role, queue and tier (every node of a cluster), against the baselines
+ * recorded when each phase step started, the budget the plan predicts for the current step, and
+ * the plan's target: one reading, or a reading every interval until interrupted.
  */
-import type { CommandContext } from '../cli/context.js';
-import { parseWait } from '../cli/context.js';
-import type { Outcome } from '../cli/output.js';
-import type { Report } from './report.js';
-import { UsageError } from '../errors.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
 import { connectionBudget, currentBudgetStep } from '../plan/budget.js';
 import { serverTimeMs, type RedisClient } from '../redis/client.js';
@@ -15,15 +10,12 @@ import { parseRedisUrl } from '../redis/url.js';
 import { sleep } from '../sleep.js';
 import { readBaselines } from '../state/baselines.js';
 import { readState } from '../state/flag-store.js';
+import type { StateKeys } from '../state/keys.js';
 import { effectiveBullmqTiers } from '../state/model.js';
 import { takeConnectionSnapshot } from '../observe/take-snapshot.js';
 import type { ConnectionSnapshot } from '../observe/snapshot.js';
-
-export interface ConnectionsOptions {
-  watch?: boolean;
-  interval: string;
-  list?: boolean;
-}
+import type { Environment } from './environment.js';
+import type { Report } from './report.js';
 
 export interface BaselineComparison {
   step: string;
@@ -45,7 +37,7 @@ export interface ConnectionsReport extends Report, ConnectionSnapshot {
   list: boolean;
 }
 
-export async function readConnections(client: RedisClient, loaded: LoadedPlan, keys: ReturnType<CommandContext['keys']>, redis: string, list: boolean): Promise<ConnectionsReport> {
+async function takeReading(client: RedisClient, loaded: LoadedPlan, keys: StateKeys, redis: string, list: boolean): Promise<ConnectionsReport> {
   const { plan } = loaded;
   const [snapshot, { state }, baselines, at] = await Promise.all([
     takeConnectionSnapshot(client, plan),
@@ -77,38 +69,43 @@ export async function readConnections(client: RedisClient, loaded: LoadedPlan, k
   };
 }
 
-export async function run(ctx: CommandContext, options: ConnectionsOptions): Promise<Outcome<ConnectionsReport>> {
-  const intervalMs = parseWait(options.interval);
-  if (options.watch && ctx.json) {
-    throw new UsageError('usage.conflict', '--watch redraws for people and --json prints one document', {
-      fix: 'drop --watch for one JSON reading, or use `redis-migrate monitor --ndjson` for a stream',
-    });
-  }
-  if (options.watch && intervalMs < 100) throw new UsageError('option.interval', `--interval ${options.interval} is too short`, { fix: 'use at least 100ms' });
-  const loaded = await ctx.plan();
-  const keys = ctx.keys(loaded);
-  const redis = parseRedisUrl(ctx.redisUrl(loaded)).display;
-  const client = await ctx.connect('connections', loaded, { reconnect: Boolean(options.watch) });
-  const list = Boolean(options.list);
-  if (!options.watch) return { report: await readConnections(client, loaded, keys, redis, list) };
+export interface ConnectionsRequest {
+  /** The human output lists every connection (the JSON always does). */
+  list: boolean;
+}
 
-  const { render } = await import('../cli/render/connections.js');
-  const stdout = ctx.io.stdout as NodeJS.WriteStream;
-  const tty = stdout.isTTY === true;
-  const { signal, dispose } = ctx.interruptSignal();
-  let report = await readConnections(client, loaded, keys, redis, list);
+export interface WatchRequest extends ConnectionsRequest {
+  intervalMs: number;
+  /** Each reading, as it is taken (the last one is also returned). */
+  onReading(report: ConnectionsReport): void;
+}
+
+async function open(env: Environment, loaded: LoadedPlan, reconnect: boolean) {
+  const keys = env.keys(loaded);
+  const redis = parseRedisUrl(env.redisUrl(loaded)).display;
+  return { keys, redis, client: await env.connect('connections', loaded, { reconnect }) };
+}
+
+/** One reading. */
+export async function readConnections(env: Environment, loaded: LoadedPlan, options: ConnectionsRequest): Promise<ConnectionsReport> {
+  const { keys, redis, client } = await open(env, loaded, false);
+  return takeReading(client, loaded, keys, redis, options.list);
+}
+
+/** A reading every interval until the environment is interrupted; returns the last one. */
+export async function watchConnections(env: Environment, loaded: LoadedPlan, options: WatchRequest): Promise<ConnectionsReport> {
+  const { keys, redis, client } = await open(env, loaded, true);
+  const { signal, dispose } = env.interruptSignal();
+  let report = await takeReading(client, loaded, keys, redis, options.list);
   try {
     while (!signal.aborted) {
-      // Cursor home + clear below: redraw in place without scrolling on a terminal.
-      stdout.write(`${tty ? '\u001b[H\u001b[J' : ''}${render(report)}\n${tty ? '' : '\n'}`);
-      await sleep(intervalMs, signal);
+      options.onReading(report);
+      await sleep(options.intervalMs, signal);
       if (signal.aborted) break;
-      report = await readConnections(client, loaded, keys, redis, list);
+      report = await takeReading(client, loaded, keys, redis, options.list);
     }
   } finally {
     dispose();
   }
-  // Ctrl-C is how a watch ends: exit 0 with the last reading as the final output.
-  if (tty) stdout.write('\u001b[H\u001b[J');
-  return { report };
+  return report;
 }
