@@ -1,5 +1,5 @@
 /** Human text for `audit`. */
-import type { AuditReport } from '../../commands/audit.js';
+import type { AuditReport } from '../../usecases/audit.js';
 import { chalk, table, timestamp } from '../format.js';
 import { movesText } from '../../state/model.js';
 

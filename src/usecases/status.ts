@@ -1,7 +1,7 @@
 /** `status`: flags, tiers with soak progress, flag version, live app instances, the lock. Read-only. */
 import type { CommandContext } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
-import type { Report } from '../usecases/report.js';
+import type { Report } from './report.js';
 import { EXIT } from '../errors.js';
 import { driftFix, type DriftReport } from '../state/drift.js';
 import { readDrift } from '../state/read-drift.js';

@@ -5,7 +5,7 @@ import { phase3 } from '../../phases/phase3.js';
 import type { PhaseStep } from '../../phases/types.js';
 import type { CommandContext } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
-import type { Report } from '../usecases/report.js';
+import type { Report } from './report.js';
 import { CliError } from '../errors.js';
 import { connectionBudget, currentBudgetStep, type ConnectionBudget } from '../plan/budget.js';
 import type { Topology } from '../plan/topology-schema.js';

@@ -9,7 +9,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CommandContext } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
-import type { Report } from '../usecases/report.js';
+import type { Report } from './report.js';
 import { skipUnconfigured, unconfiguredPhases } from '../checks/phase-scope.js';
 import { selectChecks } from '../checks/registry.js';
 import { runChecks, summarizeResults } from '../checks/run-checks.js';
@@ -17,7 +17,7 @@ import type { CheckContext, CheckResult, ConnectionAttempt, PhaseNumber } from '
 import { CliError, EXIT } from '../errors.js';
 import type { RedisClient } from '../redis/client.js';
 import { parseRedisUrl } from '../redis/url.js';
-import { connectForChecks } from '../usecases/gate-checks.js';
+import { connectForChecks } from './gate-checks.js';
 import { resolveTier, tierNames } from '../plan/tier-name.js';
 
 export interface PreflightOptions {

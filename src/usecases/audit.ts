@@ -1,7 +1,7 @@
 /** `audit`: the newest entries of the audit trail. */
 import type { CommandContext } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
-import type { Report } from '../usecases/report.js';
+import type { Report } from './report.js';
 import { UsageError } from '../errors.js';
 import { auditLength, readAudit, type AuditEntry } from '../state/audit.js';
 
