@@ -81,7 +81,7 @@ export async function run(ctx: CommandContext, options: PreflightOptions): Promi
 
   let junit: string | null = null;
   if (options.junit) {
-    const { junitXml } = await import('../cli/render/junit.js');
+    const { junitXml } = await import('../checks/junit.js');
     junit = resolve(ctx.io.cwd, options.junit);
     await writeFile(junit, junitXml(checks, { suite: `redis-migrate preflight${phase ? ` phase ${phase}` : ''}${tier ? ` tier ${tier}` : ''}`, strict }), 'utf8');
   }
