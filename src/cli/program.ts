@@ -61,12 +61,12 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .command('plan')
     .description('what each phase and tier will do, with the current state when Redis is reachable')
     .option('--prometheus-rules', "print Prometheus alerting rules with this plan's thresholds instead (YAML; see docs/monitoring.md)")
-    .action(action(async () => Promise.all([import('../usecases/plan.js'), import('./render/plan.js')])));
+    .action(action(async () => Promise.all([import('../commands/plan.js'), import('./render/plan.js')])));
 
   program
     .command('status')
     .description('flags, tiers and soak progress, flag version, live app instances, the lock')
-    .action(action(async () => Promise.all([import('../usecases/status.js'), import('./render/status.js')])));
+    .action(action(async () => Promise.all([import('../commands/status.js'), import('./render/status.js')])));
 
   program
     .command('phase1')
@@ -104,7 +104,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--tier <name>', 'the tier about to be flipped (implies --phase 2)')
     .option('--strict', 'warnings fail too')
     .option('--junit <file>', 'also write JUnit XML to this file')
-    .action(action(async () => Promise.all([import('../usecases/preflight.js'), import('./render/preflight.js')])));
+    .action(action(async () => Promise.all([import('../commands/preflight.js'), import('./render/preflight.js')])));
 
   program
     .command('connections')
@@ -154,7 +154,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .command('audit')
     .description('the audit trail: who changed what, when and why')
     .option('--limit <n>', 'how many of the newest entries', '20')
-    .action(action(async () => Promise.all([import('../usecases/audit.js'), import('./render/audit.js')])));
+    .action(action(async () => Promise.all([import('../commands/audit.js'), import('./render/audit.js')])));
 
   const phase3 = program
     .command('phase3')

@@ -1,9 +1,8 @@
-/** `audit`: the newest entries of the audit trail. */
-import type { CommandContext } from '../cli/context.js';
-import type { Outcome } from '../cli/output.js';
-import type { Report } from './report.js';
-import { UsageError } from '../errors.js';
+/** The newest entries of the audit trail. */
+import type { LoadedPlan } from '../plan/load-plan.js';
 import { auditLength, readAudit, type AuditEntry } from '../state/audit.js';
+import type { Environment } from './environment.js';
+import type { Report } from './report.js';
 
 export interface AuditReport extends Report {
   namespace: string;
@@ -11,14 +10,10 @@ export interface AuditReport extends Report {
   entries: AuditEntry[];
 }
 
-export async function run(ctx: CommandContext, options: { limit: string }): Promise<Outcome<AuditReport>> {
-  const limit = Number(options.limit);
-  if (!Number.isInteger(limit) || limit < 1) {
-    throw new UsageError('option.limit', `invalid --limit "${options.limit}"`, { fix: 'give a positive whole number, e.g. --limit 50' });
-  }
-  const loaded = await ctx.plan();
-  const keys = ctx.keys(loaded);
-  const client = await ctx.connect('audit', loaded);
+/** The newest `limit` entries (in the order they were written), and how many there are in all. */
+export async function readAuditTrail(env: Environment, loaded: LoadedPlan, limit: number): Promise<AuditReport> {
+  const keys = env.keys(loaded);
+  const client = await env.connect('audit', loaded);
   const [entries, total] = await Promise.all([readAudit(client, keys, limit), auditLength(client, keys)]);
-  return { report: { ok: true, namespace: ctx.namespace(loaded), total, entries } };
+  return { ok: true, namespace: env.namespace(loaded), total, entries };
 }

@@ -1,30 +1,33 @@
 /**
- * `preflight [--phase N] [--tier T] [--strict] [--junit FILE]`: run the checks of a phase and report
- * every one (a table, one JSON document, JUnit XML for CI). Exit 3 on any fail, or any warn with
- * --strict. An unreachable Redis is a failed `redis.reachable` with the rest skipped: still one report.
- * Without --phase or --tier every phase is checked except one not configured yet (skipped, with why),
- * so what CI runs by default passes on a correct setup.
+ * Preflight: run the checks of a phase (and tier) and report every one; optionally write them as
+ * JUnit XML for CI. An unreachable Redis is a failed `redis.reachable` with the rest skipped: still
+ * one report. Without a phase or tier every phase is checked except one not configured yet (skipped,
+ * with why), so what CI runs by default passes on a correct setup. `ok` is false on any fail, or
+ * any warn when strict.
  */
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { CommandContext } from '../cli/context.js';
-import type { Outcome } from '../cli/output.js';
-import type { Report } from './report.js';
 import { skipUnconfigured, unconfiguredPhases } from '../checks/phase-scope.js';
 import { selectChecks } from '../checks/registry.js';
 import { runChecks, summarizeResults } from '../checks/run-checks.js';
 import type { CheckContext, CheckResult, ConnectionAttempt, PhaseNumber } from '../checks/types.js';
-import { CliError, EXIT } from '../errors.js';
+import { CliError } from '../errors.js';
+import type { LoadedPlan } from '../plan/load-plan.js';
 import type { RedisClient } from '../redis/client.js';
 import { parseRedisUrl } from '../redis/url.js';
+import type { Environment } from './environment.js';
 import { connectForChecks } from './gate-checks.js';
-import { resolveTier, tierNames } from '../plan/tier-name.js';
+import type { Report } from './report.js';
 
-export interface PreflightOptions {
-  phase?: '1' | '2' | '3';
-  tier?: string;
-  strict?: boolean;
-  junit?: string;
+export interface PreflightRequest {
+  /** Only this phase's checks (a tier implies phase 2); none: every phase. */
+  phase?: PhaseNumber | undefined;
+  /** The tier about to be flipped (a tier of the plan). */
+  tier?: string | undefined;
+  /** Warnings fail too. */
+  strict: boolean;
+  /** Also write JUnit XML to this file (relative to the environment's cwd). */
+  junit?: string | undefined;
 }
 
 export interface PreflightReport extends Report {
@@ -39,10 +42,10 @@ export interface PreflightReport extends Report {
   junit: string | null;
 }
 
-async function attemptConnection(ctx: CommandContext, loaded: Awaited<ReturnType<CommandContext['plan']>>): Promise<{ redis: RedisClient | null; attempt: ConnectionAttempt }> {
+async function attemptConnection(env: Environment, loaded: LoadedPlan): Promise<{ redis: RedisClient | null; attempt: ConnectionAttempt }> {
   const started = performance.now();
   try {
-    return await connectForChecks(ctx, loaded, 'preflight');
+    return await connectForChecks(env, loaded, 'preflight');
   } catch (error) {
     // A malformed URL is a usage error (exit 2), not a failed check.
     if (!(error instanceof CliError) || error.code === 'redis.url') throw error;
@@ -50,43 +53,39 @@ async function attemptConnection(ctx: CommandContext, loaded: Awaited<ReturnType
   }
 }
 
-export async function run(ctx: CommandContext, options: PreflightOptions): Promise<Outcome<PreflightReport>> {
-  const loaded = await ctx.plan();
+export async function runPreflight(env: Environment, loaded: LoadedPlan, options: PreflightRequest): Promise<PreflightReport> {
   const { plan } = loaded;
-  const tier = options.tier ? resolveTier(tierNames(plan), options.tier) : undefined;
-  const phase = options.phase ? (Number(options.phase) as PhaseNumber) : tier ? 2 : undefined;
-  const redisUrl = ctx.redisUrl(loaded);
+  const { tier } = options;
+  const phase = options.phase ?? (tier ? 2 : undefined);
+  const redisUrl = env.redisUrl(loaded);
   const display = parseRedisUrl(redisUrl).display;
-  const { redis, attempt } = await attemptConnection(ctx, loaded);
-  if (!attempt.ok) ctx.log(`note: ${attempt.error?.message}`);
+  const { redis, attempt } = await attemptConnection(env, loaded);
+  if (!attempt.ok) env.log(`note: ${attempt.error?.message}`);
 
   const checkContext: CheckContext = {
     plan,
     redis,
     redisUrl,
-    namespace: ctx.namespace(loaded),
-    keys: ctx.keys(loaded),
+    namespace: env.namespace(loaded),
+    keys: env.keys(loaded),
     phase,
     tier,
-    env: ctx.io.env,
-    timeoutMs: ctx.timeoutMs,
+    env: env.variables,
+    timeoutMs: env.timeoutMs,
     connection: attempt,
-    cwd: ctx.io.cwd,
+    cwd: env.cwd,
   };
   const selected = selectChecks({ phase, tier });
-  const checks = await runChecks(phase === undefined ? skipUnconfigured(selected, unconfiguredPhases(plan, ctx.io.env)) : selected, checkContext);
+  const checks = await runChecks(phase === undefined ? skipUnconfigured(selected, unconfiguredPhases(plan, env.variables)) : selected, checkContext);
   const summary = summarizeResults(checks);
-  const strict = Boolean(options.strict);
+  const { strict } = options;
   const failed = summary.fail > 0 || (strict && summary.warn > 0);
 
   let junit: string | null = null;
   if (options.junit) {
     const { junitXml } = await import('../checks/junit.js');
-    junit = resolve(ctx.io.cwd, options.junit);
+    junit = resolve(env.cwd, options.junit);
     await writeFile(junit, junitXml(checks, { suite: `redis-migrate preflight${phase ? ` phase ${phase}` : ''}${tier ? ` tier ${tier}` : ''}`, strict }), 'utf8');
   }
-  return {
-    report: { ok: !failed, phase: phase ?? null, tier: tier ?? null, strict, redis: display, namespace: checkContext.namespace, checks, summary, junit },
-    exitCode: failed ? EXIT.checkFailed : EXIT.ok,
-  };
+  return { ok: !failed, phase: phase ?? null, tier: tier ?? null, strict, redis: display, namespace: checkContext.namespace, checks, summary, junit };
 }

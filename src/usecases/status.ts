@@ -1,8 +1,5 @@
-/** `status`: flags, tiers with soak progress, flag version, live app instances, the lock. Read-only. */
-import type { CommandContext } from '../cli/context.js';
-import type { Outcome } from '../cli/output.js';
-import type { Report } from './report.js';
-import { EXIT } from '../errors.js';
+/** The migration's status: flags, tiers with soak progress, flag version, live app instances, the lock, drift. Read-only. */
+import type { LoadedPlan } from '../plan/load-plan.js';
 import { driftFix, type DriftReport } from '../state/drift.js';
 import { readDrift } from '../state/read-drift.js';
 import { readSoakHealth, type TierSoakHealth } from '../state/soak-health.js';
@@ -12,6 +9,8 @@ import { readState } from '../state/flag-store.js';
 import { readInstances, type InstanceView } from '../state/instances.js';
 import { readLock } from '../state/lock.js';
 import { flagsView, tiersView, type FlagsView, type TierView } from '../state/view.js';
+import type { Environment } from './environment.js';
+import type { Report } from './report.js';
 
 export interface StatusReport extends Report {
   namespace: string;
@@ -41,48 +40,44 @@ export interface StatusReport extends Report {
   monitored: Record<string, TierSoakHealth>;
 }
 
-export async function run(ctx: CommandContext): Promise<Outcome<StatusReport>> {
-  const loaded = await ctx.plan();
-  const keys = ctx.keys(loaded);
-  const client = await ctx.connect('status', loaded);
+export async function readStatus(env: Environment, loaded: LoadedPlan): Promise<StatusReport> {
+  const keys = env.keys(loaded);
+  const client = await env.connect('status', loaded);
   const [{ state }, { now, instances }, lock, auditEntries, baselines, drift, monitored] = await Promise.all([
     readState(client, keys),
     readInstances(client, keys),
     readLock(client, keys),
     auditLength(client, keys),
     readBaselines(client, keys),
-    readDrift(client, keys, loaded.plan, ctx.io.cwd),
+    readDrift(client, keys, loaded.plan, env.cwd),
     readSoakHealth(client, keys),
   ]);
   const live = instances.filter((instance) => instance.live);
   const { parseRedisUrl } = await import('../redis/url.js');
   return {
-    exitCode: drift.ok ? EXIT.ok : EXIT.drift,
-    report: {
-      ok: drift.ok,
-      namespace: ctx.namespace(loaded),
-      plan: loaded.source,
-      redis: parseRedisUrl(ctx.redisUrl(loaded)).display,
-      now,
-      version: state.version,
-      epoch: state.epoch,
-      updatedAt: state.updatedAt,
-      updatedBy: state.updatedBy,
-      flags: flagsView(loaded.plan, state),
-      tiers: tiersView(loaded.plan, state, now),
-      instances: {
-        live: live.length,
-        current: live.filter((instance) => instance.version >= state.version && instance.epoch === state.epoch).length,
-        killSwitch: live.filter((instance) => instance.killSwitch).length,
-        list: instances.map((instance) => ({ ...instance, lastSeenAgoMs: Math.max(0, now - instance.lastSeen) })),
-      },
-      lock: lock
-        ? { owner: lock.owner, command: lock.command, host: lock.host, pid: lock.pid, since: lock.since, expiresInMs: lock.expiresInMs }
-        : null,
-      auditEntries,
-      baselines,
-      drift: { ...drift, fix: drift.ok ? null : driftFix(drift) },
-      monitored,
+    ok: drift.ok,
+    namespace: env.namespace(loaded),
+    plan: loaded.source,
+    redis: parseRedisUrl(env.redisUrl(loaded)).display,
+    now,
+    version: state.version,
+    epoch: state.epoch,
+    updatedAt: state.updatedAt,
+    updatedBy: state.updatedBy,
+    flags: flagsView(loaded.plan, state),
+    tiers: tiersView(loaded.plan, state, now),
+    instances: {
+      live: live.length,
+      current: live.filter((instance) => instance.version >= state.version && instance.epoch === state.epoch).length,
+      killSwitch: live.filter((instance) => instance.killSwitch).length,
+      list: instances.map((instance) => ({ ...instance, lastSeenAgoMs: Math.max(0, now - instance.lastSeen) })),
     },
+    lock: lock
+      ? { owner: lock.owner, command: lock.command, host: lock.host, pid: lock.pid, since: lock.since, expiresInMs: lock.expiresInMs }
+      : null,
+    auditEntries,
+    baselines,
+    drift: { ...drift, fix: drift.ok ? null : driftFix(drift) },
+    monitored,
   };
 }
