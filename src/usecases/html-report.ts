@@ -8,7 +8,7 @@ import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { CommandContext } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
-import type { Report } from '../usecases/report.js';
+import type { Report } from './report.js';
 import { selectChecks } from '../checks/registry.js';
 import { runChecks } from '../checks/run-checks.js';
 import type { CheckResult } from '../checks/types.js';

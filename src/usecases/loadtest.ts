@@ -6,7 +6,7 @@
 import type { CommandContext } from '../cli/context.js';
 import { parseWait } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
-import type { Report } from '../usecases/report.js';
+import type { Report } from './report.js';
 import { EXIT, UsageError } from '../errors.js';
 import { CONNECTION_NAME_PREFIX } from '../state/keys.js';
 import type { LoadtestResult } from '../synthetic/loadtest-run.js';

@@ -6,7 +6,7 @@
 import type { CommandContext } from '../cli/context.js';
 import { parseWait } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
-import type { Report } from '../usecases/report.js';
+import type { Report } from './report.js';
 import { EXIT } from '../errors.js';
 import { countPrefixKeys, isolatedPrefix, removePrefixKeys } from '../synthetic/prefix.js';
 import type { QueueVerification } from '../synthetic/verify-queue.js';
