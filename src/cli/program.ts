@@ -131,7 +131,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .requiredOption('--tier <name>', 'the tier whose queues to verify')
     .option('--backoff <duration>', 'backoff between retries of the retrying job', '100ms')
     .option('--deadline <duration>', 'how long each queue may take', '30s')
-    .action(action(async () => Promise.all([import('../usecases/verify.js'), import('./render/verify.js')])));
+    .action(action(async () => Promise.all([import('../commands/verify.js'), import('./render/verify.js')])));
 
   program
     .command('loadtest')
@@ -141,7 +141,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--concurrency <n>', 'worker concurrency per queue', '10')
     .option('--rate <n>', 'jobs per second (default: as fast as possible)')
     .option('--deadline <duration>', 'give up waiting for completions after this', '60s')
-    .action(action(async () => Promise.all([import('../usecases/loadtest.js'), import('./render/loadtest.js')])));
+    .action(action(async () => Promise.all([import('../commands/loadtest.js'), import('./render/loadtest.js')])));
 
   program
     .command('demo')
@@ -190,7 +190,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--html <file>', 'where to write the report')
     .option('--samples <n>', 'newest monitor samples to draw', '5000')
     .option('--no-checks', 'do not run the phase 3 checks for the report')
-    .action(action(async () => Promise.all([import('../usecases/html-report.js'), import('./render/report.js')])));
+    .action(action(async () => Promise.all([import('../commands/report.js'), import('./render/report.js')])));
 
   const collect = (value: string, previous: string[] = []) => [...previous, value];
   const runbook = program.command('runbook').description('markdown runbooks the CLI executes step by step, with evidence');

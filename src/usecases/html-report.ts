@@ -1,22 +1,19 @@
 /**
- * `report --html FILE`: one self-contained HTML file for the migration record: timeline from the
+ * The HTML report (`report --html FILE`): one self-contained HTML file for the migration record: timeline from the
  * audit, charts of the monitor's samples, connections per step measured beside the plan's
  * prediction, the latest checks. Reads everything, renders once (pure), writes atomically.
  * Secrets are removed from the data before it is rendered.
  */
 import { rename, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { CommandContext } from '../cli/context.js';
-import type { Outcome } from '../cli/output.js';
-import type { Report } from './report.js';
 import { selectChecks } from '../checks/registry.js';
 import { runChecks } from '../checks/run-checks.js';
 import type { CheckResult } from '../checks/types.js';
 import { readCleanupProgress } from '../cleanup/progress-store.js';
-import { UsageError } from '../errors.js';
 import type { Sample } from '../observe/samples.js';
 import { takeConnectionSnapshot } from '../observe/take-snapshot.js';
 import { connectionBudget, currentBudgetStep } from '../plan/budget.js';
+import type { LoadedPlan } from '../plan/load-plan.js';
 import { redactDeep } from '../redact.js';
 import { serverTimeMs } from '../redis/client.js';
 import { parseRedisUrl } from '../redis/url.js';
@@ -30,10 +27,15 @@ import { readState } from '../state/flag-store.js';
 import { effectiveBullmqTiers } from '../state/model.js';
 import { readSamples } from '../state/samples.js';
 import { flagsView, tiersView } from '../state/view.js';
+import type { Environment } from './environment.js';
+import type { Report } from './report.js';
 
-export interface ReportOptions {
-  html?: string;
-  samples: string;
+export interface HtmlReportRequest {
+  /** Where to write it (relative to the environment's cwd). */
+  file: string;
+  /** How many of the newest monitor samples to draw. */
+  samples: number;
+  /** Run the phase 3 checks for the report. */
   checks: boolean;
 }
 
@@ -55,16 +57,13 @@ function lastVerify(audit: readonly AuditEntry[]): { at: number; rows: CheckRow[
   return entry ? { at: entry.time, rows: rows(entry.details.verify as CheckRow[]) } : null;
 }
 
-export async function run(ctx: CommandContext, options: ReportOptions): Promise<Outcome<ReportCommandReport>> {
-  if (!options.html) throw new UsageError('usage.missing-option', 'report needs --html FILE', { fix: 'redis-migrate report --html migration-report.html' });
-  const limit = Number(options.samples);
-  if (!Number.isInteger(limit) || limit < 1) throw new UsageError('option.samples', `invalid --samples "${options.samples}"`, { fix: 'give a positive whole number' });
-  const loaded = await ctx.plan();
+export async function writeHtmlReport(env: Environment, loaded: LoadedPlan, options: HtmlReportRequest): Promise<ReportCommandReport> {
+  const limit = options.samples;
   const { plan } = loaded;
-  const keys = ctx.keys(loaded);
-  const redisUrl = ctx.redisUrl(loaded);
+  const keys = env.keys(loaded);
+  const redisUrl = env.redisUrl(loaded);
   const connectStarted = performance.now();
-  const client = await ctx.connect('report', loaded);
+  const client = await env.connect('report', loaded);
   const connection = { ok: true, ms: Math.round(performance.now() - connectStarted), error: null };
 
   const [{ state }, now, audit, samples, baselines, snapshot, cleanup] = await Promise.all([
@@ -79,8 +78,8 @@ export async function run(ctx: CommandContext, options: ReportOptions): Promise<
   const checkRuns: ReportData['checks'] = [];
   if (options.checks) {
     const results = await runChecks(selectChecks({ phase: 3 }), {
-      plan, redis: client, redisUrl, namespace: ctx.namespace(loaded), keys, phase: 3, tier: undefined,
-      env: ctx.io.env, timeoutMs: ctx.timeoutMs, cwd: ctx.io.cwd, connection,
+      plan, redis: client, redisUrl, namespace: env.namespace(loaded), keys, phase: 3, tier: undefined,
+      env: env.variables, timeoutMs: env.timeoutMs, cwd: env.cwd, connection,
     });
     checkRuns.push({ at: now, source: 'preflight --phase 3, run for this report', rows: rows(results) });
   }
@@ -94,9 +93,9 @@ export async function run(ctx: CommandContext, options: ReportOptions): Promise<
   const step = final ? 'final' : currentBudgetStep(budget, { useHttpRedis: state.useHttpRedis, bullmqTiers: onBullmq }).id;
   const timeline = timelineFromAudit(audit);
   const data: ReportData = redactDeep({
-    title: `Redis migration report: ${ctx.namespace(loaded)}`,
+    title: `Redis migration report: ${env.namespace(loaded)}`,
     generatedAt: now,
-    namespace: ctx.namespace(loaded),
+    namespace: env.namespace(loaded),
     redis: parseRedisUrl(redisUrl).display,
     flags: (({ USE_BULLMQ, USE_HTTP_REDIS, BULLMQ_TIERS, names }) => ({ useBullmq: USE_BULLMQ, useHttpRedis: USE_HTTP_REDIS, bullmqTiers: BULLMQ_TIERS, names }))(flagsView(plan, state)),
     tiers: tiersView(plan, state, now).map((tier) => ({ name: tier.name, queues: tier.queues.length, state: tier.effective, since: tier.since, soakComplete: tier.soak.complete, soak: tier.soak.window })),
@@ -114,12 +113,10 @@ export async function run(ctx: CommandContext, options: ReportOptions): Promise<
       ...budget.notes,
     ],
   });
-  const file = resolve(ctx.io.cwd, options.html);
+  const file = resolve(env.cwd, options.file);
   const html = renderReportHtml(data);
   const temp = `${file}.${process.pid}.tmp`;
   await writeFile(temp, html, 'utf8');
   await rename(temp, file);
-  return {
-    report: { ok: true, file, bytes: Buffer.byteLength(html), events: timeline.length, samples: samples.length, checks: checkRuns.reduce((n, run) => n + run.rows.length, 0) },
-  };
+  return { ok: true, file, bytes: Buffer.byteLength(html), events: timeline.length, samples: samples.length, checks: checkRuns.reduce((n, run) => n + run.rows.length, 0) };
 }

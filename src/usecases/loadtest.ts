@@ -1,24 +1,27 @@
 /**
- * `loadtest --jobs N [--tier T] [--concurrency C] [--rate R]`: N synthetic jobs through BullMQ with
- * in-process workers on an isolated prefix (keys removed afterwards). Reports throughput, latency
- * percentiles, peak connections, server-side commands per job and failures; exit 3 on failures.
+ * A load test: N synthetic jobs through BullMQ with in-process workers on an isolated prefix (keys
+ * removed afterwards). Reports throughput, latency percentiles, peak connections, server-side
+ * commands per job and failures; `ok` is false on failures.
  */
-import type { CommandContext } from '../cli/context.js';
-import { parseWait } from '../cli/context.js';
-import type { Outcome } from '../cli/output.js';
-import type { Report } from './report.js';
-import { EXIT, UsageError } from '../errors.js';
+import type { LoadedPlan } from '../plan/load-plan.js';
 import { CONNECTION_NAME_PREFIX } from '../state/keys.js';
 import type { LoadtestResult } from '../synthetic/loadtest-run.js';
 import { countPrefixKeys, isolatedPrefix, removePrefixKeys } from '../synthetic/prefix.js';
-import { resolveTier, tierNames } from '../plan/tier-name.js';
+import type { Environment, Progress } from './environment.js';
+import type { Report } from './report.js';
 
-export interface LoadtestOptions {
-  jobs: string;
-  tier?: string;
-  concurrency: string;
-  rate?: string;
-  deadline: string;
+export interface LoadtestRequest {
+  jobs: number;
+  /** Only this tier's queues (a tier of the plan); null: every queue of the plan. */
+  tier: string | null;
+  /** Worker concurrency per queue. */
+  concurrency: number;
+  /** Jobs per second; undefined: as fast as possible. */
+  rate?: number | undefined;
+  /** Give up waiting for completions after this, ms. */
+  deadlineMs: number;
+  /** Live progress (jobs done), created when the jobs start. */
+  progress?(): Progress;
 }
 
 export interface LoadtestReport extends Report, LoadtestResult {
@@ -31,35 +34,18 @@ export interface LoadtestReport extends Report, LoadtestResult {
   cleanup: { keysRemoved: number; keysLeft: number };
 }
 
-function positive(name: string, text: string | undefined, integer: boolean): number | undefined {
-  if (text === undefined) return undefined;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
-    throw new UsageError('option.invalid', `invalid --${name} "${text}"`, { fix: `give a positive ${integer ? 'whole ' : ''}number` });
-  }
-  return value;
-}
-
-export async function run(ctx: CommandContext, options: LoadtestOptions): Promise<Outcome<LoadtestReport>> {
-  const jobs = positive('jobs', options.jobs, true) as number;
-  const concurrency = positive('concurrency', options.concurrency, true) as number;
-  const rate = positive('rate', options.rate, false);
-  const deadlineMs = parseWait(options.deadline);
-  const loaded = await ctx.plan();
+export async function loadtestQueues(env: Environment, loaded: LoadedPlan, options: LoadtestRequest): Promise<LoadtestReport> {
+  const { jobs, tier, concurrency, rate, deadlineMs } = options;
   const { plan } = loaded;
-  const tier = options.tier === undefined ? null : resolveTier(tierNames(plan), options.tier);
   const queues = tier === null ? plan.tiers.flatMap((entry) => entry.queues) : (plan.tiers.find((entry) => entry.name === tier)?.queues ?? []);
   const prefix = isolatedPrefix('loadtest', plan.bullmq.prefix);
 
-  const connection = await ctx.connect('loadtest', loaded, { queues: true });
+  const connection = await env.connect('loadtest', loaded, { queues: true });
   // CLIENT LIST and INFO of the node in the URL (on a cluster: that node's share).
-  const sampler = await ctx.connect('loadtest-sampler', loaded, { cluster: false });
+  const sampler = await env.connect('loadtest-sampler', loaded, { cluster: false });
   const { runLoadtest } = await import('../synthetic/loadtest-run.js');
-  const { createProgress } = await import('../cli/progress.js');
-  // A bar on a terminal only: no progress lines in CI logs or pipes.
-  const tty = (ctx.io.stderr as NodeJS.WriteStream).isTTY === true;
-  const progress = createProgress(ctx.io.stderr, tty && !ctx.json ? 'bar' : 'none', 'loadtest', { unit: 'jobs' });
-  ctx.log(`loadtest: ${jobs} jobs over ${queues.length} queue(s), concurrency ${concurrency}${rate ? `, ${rate} jobs/s` : ''}, isolated prefix ${prefix}`);
+  const progress = options.progress?.() ?? { update: () => undefined, finish: () => undefined };
+  env.log(`loadtest: ${jobs} jobs over ${queues.length} queue(s), concurrency ${concurrency}${rate ? `, ${rate} jobs/s` : ''}, isolated prefix ${prefix}`);
   let result: LoadtestResult;
   let keysRemoved = 0;
   try {
@@ -79,8 +65,5 @@ export async function run(ctx: CommandContext, options: LoadtestOptions): Promis
   }
   const keysLeft = await countPrefixKeys(sampler, prefix);
   const ok = result.completed === jobs && result.failed === 0 && keysLeft === 0;
-  return {
-    report: { ok, jobs, tier, queues, concurrency, rate: rate ?? null, prefix, ...result, cleanup: { keysRemoved, keysLeft } },
-    exitCode: ok ? EXIT.ok : EXIT.checkFailed,
-  };
+  return { ok, jobs, tier, queues, concurrency, rate: rate ?? null, prefix, ...result, cleanup: { keysRemoved, keysLeft } };
 }

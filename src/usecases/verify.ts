@@ -1,21 +1,21 @@
 /**
- * `verify --tier T`: every queue of the tier through real BullMQ on an isolated prefix (production
+ * Verify a tier: every queue of the tier through real BullMQ on an isolated prefix (production
  * jobs untouched): success, retries with backoff, permanent failure, progress, with their events.
- * Keys are removed afterwards. Exit 3 when any queue fails.
+ * Keys are removed afterwards; `ok` is false when any queue fails.
  */
-import type { CommandContext } from '../cli/context.js';
-import { parseWait } from '../cli/context.js';
-import type { Outcome } from '../cli/output.js';
-import type { Report } from './report.js';
-import { EXIT } from '../errors.js';
+import type { LoadedPlan } from '../plan/load-plan.js';
 import { countPrefixKeys, isolatedPrefix, removePrefixKeys } from '../synthetic/prefix.js';
 import type { QueueVerification } from '../synthetic/verify-queue.js';
-import { resolveTier, tierNames } from '../plan/tier-name.js';
+import type { Environment } from './environment.js';
+import type { Report } from './report.js';
 
-export interface VerifyOptions {
+export interface QueueVerifyRequest {
+  /** A tier of the plan. */
   tier: string;
-  backoff: string;
-  deadline: string;
+  /** Backoff between retries of the retrying job, ms. */
+  backoffMs: number;
+  /** How long each queue may take, ms. */
+  timeoutMs: number;
 }
 
 /** `verify --tier`: each queue of the tier exercised with synthetic jobs through BullMQ. */
@@ -29,17 +29,16 @@ export interface QueueVerifyReport extends Report {
   cleanup: { keysRemoved: number; keysLeft: number };
 }
 
-export async function run(ctx: CommandContext, options: VerifyOptions): Promise<Outcome<QueueVerifyReport>> {
-  const loaded = await ctx.plan();
+export async function verifyTierQueues(env: Environment, loaded: LoadedPlan, options: QueueVerifyRequest): Promise<QueueVerifyReport> {
   const { plan } = loaded;
-  const tier = resolveTier(tierNames(plan), options.tier);
+  const { tier } = options;
   const queues = plan.tiers.find((entry) => entry.name === tier)?.queues ?? [];
-  const settings = { backoffMs: parseWait(options.backoff), timeoutMs: parseWait(options.deadline) };
+  const settings = { backoffMs: options.backoffMs, timeoutMs: options.timeoutMs };
   const prefix = isolatedPrefix('verify', plan.bullmq.prefix);
-  const connection = await ctx.connect('verify', loaded, { queues: true });
+  const connection = await env.connect('verify', loaded, { queues: true });
   const started = Date.now();
   const { verifyQueue } = await import('../synthetic/verify-queue.js');
-  ctx.log(`verifying ${queues.length} queue(s) of tier "${tier}" under the isolated prefix ${prefix}`);
+  env.log(`verifying ${queues.length} queue(s) of tier "${tier}" under the isolated prefix ${prefix}`);
   let results: QueueVerification[] = [];
   let keysRemoved = 0;
   try {
@@ -49,8 +48,5 @@ export async function run(ctx: CommandContext, options: VerifyOptions): Promise<
   }
   const keysLeft = await countPrefixKeys(connection, prefix);
   const ok = results.every((result) => result.ok) && keysLeft === 0;
-  return {
-    report: { ok, tier, prefix, backoffMs: settings.backoffMs, durationMs: Date.now() - started, queues: results, cleanup: { keysRemoved, keysLeft } },
-    exitCode: ok ? EXIT.ok : EXIT.checkFailed,
-  };
+  return { ok, tier, prefix, backoffMs: settings.backoffMs, durationMs: Date.now() - started, queues: results, cleanup: { keysRemoved, keysLeft } };
 }
