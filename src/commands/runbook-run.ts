@@ -1,10 +1,10 @@
-/** `runbook run NAME`: run the steps in order, with evidence (see src/runbook/runner.ts). */
+/** `runbook run NAME`: run the steps in order, with evidence (see src/usecases/runbook-run.ts). */
 import type { CommandContext } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
 import { EXIT } from '../errors.js';
 import { loadRunbook } from '../runbook/library.js';
 import { parseVarOptions } from '../runbook/plan-steps.js';
-import { runRunbook, type RunbookRunReport } from '../runbook/runner.js';
+import { runRunbook, type RunbookRunReport } from '../usecases/runbook-run.js';
 
 export interface RunbookRunCommandOptions {
   args: string[];

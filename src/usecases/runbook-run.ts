@@ -9,18 +9,18 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CommandContext } from '../cli/context.js';
-import type { Report } from '../usecases/report.js';
+import type { Report } from './report.js';
 import { AbortedError, UsageError } from '../errors.js';
 import { formatDuration } from '../plan/duration.js';
 import { redact, registerSecret } from '../redact.js';
 import { parseRedisUrl } from '../redis/url.js';
-import { RunbookAudit } from './audit-sink.js';
-import { startStepProcess, type StepProcess } from './exec-step.js';
-import type { LoadedRunbook } from './library.js';
-import { resolveRunbook, resolveVariables, secretVariables, shownValues, type ResolvedStep } from './plan-steps.js';
-import { firstUnfinished, latestByStep, newRunId, pickResumable, readRunLogs, runLogPath, varsDigest, writeRunLog, type RunLog, type StepRecord } from './run-log.js';
+import { RunbookAudit } from '../runbook/audit-sink.js';
+import { startStepProcess, type StepProcess } from '../runbook/exec-step.js';
+import type { LoadedRunbook } from '../runbook/library.js';
+import { resolveRunbook, resolveVariables, secretVariables, shownValues, type ResolvedStep } from '../runbook/plan-steps.js';
+import { firstUnfinished, latestByStep, newRunId, pickResumable, readRunLogs, runLogPath, varsDigest, writeRunLog, type RunLog, type StepRecord } from '../runbook/run-log.js';
 
-/** The CLI itself, run again for `redis-migrate` and `wait` steps (dist/src/runbook → ../../../bin). */
+/** The CLI itself, run again for `redis-migrate` and `wait` steps (dist/src/usecases → ../../../bin). */
 export const BIN = fileURLToPath(new URL('../../../bin/redis-migrate.js', import.meta.url));
 
 export interface RunbookRunOptions {
