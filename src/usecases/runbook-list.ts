@@ -1,7 +1,7 @@
 /** `runbook list`: the runbooks available here, with their steps, variables and last run. */
 import type { CommandContext } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
-import type { Report } from '../usecases/report.js';
+import type { Report } from './report.js';
 import { listRunbooks, loadRunbook } from '../runbook/library.js';
 import { readRunLogs } from '../runbook/run-log.js';
 

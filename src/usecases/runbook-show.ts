@@ -1,7 +1,7 @@
 /** `runbook show NAME`: the runbook as a terminal reads it, steps marked, variables filled in if given. */
 import type { CommandContext } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
-import type { Report } from '../usecases/report.js';
+import type { Report } from './report.js';
 import { loadRunbook } from '../runbook/library.js';
 import type { RunbookBlock, RunbookVariable } from '../runbook/parse.js';
 import { parseVarOptions, resolveVariables, secretVariables, shownValues } from '../runbook/plan-steps.js';
