@@ -198,14 +198,14 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .command('list')
     .description('the runbooks in ./runbooks and those shipped with redis-migrate')
     .option('--dir <path>', 'look only in this directory')
-    .action(action(async () => Promise.all([import('../usecases/runbook-list.js'), import('./render/runbook-list.js')])));
+    .action(action(async () => Promise.all([import('../commands/runbook-list.js'), import('./render/runbook-list.js')])));
   runbook
     .command('show')
     .description('a runbook rendered for the terminal, steps marked')
     .argument('<name>', 'runbook name (see `runbook list`) or path to a .md file')
     .option('--dir <path>', 'look only in this directory')
     .option('--var <name=value>', 'fill in a variable (repeatable)', collect)
-    .action(action(async () => Promise.all([import('../usecases/runbook-show.js'), import('./render/runbook-show.js')])));
+    .action(action(async () => Promise.all([import('../commands/runbook-show.js'), import('./render/runbook-show.js')])));
   runbook
     .command('run')
     .description('run the steps in order; asks before each on a terminal (else --yes); resumes an interrupted run')

@@ -1,9 +1,8 @@
-/** `runbook list`: the runbooks available here, with their steps, variables and last run. */
-import type { CommandContext } from '../cli/context.js';
-import type { Outcome } from '../cli/output.js';
-import type { Report } from './report.js';
+/** The runbooks available here (./runbooks and those shipped), with their steps, variables and last run. */
 import { listRunbooks, loadRunbook } from '../runbook/library.js';
 import { readRunLogs } from '../runbook/run-log.js';
+import type { Environment } from './environment.js';
+import type { Report } from './report.js';
 
 export interface RunbookListReport extends Report {
   runbooks: {
@@ -18,15 +17,16 @@ export interface RunbookListReport extends Report {
   }[];
 }
 
-export async function run(ctx: CommandContext, options: { dir?: string }): Promise<Outcome<RunbookListReport>> {
-  const sources = await listRunbooks(ctx.io.cwd, options.dir);
-  const logs = await readRunLogs(ctx.io.cwd);
+/** `dir`: look only in this directory. */
+export async function listRunbookSummaries(env: Environment, options: { dir?: string | undefined }): Promise<RunbookListReport> {
+  const sources = await listRunbooks(env.cwd, options.dir);
+  const logs = await readRunLogs(env.cwd);
   const runbooks = await Promise.all(
     sources.map(async (source) => {
       const last = logs.filter((log) => log.runbook === source.name).sort((a, b) => b.updatedAt.localeCompare(a.updatedAt))[0];
       const lastRun = last ? { id: last.id, status: last.status, updatedAt: last.updatedAt } : null;
       try {
-        const { runbook } = await loadRunbook(source.path, ctx.io.cwd, options.dir);
+        const { runbook } = await loadRunbook(source.path, env.cwd, options.dir);
         const variables = runbook.variables.map((variable) => ({ name: variable.name, default: variable.default }));
         return { name: source.name, title: runbook.title, path: source.path, source: source.source, steps: runbook.steps.length, variables, lastRun, error: null };
       } catch (error) {
@@ -34,5 +34,5 @@ export async function run(ctx: CommandContext, options: { dir?: string }): Promi
       }
     }),
   );
-  return { report: { ok: runbooks.every((entry) => entry.error === null), runbooks } };
+  return { ok: runbooks.every((entry) => entry.error === null), runbooks };
 }

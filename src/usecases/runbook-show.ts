@@ -1,10 +1,9 @@
-/** `runbook show NAME`: the runbook as a terminal reads it, steps marked, variables filled in if given. */
-import type { CommandContext } from '../cli/context.js';
-import type { Outcome } from '../cli/output.js';
-import type { Report } from './report.js';
+/** One runbook as a reader sees it: its blocks, steps marked, variables filled in where given (secrets masked). */
 import { loadRunbook } from '../runbook/library.js';
 import type { RunbookBlock, RunbookVariable } from '../runbook/parse.js';
-import { parseVarOptions, resolveVariables, secretVariables, shownValues } from '../runbook/plan-steps.js';
+import { resolveVariables, secretVariables, shownValues } from '../runbook/plan-steps.js';
+import type { Environment } from './environment.js';
+import type { Report } from './report.js';
 
 export interface RunbookShowReport extends Report {
   name: string;
@@ -15,10 +14,11 @@ export interface RunbookShowReport extends Report {
   blocks: RunbookBlock[];
 }
 
-export async function run(ctx: CommandContext, options: { args: string[]; dir?: string; var?: string[] }): Promise<Outcome<RunbookShowReport>> {
-  const loaded = await loadRunbook(options.args[0] ?? '', ctx.io.cwd, options.dir);
-  const given = parseVarOptions(options.var ?? []);
+/** `name`: a runbook name or a path to a .md file; `dir`: look only there; `vars`: values given for its variables. */
+export async function showRunbook(env: Environment, options: { name: string; dir?: string | undefined; vars: Record<string, string> }): Promise<RunbookShowReport> {
+  const loaded = await loadRunbook(options.name, env.cwd, options.dir);
+  const given = options.vars;
   const { runbook } = loaded;
   const values = shownValues(resolveVariables(runbook, given), secretVariables(runbook, given));
-  return { report: { ok: true, name: runbook.name, title: runbook.title, path: loaded.path, variables: runbook.variables, values, blocks: runbook.blocks } };
+  return { ok: true, name: runbook.name, title: runbook.title, path: loaded.path, variables: runbook.variables, values, blocks: runbook.blocks };
 }
