@@ -7,7 +7,7 @@
  */
 import type { CommandContext } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
-import type { Report } from '../usecases/report.js';
+import type { Report } from './report.js';
 import { EXIT } from '../errors.js';
 import type { Claim } from '../demo/claims.js';
 import type { HttpEndpoint } from '../demo/http-endpoint.js';
