@@ -148,7 +148,7 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .description('the whole migration on a throwaway redis-server (or REDIS_URL) with a simulated app: measured connections and jobs at every step')
     .option('--soak <duration>', 'soak window of every tier in the demo plan', '1s')
     .option('--rate <n>', 'jobs per second the simulated app produces', '40')
-    .action(action(async () => Promise.all([import('../usecases/demo.js'), import('./render/demo.js')])));
+    .action(action(async () => Promise.all([import('../commands/demo.js'), import('./render/demo.js')])));
 
   program
     .command('audit')

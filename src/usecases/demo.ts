@@ -1,25 +1,28 @@
 /**
- * `demo`: the whole migration on a throwaway redis-server (or REDIS_URL) with the reference fleet:
+ * The demo: the whole migration on a throwaway redis-server (or a given Redis) with the reference fleet:
  * baseline, phase 1, each tier, a rollback and each tier again; then the merged-queue topology. After each
  * step it measures connections (classified as `connections` does) beside the plan's budget, and
- * counts jobs; it ends with the claims it checked, and cleans up everything it started. Exit 3 if a
- * job was lost or run twice.
+ * counts jobs; it ends with the claims it checked, and cleans up everything it started. `ok` is
+ * false if a job was lost or run twice.
  */
-import type { CommandContext } from '../cli/context.js';
-import type { Outcome } from '../cli/output.js';
-import type { Report } from './report.js';
-import { EXIT } from '../errors.js';
 import type { Claim } from '../demo/claims.js';
 import type { HttpEndpoint } from '../demo/http-endpoint.js';
 import type { DemoStepResult } from '../demo/walk.js';
 import type { DemoWorld } from '../demo/world.js';
 import type { LedgerSummary } from '../../examples/fleet/ledger.js';
 import type { LocalRedis } from '../redis/local-server.js';
+import { formatDuration } from '../plan/duration.js';
 import { CONNECTION_NAME_PREFIX } from '../state/keys.js';
+import type { Environment } from './environment.js';
+import type { Report } from './report.js';
 
-export interface DemoOptions {
-  soak: string;
-  rate: string;
+export interface DemoRequest {
+  /** The Redis to run on; undefined: a throwaway redis-server of its own. */
+  redisUrl: string | undefined;
+  /** Soak window of every tier in the demo plan, ms. */
+  soakMs: number;
+  /** Jobs per second the simulated app produces. */
+  rate: number;
 }
 
 export interface DemoReport extends Report {
@@ -32,10 +35,10 @@ export interface DemoReport extends Report {
   cleanup: { processesStopped: number; keysRemoved: number; serverStopped: boolean };
 }
 
-export async function run(ctx: CommandContext, options: DemoOptions): Promise<Outcome<DemoReport>> {
+export async function runDemo(env: Environment, options: DemoRequest): Promise<DemoReport> {
   const started = Date.now();
-  const rate = /^\d+$/.test(options.rate) && Number(options.rate) > 0 ? options.rate : '40';
-  const given = ctx.options.redisUrl ?? ctx.env('REDIS_URL');
+  const rate = String(options.rate);
+  const given = options.redisUrl;
   let local: LocalRedis | undefined;
   let http: HttpEndpoint | undefined;
   const worlds: DemoWorld[] = [];
@@ -45,7 +48,7 @@ export async function run(ctx: CommandContext, options: DemoOptions): Promise<Ou
     if (!given) local = await startLocalRedis();
     const redisUrl = given ?? (local as LocalRedis).url;
     const { openRedis } = await import('../redis/connect.js');
-    const client = await openRedis({ url: redisUrl, name: `${CONNECTION_NAME_PREFIX.cli}demo`, timeoutMs: ctx.timeoutMs, cluster: false });
+    const client = await openRedis({ url: redisUrl, name: `${CONNECTION_NAME_PREFIX.cli}demo`, timeoutMs: env.timeoutMs, cluster: false });
     closeClient = () => client.quit().then(() => undefined, () => client.disconnect());
     const [{ startHttpEndpoint }, { DemoWorld }, { Ledger }, { walkMain, walkMerged }, { judgeClaims }, { parseRedisUrl }] = await Promise.all([
       import('../demo/http-endpoint.js'),
@@ -58,14 +61,14 @@ export async function run(ctx: CommandContext, options: DemoOptions): Promise<Ou
     http = await startHttpEndpoint(redisUrl);
     const where = local ? `a throwaway redis-server on port ${local.port}` : parseRedisUrl(redisUrl).display;
     const world = (label: string, topology: 'single' | 'split') => {
-      const created = new DemoWorld({ label, topology, kv: http ? 'http' : 'tcp', redisUrl, local, http, soak: options.soak, io: ctx.io }, client);
+      const created = new DemoWorld({ label, topology, kv: http ? 'http' : 'tcp', redisUrl, local, http, soakMs: options.soakMs, env }, client);
       worlds.push(created);
       return created;
     };
     const [main, merged] = [world('main', 'single'), world('merged', 'split')];
-    ctx.log(`demo on ${where}: the fleet produces ${rate} jobs/s over ${main.queues.length} queues; soak windows ${options.soak}`);
+    env.log(`demo on ${where}: the fleet produces ${rate} jobs/s over ${main.queues.length} queues; soak windows ${formatDuration(options.soakMs)}`);
     const ledgers = { main: new Ledger(2000), merged: new Ledger(2000) };
-    const walk = { log: (message: string) => ctx.log(message), rate, started };
+    const walk = { log: (message: string) => env.log(message), rate, started };
     const steps = await walkMain({ ...walk, world: main, ledger: ledgers.main });
     steps.push(...(await walkMerged({ ...walk, world: merged, ledger: ledgers.merged })));
 
@@ -96,17 +99,14 @@ export async function run(ctx: CommandContext, options: DemoOptions): Promise<Ou
       'predictions: the plan\'s connection budget (`redis-migrate plan`) for a topology that describes the fleet processes',
     ];
     return {
-      report: {
-        ok,
-        redis: where,
-        durationMs: Date.now() - started,
-        steps,
-        claims,
-        jobs: { main: mainJobs, merged: mergedJobs, lost, duplicates },
-        notes,
-        cleanup: { processesStopped, keysRemoved, serverStopped: Boolean(local) },
-      },
-      exitCode: ok ? EXIT.ok : EXIT.checkFailed,
+      ok,
+      redis: where,
+      durationMs: Date.now() - started,
+      steps,
+      claims,
+      jobs: { main: mainJobs, merged: mergedJobs, lost, duplicates },
+      notes,
+      cleanup: { processesStopped, keysRemoved, serverStopped: Boolean(local) },
     };
   } finally {
     for (const entry of worlds) await entry.cleanup().catch(() => 0);
