@@ -1,7 +1,8 @@
 /**
  * The one way the migration state changes, shared by phase1, phase2 and rollback:
- * lock (unless rollback) → read → gate → diff → dry-run? → confirm → baseline → flip (atomic)
- * → wait for app confirmations while the sinks run → audit sink failures → release.
+ * read → gate → diff → dry-run? → confirm → lock (unless rollback; gate and diff again under it)
+ * → baseline → flip (atomic) → wait for app confirmations while the sinks run → audit sink
+ * failures → release. The steps are those phases/ lists, announced through `onStep`.
  */
 import { CheckFailedError, CliError, EXIT, UsageError } from '../errors.js';
 import { formatDuration, parseDuration } from '../plan/duration.js';
@@ -54,7 +55,12 @@ export interface ChangeRequest {
   client?: RedisClient;
   /** Notes for the operator (e.g. a later tier still on BullMQ after its predecessor was rolled back). */
   notes?: (state: FlagState) => string[];
+  /** Each step of phases/ as it starts. */
+  onStep?: (step: ChangeStep) => void;
 }
+
+/** The steps of a change, as phases/ names them. */
+export type ChangeStep = 'gate' | 'confirm' | 'lock' | 'baseline' | 'flip' | 'confirmations' | 'sinks';
 
 export interface ChangeReport extends Report {
   command: string;
@@ -88,8 +94,10 @@ export async function applyChange(env: Environment, loaded: LoadedPlan, request:
     });
   }
   const client = request.client ?? (await env.connect(request.kind === 'rollback' ? 'rollback' : 'change', loaded));
+  const step = request.onStep ?? (() => undefined);
   let lock: HeldLock | undefined;
   try {
+    if (request.gate) step('gate');
     let { hash, state, now, gate, pending, moves } = await evaluate(client, keys, request, order);
     const changing = Object.keys(pending).length > 0;
     const base = {
@@ -120,8 +128,10 @@ export async function applyChange(env: Environment, loaded: LoadedPlan, request:
     }
 
     // Ask before taking the lock: an operator who walks away from a prompt must not lock others out.
+    step('confirm');
     await env.confirm(moves.length ? `${request.question} Queues that move: ${movesText(moves)}.` : request.question);
     if (request.useLock) {
+      step('lock');
       lock = await acquireLock(client, keys, {
         owner: env.actor,
         command: request.command,
@@ -138,6 +148,7 @@ export async function applyChange(env: Environment, loaded: LoadedPlan, request:
     }
 
     if (request.baselineStep) {
+      step('baseline');
       // Lazy: the classification is not needed on the rollback path, which records no baseline.
       const { baselineMeasurements } = await import('../observe/take-snapshot.js');
       await recordBaseline(client, keys, request.baselineStep, await baselineMeasurements(client, plan));
@@ -150,6 +161,7 @@ export async function applyChange(env: Environment, loaded: LoadedPlan, request:
       const [watch, { instances }] = await Promise.all([watchAcks(subscriber, keys, client), readInstances(client, keys)]);
       const expected = instances.filter((instance) => instance.live);
       watch.markSent();
+      step('flip');
       const result = await applyFlagChange(client, keys, {
         changes: pending,
         actor: env.actor,
@@ -164,6 +176,8 @@ export async function applyChange(env: Environment, loaded: LoadedPlan, request:
       });
 
       const before = parseStateHash({ ...hash });
+      step('confirmations');
+      step('sinks');
       const [confirmations, sinks] = await Promise.all([
         watch.wait({ version: result.version, epoch: result.state.epoch, expected, waitMs: request.waitMs }),
         runPlanSinks(loaded, before, result.state, result.version, base.namespace),

@@ -9,7 +9,7 @@ import type { LoadedPlan } from '../plan/load-plan.js';
 import { parseDuration } from '../plan/duration.js';
 import { registerSecret } from '../redact.js';
 import { assertLockFree } from '../state/lock.js';
-import { applyChange, type ChangeRequest } from './change.js';
+import { applyChange, type ChangeRequest, type ChangeStep } from './change.js';
 import type { Environment } from './environment.js';
 import { checksVerdict, connectForChecks, runGateChecks, type GatedChangeReport } from './gate-checks.js';
 
@@ -17,6 +17,8 @@ export interface Phase1Request {
   dryRun?: boolean;
   /** How long to wait for app instances to confirm, ms. */
   waitMs: number;
+  /** Each step of phases/ as it starts. */
+  onStep?: (step: 'checks' | ChangeStep) => void;
   force?: boolean;
   reason?: string | undefined;
 }
@@ -29,6 +31,7 @@ export async function flipPhase1(env: Environment, loaded: LoadedPlan, options: 
   // A held lock would stop the flip after the checks: say so before spending seconds on them.
   if (!options.dryRun) await assertLockFree(redis, env.keys(loaded), parseDuration(plan.lock.ttl) ?? 30_000);
   // Phase 1's checks as the registry gives them: what `plan` shows and `preflight --phase 1` runs.
+  options.onStep?.('checks');
   const { checks, failed, blocked } = await runGateChecks(env, loaded, connection, selectChecks({ phase: 1 }), { phase: 1, force: Boolean(options.force) });
 
   const request: ChangeRequest = {
@@ -45,6 +48,7 @@ export async function flipPhase1(env: Environment, loaded: LoadedPlan, options: 
     baselineStep: 'phase1',
     reason: options.reason,
     force: Boolean(options.force),
+    onStep: options.onStep,
     // Passing failed checks with --force goes through the gate machinery: reason required, audited as forced.
     gate: () => checksVerdict(failed),
   };

@@ -10,7 +10,7 @@ import type { LoadedPlan } from '../plan/load-plan.js';
 import { assertLockFree } from '../state/lock.js';
 import { evaluateMonitoredSoakGate } from '../state/soak-gate.js';
 import { readSoakHealth } from '../state/soak-health.js';
-import { applyChange, type ChangeRequest, type GateVerdict } from './change.js';
+import { applyChange, type ChangeRequest, type ChangeStep, type GateVerdict } from './change.js';
 import type { Environment } from './environment.js';
 import { checksVerdict, connectForChecks, runGateChecks, type GatedChangeReport } from './gate-checks.js';
 
@@ -22,6 +22,8 @@ export interface Phase2Request {
   reason?: string | undefined;
   /** How long to wait for app instances to confirm, ms. */
   waitMs: number;
+  /** Each step of phases/ as it starts. */
+  onStep?: (step: 'checks' | ChangeStep) => void;
 }
 
 /** Both gates in one verdict: the soak (with what monitor measured) and the preflight checks. */
@@ -41,6 +43,7 @@ export async function flipTier(env: Environment, loaded: LoadedPlan, options: Ph
   if (!options.dryRun) await assertLockFree(redis, keys, parseDuration(plan.lock.ttl) ?? 30_000);
   // gate.soak is evaluated by the gate itself, under the lock, against the state it flips.
   const checks = selectChecks({ phase: 2, tier }).filter((check) => check.id !== 'gate.soak');
+  options.onStep?.('checks');
   const { checks: results, failed, blocked } = await runGateChecks(env, loaded, connection, checks, { phase: 2, tier, force: Boolean(options.force) });
 
   const request: ChangeRequest = {
@@ -57,6 +60,7 @@ export async function flipTier(env: Environment, loaded: LoadedPlan, options: Ph
     client: redis,
     reason: options.reason,
     force: Boolean(options.force),
+    onStep: options.onStep,
     // Time soaked, no threshold breach recorded by `monitor` meanwhile (the rule of gate.soak), and the checks.
     gate: async (state, now, client) =>
       combine(evaluateMonitoredSoakGate(plan, state, tier, now, await readSoakHealth(client, keys)), checksVerdict(failed)),

@@ -46,7 +46,12 @@ export interface CleanupRequest {
   restart?: boolean;
   /** Live progress of the dry-run scan ('dry run') or the deletion ('cleanup'). */
   progress?(label: 'dry run' | 'cleanup'): Progress;
+  /** Each step of phases/ as it starts. */
+  onStep?(step: CleanupStep): void;
 }
+
+/** The steps of phase 3 that cleanup runs, as phases/ names them. */
+export type CleanupStep = 'eligible' | 'blockers' | 'dry-run' | 'lock' | 'backup' | 'baseline' | 'delete';
 
 const NO_PROGRESS: Progress = { update: () => undefined, finish: () => undefined };
 
@@ -71,6 +76,7 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
   }
   const { batch, maxRate, mode } = options;
   const progressOf = options.progress ?? (() => NO_PROGRESS);
+  const step = options.onStep ?? (() => undefined);
   const legacyPrefix = plan.legacy.prefix;
   const bullmqPrefix = plan.bullmq.prefix;
 
@@ -82,8 +88,10 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
     readCleanupProgress(client, keys),
     readInstances(client, keys),
   ]);
+  step('eligible');
   const tiers = tierEligibility(plan, state, now);
   const targets = eligibleQueues(tiers);
+  step('blockers');
   const [backlog, foreign, workers] = await Promise.all([
     readBacklog(client, legacyPrefix, targets),
     readForeignKeys(client, legacyPrefix, targets),
@@ -106,6 +114,7 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
   if (targets.length === 0) return cleanupReport({ ...base, tally: emptyTally(), run: null });
 
   if (mode === 'dry-run') {
+    step('dry-run');
     const tally = emptyTally();
     const provable = !blockers.some((blocker) => blocker.code === 'shared-prefix');
     const progress = progressOf('dry run');
@@ -134,11 +143,13 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
   });
   const command = `phase3 cleanup${forced ? ' --force' : ''}${options.backup ? ' --backup' : ''}`;
   try {
+    step('lock');
     lock = await acquireLock(client, keys, { owner: env.actor, command, host: env.host, ttlMs: parseDuration(plan.lock.ttl) ?? 30_000 });
     const runId = resume?.run ?? randomUUID();
     const startedAt = await serverTimeMs(client);
     const tally = resume ? resume.tally : emptyTally();
     if (options.backup) {
+      step('backup');
       backup = resume?.backup
         ? await reopenBackup(options.backup)
         : await createBackup(options.backup, {
@@ -148,6 +159,7 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
     }
     if (!resume) {
       // The connection count at the end of phase 2 (kept if an earlier run recorded it first).
+      step('baseline');
       await recordBaseline(client, keys, 'phase3', await baselineMeasurements(client, plan));
       await startCleanupRun(client, keys, { run: runId, queues: targets, startedAt, actor: env.actor, backup: options.backup ?? null, forced });
     }
@@ -163,6 +175,7 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
       },
     });
 
+    step('delete');
     const guard = makeGuard({ client, keys, plan, targets, forced, lock, version: state.version });
     const progress = progressOf('cleanup');
     const clock = performance.now();
