@@ -11,12 +11,13 @@ import { phase1 } from '../../phases/phase1.js';
 import { phase2 } from '../../phases/phase2.js';
 import { phase3 } from '../../phases/phase3.js';
 import { CommandContext } from '../../src/cli/context.js';
+import { defaultPlanDocument } from '../../src/plan/default-plan.js';
 import { readState } from '../../src/state/flag-store.js';
 import { flipPhase1 } from '../../src/usecases/phase1.js';
 import { flipTier } from '../../src/usecases/phase2.js';
 import { cleanLegacyKeys } from '../../src/usecases/phase3-cleanup.js';
 import { uniqueNamespace } from '../support/cli.js';
-import { shortSoakPlan, tempDir, writePlan } from '../support/plan-files.js';
+import { tempDir, writePlan } from '../support/plan-files.js';
 import { startRedis, type RedisServer } from '../support/redis-server.js';
 
 /** The steps the phase's own command runs, in the order phases/ lists them. */
@@ -33,8 +34,10 @@ describe('phases/ lists the steps the phases run', () => {
   beforeAll(async () => {
     server = await startRedis();
     dir = tempDir('phase-steps');
-    // Soak windows of 1 ms: phase 3 may clean the tier phase 2 flipped at once.
-    const plan = writePlan(shortSoakPlan({ sinks: { dotenv: { path: join(dir, '.env') }, hooks: [] } }, ['1ms', '1ms', '1ms']), { dir });
+    // Soak windows of 1 ms: phase 3 may clean the tier phase 2 flipped at once, without waiting.
+    const document = defaultPlanDocument() as Record<string, unknown> & { tiers: { soak: string; watch?: string }[] };
+    const tiers = document.tiers.map(({ watch: _watch, ...tier }) => ({ ...tier, soak: '1ms' }));
+    const plan = writePlan({ ...document, tiers, sinks: { dotenv: { path: join(dir, '.env') }, hooks: [] } }, { dir });
     ctx = new CommandContext(
       { redisUrl: server.url, config: plan, namespace: uniqueNamespace('steps'), yes: true },
       { stdout: discard(), stderr: discard(), env: {}, interactive: false, cwd: dir },
