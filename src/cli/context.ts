@@ -2,6 +2,7 @@
  * Everything a command needs from the outside world, resolved once: options with their
  * precedence (flag > env > plan file > default), the plan, Redis connections it must close,
  * stderr logging and confirmation. Commands receive it; they never read process.* themselves.
+ * It is the Environment the use-cases run in.
  */
 import { hostname, userInfo } from 'node:os';
 import type { Redis } from 'ioredis';
@@ -10,9 +11,11 @@ import { UsageError } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
 import { loadPlan, type LoadedPlan } from '../plan/load-plan.js';
 import { redact, registerSecret } from '../redact.js';
-import { openRedis } from '../redis/connect.js';
+import { OpenedConnections } from '../redis/opened-connections.js';
 import { DEFAULT_REDIS_URL } from '../redis/url.js';
 import { CONNECTION_NAME_PREFIX, stateKeys, type StateKeys } from '../state/keys.js';
+import type { ConnectOptions, Environment } from '../usecases/environment.js';
+import type { Io } from './io.js';
 
 export interface GlobalOptions {
   redisUrl?: string;
@@ -24,24 +27,13 @@ export interface GlobalOptions {
   timeout?: string;
 }
 
-export interface Io {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-  env: Record<string, string | undefined>;
-  /** Both stdin and stderr are terminals: prompts are possible. */
-  interactive: boolean;
-  cwd: string;
-  /** Call `handler` on Ctrl-C (SIGINT) or SIGTERM; returns the unsubscribe. Absent: never interrupted. */
-  onInterrupt?(handler: () => void): () => void;
-}
-
-export class CommandContext {
+export class CommandContext implements Environment {
   readonly json: boolean;
   readonly yes: boolean;
   readonly timeoutMs: number;
   readonly actor: string;
   readonly host: string;
-  private readonly opened: RedisClient[] = [];
+  private readonly connections = new OpenedConnections();
   private planPromise: Promise<LoadedPlan> | undefined;
 
   constructor(
@@ -54,6 +46,14 @@ export class CommandContext {
     this.host = hostname();
     this.actor = this.env('REDIS_MIGRATE_ACTOR') ?? `${safeUser()}@${this.host}`;
     registerSecret(io.env.UPSTASH_REDIS_REST_TOKEN);
+  }
+
+  get cwd(): string {
+    return this.io.cwd;
+  }
+
+  get variables(): Readonly<Record<string, string | undefined>> {
+    return this.io.env;
   }
 
   /** An environment variable, with empty meaning unset (as shells and CI templates often leave them). */
@@ -88,17 +88,15 @@ export class CommandContext {
    * A ready, named connection that is closed when the command ends: an ioredis Cluster when the
    * URL points at a Redis Cluster node, unless `cluster: false` asks for that one node only.
    */
-  connect(purpose: string, loaded: LoadedPlan | undefined, options: { reconnect?: boolean; queues?: boolean; cluster: false }): Promise<Redis>;
-  connect(purpose: string, loaded?: LoadedPlan, options?: { reconnect?: boolean; failFast?: boolean; queues?: boolean; cluster?: boolean }): Promise<RedisClient>;
-  async connect(purpose: string, loaded?: LoadedPlan, options: { reconnect?: boolean; failFast?: boolean; queues?: boolean; cluster?: boolean } = {}): Promise<RedisClient> {
-    const client = await openRedis({
+  connect(purpose: string, loaded: LoadedPlan | undefined, options: ConnectOptions & { cluster: false }): Promise<Redis>;
+  connect(purpose: string, loaded?: LoadedPlan, options?: ConnectOptions): Promise<RedisClient>;
+  connect(purpose: string, loaded?: LoadedPlan, options: ConnectOptions = {}): Promise<RedisClient> {
+    return this.connections.open({
       url: this.redisUrl(loaded),
       name: `${CONNECTION_NAME_PREFIX.cli}${purpose}`,
       timeoutMs: this.timeoutMs,
       ...options,
     });
-    this.opened.push(client);
-    return client;
   }
 
   /** Progress and notes go to stderr so stdout stays one JSON document under --json. */
@@ -136,9 +134,8 @@ export class CommandContext {
     return { signal: controller.signal, dispose };
   }
 
-  async close(): Promise<void> {
-    await Promise.all(this.opened.map((client) => client.quit().catch(() => client.disconnect())));
-    this.opened.length = 0;
+  close(): Promise<void> {
+    return this.connections.closeAll();
   }
 }
 
@@ -165,18 +162,4 @@ export function parseWait(text: string): number {
     throw new UsageError('option.wait', `invalid --wait "${text}"`, { fix: 'give milliseconds (2000) or a duration (2s)' });
   }
   return ms;
-}
-
-/** Wait `ms`, or less if `signal` aborts first. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', done, { once: true });
-  });
 }

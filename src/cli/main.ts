@@ -1,7 +1,7 @@
 /** The entry point: builds the command table, runs it, maps every error to its exit code. */
 import { CommanderError } from 'commander';
 import { EXIT, UsageError, type ExitCode } from '../errors.js';
-import type { Io } from './context.js';
+import type { Io } from './io.js';
 import { setColor } from './format.js';
 import { writeError } from './output.js';
 import { buildProgram } from './program.js';

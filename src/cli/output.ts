@@ -1,11 +1,8 @@
 /** The edge where reports become text: one JSON document on stdout, or human text. */
 import { CliError, EXIT, type ExitCode } from '../errors.js';
 import { redact, redactDeep } from '../redact.js';
+import type { Report } from '../usecases/report.js';
 import { chalk } from './format.js';
-
-export interface Report {
-  ok: boolean;
-}
 
 export interface Outcome<R extends Report> {
   report: R;

@@ -4,8 +4,10 @@
  */
 import { Command, Option } from 'commander';
 import type { ExitCode } from '../errors.js';
-import { CommandContext, type GlobalOptions, type Io } from './context.js';
-import { writeReport, type Outcome, type Report } from './output.js';
+import { CommandContext, type GlobalOptions } from './context.js';
+import type { Io } from './io.js';
+import { writeReport, type Outcome } from './output.js';
+import type { Report } from '../usecases/report.js';
 import { VERSION } from '../version.js';
 
 interface CommandModule<O, R extends Report> {

@@ -1,6 +1,6 @@
 /** Interactive prompts, loaded only on a terminal. Ctrl-C becomes exit 130, "no" too. */
 import { AbortedError } from '../errors.js';
-import type { Io } from './context.js';
+import type { Io } from './io.js';
 
 function isPromptExit(error: unknown): boolean {
   return error instanceof Error && (error.name === 'ExitPromptError' || error.name === 'AbortPromptError');

@@ -1,21 +1,11 @@
-/**
- * `phase2 --tier T`: the tier's preflight checks and the soak gate, then that tier's queues to
- * BullMQ with USE_BULLMQ=true. Failing checks or a closed gate stop it (exit 3, nothing changed)
- * unless --force --reason passes them, which the audit records.
- */
-import { phase2 } from '../../phases/phase2.js';
+/** `phase2 --tier T [--dry-run] [--force --reason R] [--wait D]`: see src/usecases/phase2.ts. Exit 3 when failing checks blocked it. */
 import type { CommandContext } from '../cli/context.js';
 import { parseWait } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
-import { selectChecks } from '../checks/registry.js';
 import { EXIT } from '../errors.js';
-import { parseDuration } from '../plan/duration.js';
-import { assertLockFree } from '../state/lock.js';
-import { evaluateMonitoredSoakGate } from '../state/soak-gate.js';
-import { readSoakHealth } from '../state/soak-health.js';
-import { applyChange, type ChangeRequest, type GateVerdict } from './change.js';
-import { checksVerdict, connectForChecks, runGateChecks, type GatedChangeReport } from './gate-checks.js';
-import { resolveTier, tierNames } from './tier-name.js';
+import { resolveTier, tierNames } from '../plan/tier-name.js';
+import type { GatedChangeReport } from '../usecases/gate-checks.js';
+import { flipTier } from '../usecases/phase2.js';
 
 export interface Phase2Options {
   tier: string;
@@ -25,51 +15,10 @@ export interface Phase2Options {
   wait: string;
 }
 
-/** Both gates in one verdict: the soak (with what monitor measured) and the preflight checks. */
-function combine(soak: GateVerdict, checks: { open: boolean; message?: string }): GateVerdict {
-  if (soak.open && checks.open) return soak;
-  const messages = [soak.open ? undefined : soak.message, checks.open ? undefined : checks.message].filter(Boolean);
-  return { ...soak, open: false, message: messages.join('; ') };
-}
-
 export async function run(ctx: CommandContext, options: Phase2Options): Promise<Outcome<GatedChangeReport>> {
   const loaded = await ctx.plan();
-  const { plan } = loaded;
-  const tier = resolveTier(tierNames(plan), options.tier);
-  const queues = plan.tiers.find((entry) => entry.name === tier)?.queues ?? [];
-  const keys = ctx.keys(loaded);
-  const connection = await connectForChecks(ctx, loaded, 'checks');
-  const { redis } = connection;
-  if (!options.dryRun) await assertLockFree(redis, keys, parseDuration(plan.lock.ttl) ?? 30_000);
-  // gate.soak is evaluated by the gate itself, under the lock, against the state it flips.
-  const checks = selectChecks({ phase: 2, tier }).filter((check) => check.id !== 'gate.soak');
-  const { checks: results, failed, blocked } = await runGateChecks(ctx, loaded, connection, checks, { phase: 2, tier, force: Boolean(options.force) });
-
-  const request: ChangeRequest = {
-    kind: 'flip',
-    command: `phase2 --tier ${tier}${options.force ? ' --force' : ''}`,
-    changes: () => phase2.flip(plan, tier),
-    // Its checks and gate are this tier's: the change may put this tier, and no other, on BullMQ.
-    gatedTiers: [tier],
-    question: `Move tier "${tier}" (${queues.length} queues: ${queues.join(', ')}) to BullMQ and set ${plan.flags.useBullmq}=true?`,
-    dryRun: Boolean(options.dryRun) || blocked,
-    waitMs: parseWait(options.wait),
-    useLock: true,
-    // The connection that ran the checks also makes the change: one handshake, not two.
-    client: redis,
-    reason: options.reason,
-    force: Boolean(options.force),
-    // Time soaked, no threshold breach recorded by `monitor` meanwhile (the rule of gate.soak), and the checks.
-    gate: async (state, now, client) =>
-      combine(evaluateMonitoredSoakGate(plan, state, tier, now, await readSoakHealth(client, keys)), checksVerdict(failed)),
-    baselineStep: `phase2:${tier}`,
-  };
-  if (blocked) {
-    // Show what would change and the soak gate's verdict, and change nothing.
-    const soakOnly: ChangeRequest = { ...request, gate: async (state, now, client) => evaluateMonitoredSoakGate(plan, state, tier, now, await readSoakHealth(client, keys)) };
-    const report = await applyChange(ctx, loaded, soakOnly);
-    return { report: { ...report, ok: false, checks: results, blocked: true }, exitCode: EXIT.checkFailed };
-  }
-  const report = await applyChange(ctx, loaded, request);
-  return { report: { ...report, checks: results, blocked: false } };
+  const tier = resolveTier(tierNames(loaded.plan), options.tier);
+  const waitMs = parseWait(options.wait);
+  const report = await flipTier(ctx, loaded, { tier, dryRun: Boolean(options.dryRun), force: Boolean(options.force), reason: options.reason, waitMs });
+  return { report, exitCode: report.blocked ? EXIT.checkFailed : EXIT.ok };
 }

@@ -1,23 +1,9 @@
-/** `runbook show NAME`: the runbook as a terminal reads it, steps marked, variables filled in if given. */
+/** `runbook show NAME [--dir PATH] [--var name=value]`: see src/usecases/runbook-show.ts. */
 import type { CommandContext } from '../cli/context.js';
-import type { Outcome, Report } from '../cli/output.js';
-import { loadRunbook } from '../runbook/library.js';
-import type { RunbookBlock, RunbookVariable } from '../runbook/parse.js';
-import { parseVarOptions, resolveVariables, secretVariables, shownValues } from '../runbook/plan-steps.js';
-
-export interface RunbookShowReport extends Report {
-  name: string;
-  title: string;
-  path: string;
-  variables: RunbookVariable[];
-  values: Record<string, string>;
-  blocks: RunbookBlock[];
-}
+import type { Outcome } from '../cli/output.js';
+import { parseVarOptions } from '../runbook/plan-steps.js';
+import { showRunbook, type RunbookShowReport } from '../usecases/runbook-show.js';
 
 export async function run(ctx: CommandContext, options: { args: string[]; dir?: string; var?: string[] }): Promise<Outcome<RunbookShowReport>> {
-  const loaded = await loadRunbook(options.args[0] ?? '', ctx.io.cwd, options.dir);
-  const given = parseVarOptions(options.var ?? []);
-  const { runbook } = loaded;
-  const values = shownValues(resolveVariables(runbook, given), secretVariables(runbook, given));
-  return { report: { ok: true, name: runbook.name, title: runbook.title, path: loaded.path, variables: runbook.variables, values, blocks: runbook.blocks } };
+  return { report: await showRunbook(ctx, { name: options.args[0] ?? '', dir: options.dir, vars: parseVarOptions(options.var ?? []) }) };
 }

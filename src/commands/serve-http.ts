@@ -6,7 +6,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { CommandContext } from '../cli/context.js';
-import type { Outcome, Report } from '../cli/output.js';
+import type { Outcome } from '../cli/output.js';
+import type { Report } from '../usecases/report.js';
 import { EXIT, UsageError } from '../errors.js';
 import { startBridge, type Bridge } from '../http/index.js';
 import { loggedPath } from '../http/request-log.js';

@@ -2,29 +2,29 @@
  * One demo world: its own namespace, queue prefixes, plan file (short soak windows, and a topology
  * that describes the fleet processes it runs, so `plan`'s budget predicts them) and fleet
  * processes. Two worlds can run one after the other on the same Redis without touching each other.
- * Runs the migration commands in-process, exactly as the CLI would, counts its connections, and
+ * Runs the migration's use-cases in-process, as the CLI commands do, counts its connections, and
  * cleans up what it started and wrote.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import type { Redis } from 'ioredis';
 import type { Ledger } from '../../examples/fleet/ledger.js';
 import type { FleetChild } from '../../examples/fleet/supervisor.js';
-import { CommandContext, type Io } from '../cli/context.js';
-import type { ChangeReport } from '../commands/change.js';
+import type { ChangeReport } from '../usecases/change.js';
+import type { Environment } from '../usecases/environment.js';
 import { classifyContextFromPlan } from '../observe/classify.js';
 import { connectionBudget, type ConnectionBudget } from '../plan/budget.js';
 import { defaultPlanDocument } from '../plan/default-plan.js';
-import { parseDuration } from '../plan/duration.js';
+import type { LoadedPlan } from '../plan/load-plan.js';
 import { validatePlan, type Plan } from '../plan/schema.js';
 import type { LocalRedis } from '../redis/local-server.js';
 import { removePrefixKeys } from '../synthetic/prefix.js';
 import { countWorld, type WorldCount } from './connections.js';
 import type { HttpEndpoint } from './http-endpoint.js';
 import type { DemoCommand } from './script.js';
+import { WorldEnvironment } from './world-environment.js';
 
 /** single: one app process, one BullMQ queue per legacy queue; split: an API process plus a worker process, every queue merged into one BullMQ queue. */
 export type DemoTopology = 'single' | 'split';
@@ -39,11 +39,11 @@ export interface WorldOptions {
   redisUrl: string;
   local: LocalRedis | undefined;
   http: HttpEndpoint | undefined;
-  soak: string;
-  io: Io;
+  /** Soak window of every tier, ms. */
+  soakMs: number;
+  /** Where the demo runs: its timeout, interrupts, working directory and process environment. */
+  env: Environment;
 }
-
-const discard = () => new Writable({ write: (_chunk, _encoding, callback) => callback() });
 
 /** The fleet processes, as a plan topology: what they run and which connections they hold. */
 function fleetTopology(topology: DemoTopology, kv: KvMode): Record<string, unknown> {
@@ -90,7 +90,7 @@ export class DemoWorld {
     // Phase 1's checks run against the bridge: the fleet's cache keys, read as the fleet reads them.
     document.http = { tokenEnv: 'UPSTASH_REDIS_REST_TOKEN', cacheKeyPatterns: [`fleet:{${this.namespace}}:cache:*`], automaticDeserialization: false, budgetWindow: '500ms', rateLimiters: [] };
     for (const tier of document.tiers) {
-      tier.soak = options.soak;
+      tier.soak = `${options.soakMs}ms`;
       delete tier.watch;
     }
     const validated = validatePlan(document);
@@ -103,7 +103,7 @@ export class DemoWorld {
   }
 
   get soakMs(): number {
-    return parseDuration(this.options.soak) ?? 0;
+    return this.options.soakMs;
   }
 
   get queues(): string[] {
@@ -142,45 +142,44 @@ export class DemoWorld {
     return child;
   }
 
-  private context(): CommandContext {
-    const http = this.options.http ? { UPSTASH_REDIS_REST_URL: this.options.http.url, UPSTASH_REDIS_REST_TOKEN: this.options.http.token } : {};
-    const io: Io = { ...this.options.io, stdout: discard(), stderr: discard(), interactive: false, env: { ...this.options.io.env, ...http, REDIS_MIGRATE_ACTOR: 'redis-migrate demo' } };
-    return new CommandContext({ redisUrl: this.options.redisUrl, config: this.planPath, namespace: this.namespace, yes: true, json: true }, io);
+  /** Run one migration use-case in this world, as `redis-migrate <command> --yes` would, with connections of its own. */
+  private async inWorld<T>(work: (env: WorldEnvironment, loaded: LoadedPlan) => Promise<T>): Promise<T> {
+    const http: Record<string, string> = this.options.http ? { UPSTASH_REDIS_REST_URL: this.options.http.url, UPSTASH_REDIS_REST_TOKEN: this.options.http.token } : {};
+    const env = new WorldEnvironment(this.options.env, { redisUrl: this.options.redisUrl, namespace: this.namespace, variables: http });
+    try {
+      return await work(env, { plan: this.plan, source: this.planPath });
+    } finally {
+      await env.close();
+    }
   }
 
-  /** `phase3 cleanup --yes`, in-process. */
+  /** Phase 3 cleanup, deleting (as `phase3 cleanup --yes`). */
   async phase3Cleanup(): Promise<{ deleted: number; blocked: boolean }> {
-    const ctx = this.context();
-    try {
-      const cleanup = (await (await import('../commands/phase3-cleanup.js')).run(ctx, { batch: '2000' })).report;
+    return this.inWorld(async (env, loaded) => {
+      const { cleanLegacyKeys } = await import('../usecases/phase3-cleanup.js');
+      const cleanup = await cleanLegacyKeys(env, loaded, { mode: 'delete', batch: 2000 });
       return { deleted: cleanup.keys.total, blocked: cleanup.blocked };
-    } finally {
-      await ctx.close();
-    }
+    });
   }
 
-  /** `phase3 verify --window 1s`, in-process, once the migrated app runs. */
+  /** Phase 3 verify over a 1 s window, once the migrated app runs. */
   async phase3Verify(): Promise<{ passed: number; failed: string[] }> {
-    const ctx = this.context();
-    try {
-      const verify = (await (await import('../commands/phase3-verify.js')).run(ctx, { window: '1s' })).report;
+    return this.inWorld(async (env, loaded) => {
+      const { verifyEndOfMigration } = await import('../usecases/phase3-verify.js');
+      const verify = await verifyEndOfMigration(env, loaded, { windowMs: 1000 });
       return { passed: verify.summary.pass, failed: verify.missing };
-    } finally {
-      await ctx.close();
-    }
+    });
   }
 
-  /** Run phase1 / phase2 / rollback in-process, as `redis-migrate <command> --yes` would. */
+  /** Phase 1, phase 2 for a tier, or a rollback, waiting up to 3 s for the fleet to confirm. */
   async change(run: DemoCommand): Promise<ChangeReport | undefined> {
     if (run.command === 'none' || run.command === 'phase3') return undefined;
-    const ctx = this.context();
-    try {
-      if (run.command === 'phase1') return (await (await import('../commands/phase1.js')).run(ctx, { wait: '3s' })).report;
-      if (run.command === 'phase2') return (await (await import('../commands/phase2.js')).run(ctx, { tier: run.tier, wait: '3s' })).report;
-      return (await (await import('../commands/rollback.js')).run(ctx, { tier: run.tier, wait: '3s', reason: 'demo: rollback drill' })).report;
-    } finally {
-      await ctx.close();
-    }
+    const command = run;
+    return this.inWorld(async (env, loaded) => {
+      if (command.command === 'phase1') return (await import('../usecases/phase1.js')).flipPhase1(env, loaded, { waitMs: 3000 });
+      if (command.command === 'phase2') return (await import('../usecases/phase2.js')).flipTier(env, loaded, { tier: command.tier, waitMs: 3000 });
+      return (await import('../usecases/rollback.js')).rollBack(env, loaded, { tier: command.tier, waitMs: 3000, reason: 'demo: rollback drill' });
+    });
   }
 
   /** This world's connections, classified as `redis-migrate connections` does, and per process. */

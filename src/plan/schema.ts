@@ -2,7 +2,7 @@
  * The plan file's shape. `validatePlan` is pure: it takes the parsed JSON/YAML value and returns
  * the typed plan with defaults filled in, or every problem with its path.
  */
-import { hookCommandIssues } from '../flags/sinks/hook-command.js';
+import { hookCommandIssues } from '../sinks/hook-command.js';
 import { parseDuration } from './duration.js';
 import {
   array,

@@ -4,12 +4,17 @@
  * bounded by the CLI timeout, and a failed one is not retried for 30 s. The local run log is the
  * record that always exists.
  */
-import type { CommandContext } from '../cli/context.js';
 import { CliError } from '../errors.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
 import type { RedisClient } from '../redis/client.js';
 import { appendAudit, type AuditNote } from '../state/audit.js';
 import type { StateKeys } from '../state/keys.js';
+
+/** Where the entries go: the state keys, and a connection named for the runbook. */
+export interface AuditTarget {
+  keys(loaded?: LoadedPlan): StateKeys;
+  connect(purpose: string, loaded?: LoadedPlan): Promise<RedisClient>;
+}
 
 export class RunbookAudit {
   private client: RedisClient | undefined;
@@ -19,20 +24,23 @@ export class RunbookAudit {
   /** How many entries could not be written (reported at the end). */
   missed = 0;
 
-  constructor(private readonly ctx: CommandContext) {}
+  constructor(
+    private readonly target: AuditTarget,
+    private readonly plan: () => Promise<LoadedPlan>,
+  ) {}
 
   private async connect(): Promise<boolean> {
     if (this.client) return true;
     if (Date.now() < this.retryAt) return false;
     try {
       try {
-        this.loaded ??= await this.ctx.plan();
+        this.loaded ??= await this.plan();
       } catch (error) {
         // A broken plan file must not stop a rollback runbook: the namespace can still be known.
         if (!(error instanceof CliError && error.code.startsWith('config.'))) throw error;
       }
-      this.keys = this.ctx.keys(this.loaded);
-      this.client = await this.ctx.connect('runbook', this.loaded);
+      this.keys = this.target.keys(this.loaded);
+      this.client = await this.target.connect('runbook', this.loaded);
       return true;
     } catch {
       this.retryAt = Date.now() + 30_000;
@@ -50,7 +58,7 @@ export class RunbookAudit {
       return true;
     } catch {
       this.missed++;
-      this.client = undefined; // reconnect next time (ctx closes the old one at the end)
+      this.client = undefined; // reconnect next time (the environment closes the old one at the end)
       this.retryAt = Date.now() + 30_000;
       return false;
     }

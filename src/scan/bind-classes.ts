@@ -1,6 +1,6 @@
 /** Classes and functions: fields, methods, parameters (decorated, annotated, parameter properties), bodies. */
 import { isFunction, propertyName, unwrap, type AnyNode } from './ast.js';
-import type { Binder } from './bind.js';
+import type { BinderPort as Binder } from './binder-port.js';
 import { newSym, patternNames } from './bind-names.js';
 import type { ClassInfo, FnInfo, Sym } from './model.js';
 

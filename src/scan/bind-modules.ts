@@ -1,6 +1,6 @@
 /** Imports and exports: the followed libraries' imports, links to other scanned files, ESM exports. */
 import { isFunction, propertyName, unwrap, type AnyNode } from './ast.js';
-import type { Binder } from './bind.js';
+import type { BinderPort as Binder } from './binder-port.js';
 import { moduleValue, namedExport, trackedModule } from './libraries.js';
 import { bindClass } from './bind-classes.js';
 import { newSym, patternNames } from './bind-names.js';

@@ -8,6 +8,7 @@ import { bindClass, bindFunction } from './bind-classes.js';
 import { bindExport, bindImport } from './bind-modules.js';
 import { newSym, patternNames } from './bind-names.js';
 import { moduleValue, trackedModule } from './libraries.js';
+import type { BinderPort } from './binder-port.js';
 import type { ClassInfo, FileModel, FnInfo, Sym } from './model.js';
 
 interface Scope {
@@ -17,9 +18,8 @@ interface Scope {
 
 export type ResolveLocal = (specifier: string) => number | null;
 
-
 /** The walk's state: the file's model, the scope chain, and the function and class it is inside. */
-export class Binder {
+export class Binder implements BinderPort {
   readonly model: FileModel;
   readonly exportsProps: Map<string, Sym>;
   scope: Scope = { parent: null, names: new Map() };

@@ -133,6 +133,15 @@ export function tierMoves(before: FlagState, after: FlagState, tierOrder: readon
     .map((name) => ({ tier: name, from: was.has(name) ? 'bullmq' : 'legacy', to: now.has(name) ? 'bullmq' : 'legacy' }));
 }
 
+/** "a, b → legacy; c → BullMQ": the tiers a change moves, grouped by where they go. */
+export function movesText(moves: readonly Pick<TierMove, 'tier' | 'to'>[]): string {
+  const group = (side: TierMove['to'], label: string) => {
+    const tiers = moves.filter((move) => move.to === side).map((move) => move.tier);
+    return tiers.length ? `${tiers.join(', ')} → ${label}` : '';
+  };
+  return [group('legacy', 'legacy'), group('bullmq', 'BullMQ')].filter(Boolean).join('; ');
+}
+
 /** Tiers a change would put on BullMQ although their own checks and gate did not run: the change must not happen. */
 export function ungatedMoves(moves: readonly TierMove[], gated: readonly string[]): string[] {
   return moves.filter((move) => move.to === 'bullmq' && !gated.includes(move.tier)).map((move) => move.tier);

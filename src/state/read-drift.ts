@@ -1,7 +1,8 @@
 /** Gathers what drift is judged from: state, every versioned audit entry, instances, the dotenv sink. */
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { readDotenvValues } from '../flags/sinks/dotenv-text.js';
+import { readDotenvValues } from '../sinks/dotenv-text.js';
+import { sinkValues } from '../sinks/values.js';
 import type { Plan } from '../plan/schema.js';
 import type { RedisClient } from '../redis/client.js';
 import { readWholeAudit, type AuditEntry } from './audit.js';
@@ -9,17 +10,11 @@ import { readState } from './flag-store.js';
 import { readInstances } from './instances.js';
 import type { StateKeys } from './keys.js';
 import { driftFindings, type DriftFinding, type DriftReport } from './drift.js';
-import { recordedBullmqTiers, unknownTiers, type FlagState } from './model.js';
+import { unknownTiers, type FlagState } from './model.js';
 
 /** The changes (entries with a version), oldest first: notes (sink failures, breaches, cleanups) explain no state. */
 async function stateChanges(client: RedisClient, keys: StateKeys): Promise<AuditEntry[]> {
   return (await readWholeAudit(client, keys)).filter((entry) => entry.version !== null);
-}
-
-/** The three flags as the dotenv sink writes them (mirrors sinks.sinkValues without loading the sink runner). */
-function expectedSink(plan: Plan, state: FlagState): Record<string, string> {
-  const tiers = recordedBullmqTiers(state, plan.tiers.map((tier) => tier.name));
-  return { [plan.flags.useBullmq]: String(state.useBullmq), [plan.flags.bullmqTiers]: tiers.join(','), [plan.flags.useHttpRedis]: String(state.useHttpRedis) };
 }
 
 async function readSink(path: string, cwd: string): Promise<Record<string, string> | null> {
@@ -48,7 +43,7 @@ export async function readDrift(client: RedisClient, keys: StateKeys, plan: Plan
     changes,
     instances,
     dotenv: path ? { path, values: await readSink(path, cwd) } : null,
-    expectedSink: expectedSink(plan, state),
+    expectedSink: sinkValues(plan, state),
   });
   const unknown = unknownTierFindings(plan, state, keys.state);
   return unknown.length ? { ...report, ok: false, findings: [...report.findings, ...unknown] } : report;

@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { quoteDotenvValue, readDotenvValues, rewriteDotenv } from '../../src/flags/sinks/dotenv-text.js';
+import { quoteDotenvValue, readDotenvValues, rewriteDotenv } from '../../src/sinks/dotenv-text.js';
 
 describe('rewriteDotenv', () => {
   it('updates keys in place and keeps comments, blank lines, order and other keys', () => {

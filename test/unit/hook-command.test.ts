@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fillPlaceholders, hookCommandIssues, hookEnv, shellScriptIndex } from '../../src/flags/sinks/hook-command.js';
+import { fillPlaceholders, hookCommandIssues, hookEnv, shellScriptIndex } from '../../src/sinks/hook-command.js';
 import { validatePlan } from '../../src/plan/schema.js';
 
 const values = { name: 'BULLMQ_TIERS', value: 'x$(touch /tmp/p) y', version: '7', namespace: 'default' };

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseAttributes, parseRunbook, type Runbook } from '../../src/runbook/parse.js';
 import { displayArgs, parseVarOptions, resolveRunbook, resolveVariables, splitArgs, substitute } from '../../src/runbook/plan-steps.js';
 import { firstUnfinished, newRunId, pickResumable, type RunLog } from '../../src/runbook/run-log.js';
-import { remainingWaitMs } from '../../src/runbook/runner.js';
+import { remainingWaitMs } from '../../src/usecases/runbook-run.js';
 
 const SAMPLE = [
   '# Sample',

@@ -1,7 +1,7 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { columnChart, sparkline } from '../../src/cli/render/chart.js';
-import { escapeXml, junitXml } from '../../src/cli/render/junit.js';
+import { escapeXml, junitXml } from '../../src/checks/junit.js';
 import { emptyByRole } from '../../src/observe/classify.js';
 import { emptyCounts } from '../../src/observe/queue-keys.js';
 import type { RawSample } from '../../src/observe/sampler.js';

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { rollbackAllQueues } from '../../phases/phase2.js';
 import { defaultPlan } from '../../src/plan/default-plan.js';
-import { movesText } from '../../src/cli/render/fields.js';
-import { diffChanges, parseStateHash, stateWith, tierMoves, ungatedMoves } from '../../src/state/model.js';
+import { diffChanges, movesText, parseStateHash, stateWith, tierMoves, ungatedMoves } from '../../src/state/model.js';
 
 const ORDER = ['non-critical', 'medium', 'critical'];
 

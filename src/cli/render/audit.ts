@@ -1,7 +1,7 @@
 /** Human text for `audit`. */
-import type { AuditReport } from '../../commands/audit.js';
+import type { AuditReport } from '../../usecases/audit.js';
 import { chalk, table, timestamp } from '../format.js';
-import { movesText } from './fields.js';
+import { movesText } from '../../state/model.js';
 
 function changeText(before: Record<string, string>, after: Record<string, string>, details: Record<string, unknown>): string {
   const fields = Object.keys(after)

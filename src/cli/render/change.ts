@@ -1,7 +1,8 @@
 /** Human text for phase1, phase2 and rollback reports. */
-import type { ChangeReport } from '../../commands/change.js';
+import type { ChangeReport } from '../../usecases/change.js';
 import { chalk, table } from '../format.js';
-import { fieldLabel, flagsLine, movesText } from './fields.js';
+import { movesText } from '../../state/model.js';
+import { fieldLabel, flagsLine } from './fields.js';
 
 function confirmationLine(report: ChangeReport): string {
   const c = report.confirmations;

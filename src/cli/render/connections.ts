@@ -1,5 +1,5 @@
 /** Human text for `connections`. */
-import type { ConnectionsReport } from '../../commands/connections.js';
+import type { ConnectionsReport } from '../../usecases/connections.js';
 import { ROLES } from '../../observe/classify.js';
 import { chalk, heading, table, timestamp } from '../format.js';
 

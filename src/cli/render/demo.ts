@@ -1,5 +1,5 @@
 /** Human text for `demo`: the measured table beside the plan's predictions, the claims, the jobs. */
-import type { DemoReport } from '../../commands/demo.js';
+import type { DemoReport } from '../../usecases/demo.js';
 import type { ClaimVerdict } from '../../demo/claims.js';
 import { chalk, heading, table } from '../format.js';
 

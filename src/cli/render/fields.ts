@@ -1,5 +1,4 @@
 /** Internal state field names → what operators know them as (the plan's flag names). */
-import type { TierMove } from '../../state/model.js';
 import type { FlagsView } from '../../state/view.js';
 
 export function fieldLabel(field: string, names: FlagsView['names']): string {
@@ -14,13 +13,4 @@ export function fieldLabel(field: string, names: FlagsView['names']): string {
 
 export function flagsLine(flags: FlagsView): string {
   return `${flags.names.useBullmq}=${flags.USE_BULLMQ}  ${flags.names.bullmqTiers}=${flags.BULLMQ_TIERS.join(',') || '(none)'}  ${flags.names.useHttpRedis}=${flags.USE_HTTP_REDIS}`;
-}
-
-/** "a, b → legacy; c → BullMQ": the tiers a change moves, grouped by where they go. */
-export function movesText(moves: readonly Pick<TierMove, 'tier' | 'to'>[]): string {
-  const group = (side: TierMove['to'], label: string) => {
-    const tiers = moves.filter((move) => move.to === side).map((move) => move.tier);
-    return tiers.length ? `${tiers.join(', ')} → ${label}` : '';
-  };
-  return [group('legacy', 'legacy'), group('bullmq', 'BullMQ')].filter(Boolean).join('; ');
 }

@@ -1,5 +1,5 @@
 /** Human text for phase1 and phase2: the preflight checks, then the change (or why nothing changed). */
-import type { GatedChangeReport } from '../../commands/gate-checks.js';
+import type { GatedChangeReport } from '../../usecases/gate-checks.js';
 import { chalk, heading } from '../format.js';
 import { render as renderChange } from './change.js';
 import { checkCounts, renderCheckResults } from './checks.js';

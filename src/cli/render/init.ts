@@ -1,7 +1,14 @@
 /** Human text for `init`. */
-import type { InitReport } from '../../commands/init.js';
+import type { Report } from '../../usecases/report.js';
 
-export function render(report: InitReport): string {
+/** What the text shows of the command's report (typed here, so this renderer imports no command). */
+interface InitView extends Report {
+  path: string;
+  document: Record<string, unknown>;
+  fromCode: { files: number; queues: { queue: string; tier: string; why: string }[] } | null;
+}
+
+export function render(report: InitView): string {
   const tiers = (report.document.tiers as { name: string; queues: string[]; soak: string }[])
     .map((tier) => `${tier.name} (${tier.queues.length} queues, soak ${tier.soak})`)
     .join(', ');

@@ -1,5 +1,5 @@
 /** Human text for `loadtest`. */
-import type { LoadtestReport } from '../../commands/loadtest.js';
+import type { LoadtestReport } from '../../usecases/loadtest.js';
 import { chalk, heading, table } from '../format.js';
 
 export function render(report: LoadtestReport): string {

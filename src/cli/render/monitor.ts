@@ -1,27 +1,12 @@
 /** Human text for `monitor`: the live dashboard, a line per sample without a terminal, and the summary. */
-import type { MonitorSummary } from '../../monitor/summary.js';
-import type { Report } from '../output.js';
 import { formatDuration } from '../../plan/duration.js';
 import type { Sample } from '../../observe/samples.js';
+import type { MonitorReport, MonitorView } from '../../usecases/monitor.js';
 import { chalk, heading, table, timestamp } from '../format.js';
 import { columnChart, sparkline } from './chart.js';
 
-/** What the live dashboard shows: the summary so far and how the monitor runs. */
-export interface MonitorView extends MonitorSummary {
-  namespace: string;
-  redis: string;
-  intervalMs: number;
-  durationMs: number | null;
-  autoRollback: boolean;
-}
-
-/** The final report, as far as the text needs it (the command's report has more). */
-export interface MonitorReportView extends MonitorView, Report {
-  elapsedMs: number;
-  stopped: 'duration' | 'interrupted' | 'breach';
-  rollback: { version: number; changed: boolean; confirmations: { confirmed: number; live: number } } | null;
-  metrics: { url: string } | null;
-  stream: string;
+/** The monitor's report with how its samples were shown. */
+export interface MonitorReportView extends MonitorReport {
   format: 'human' | 'ndjson';
 }
 

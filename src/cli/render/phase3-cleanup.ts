@@ -1,5 +1,5 @@
 /** Human text for `phase3 cleanup`. */
-import type { CleanupReport } from '../../cleanup/report.js';
+import type { CleanupReport } from '../../usecases/cleanup-report.js';
 import { formatBytes } from '../../cleanup/summary.js';
 import { formatDuration } from '../../plan/duration.js';
 import { chalk, table } from '../format.js';

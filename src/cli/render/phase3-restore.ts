@@ -1,5 +1,5 @@
 /** Human text for `phase3 restore`. */
-import type { RestoreReport } from '../../commands/phase3-restore.js';
+import type { RestoreReport } from '../../usecases/phase3-restore.js';
 import { chalk } from '../format.js';
 
 export function render(report: RestoreReport): string {

@@ -1,5 +1,5 @@
 /** Human text for `phase3 verify`: one row per end-state check, the fixes, and what is missing. */
-import type { EndStateVerifyReport } from '../../commands/phase3-verify.js';
+import type { EndStateVerifyReport } from '../../usecases/phase3-verify.js';
 import type { CheckStatus } from '../../checks/types.js';
 import { chalk, heading, table } from '../format.js';
 

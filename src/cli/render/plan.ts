@@ -1,5 +1,5 @@
 /** Human text for `plan`. */
-import type { PlanReport, PrometheusRulesReport } from '../../commands/plan.js';
+import type { PlanReport, PrometheusRulesReport } from '../../usecases/plan.js';
 import { chalk, heading, table } from '../format.js';
 import { soakText } from './status.js';
 

@@ -1,5 +1,5 @@
 /** Human text for `preflight`: one row per check, then the fixes of what did not pass. */
-import type { PreflightReport } from '../../commands/preflight.js';
+import type { PreflightReport } from '../../usecases/preflight.js';
 import type { CheckStatus } from '../../checks/types.js';
 import { chalk, heading, table } from '../format.js';
 

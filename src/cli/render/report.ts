@@ -1,5 +1,5 @@
 /** Human text for `report`. */
-import type { ReportCommandReport } from '../../commands/report.js';
+import type { ReportCommandReport } from '../../usecases/html-report.js';
 import { chalk } from '../format.js';
 
 export function render(report: ReportCommandReport): string {

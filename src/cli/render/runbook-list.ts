@@ -1,5 +1,5 @@
 /** Human text for `runbook list`. */
-import type { RunbookListReport } from '../../commands/runbook-list.js';
+import type { RunbookListReport } from '../../usecases/runbook-list.js';
 import { chalk, table } from '../format.js';
 
 export function render(report: RunbookListReport): string {

@@ -1,5 +1,5 @@
 /** Human text for `runbook run`: each step's status, and the failure with its output. */
-import type { RunbookRunReport } from '../../runbook/runner.js';
+import type { RunbookRunReport } from '../../usecases/runbook-run.js';
 import { formatDuration } from '../../plan/duration.js';
 import { chalk, table } from '../format.js';
 

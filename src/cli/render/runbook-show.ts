@@ -1,5 +1,5 @@
 /** `runbook show`: markdown for a terminal, with each step boxed by kind so it stands out from prose. */
-import type { RunbookShowReport } from '../../commands/runbook-show.js';
+import type { RunbookShowReport } from '../../usecases/runbook-show.js';
 import type { RunbookStep } from '../../runbook/parse.js';
 import { chalk } from '../format.js';
 

@@ -1,5 +1,5 @@
 /** Human text for `scan`: findings grouped by file, then counts by rule, the queues, what was not parsed. */
-import type { ScanReport } from '../../commands/scan.js';
+import type { ScanReport } from '../../usecases/scan.js';
 import type { Finding } from '../../scan/findings.js';
 import { chalk, heading, table } from '../format.js';
 

@@ -1,5 +1,5 @@
 /** Human text for `status`. */
-import type { StatusReport } from '../../commands/status.js';
+import type { StatusReport } from '../../usecases/status.js';
 import { formatDuration } from '../../plan/duration.js';
 import { ago, chalk, heading, onOff, table, timestamp } from '../format.js';
 import type { TierView } from '../../state/view.js';

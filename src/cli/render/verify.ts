@@ -1,5 +1,5 @@
 /** Human text for `verify`. */
-import type { QueueVerifyReport } from '../../commands/verify.js';
+import type { QueueVerifyReport } from '../../usecases/verify.js';
 import { chalk, heading } from '../format.js';
 
 export function render(report: QueueVerifyReport): string {

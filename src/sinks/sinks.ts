@@ -2,27 +2,16 @@
  * Mirrors every flag change outside Redis: the dotenv file and hook commands from the plan.
  * Redis is the source of truth; a failing sink is reported and audited, never undoes the change.
  */
-import type { Plan } from '../../plan/schema.js';
-import { redact } from '../../redact.js';
-import type { FlagState } from '../../state/model.js';
-import { recordedBullmqTiers } from '../../state/model.js';
+import type { Plan } from '../plan/schema.js';
+import { redact } from '../redact.js';
+import type { FlagState } from '../state/model.js';
 import { writeDotenvValues } from './dotenv-file.js';
 import { runHook, type HookRun } from './hooks.js';
+import { sinkValues } from './values.js';
 
 export interface SinkReport {
   dotenv: { path: string; ok: boolean; changed: boolean; error?: string } | null;
   hooks: HookRun[];
-}
-
-/** The environment variables the sinks carry, as the plan names them. */
-export function sinkValues(plan: Plan, state: FlagState): Record<string, string> {
-  // Only the plan's tier names reach the sinks: a name written into Redis by hand never does.
-  const tiers = recordedBullmqTiers(state, plan.tiers.map((tier) => tier.name));
-  return {
-    [plan.flags.useBullmq]: String(state.useBullmq),
-    [plan.flags.bullmqTiers]: tiers.join(','),
-    [plan.flags.useHttpRedis]: String(state.useHttpRedis),
-  };
 }
 
 export async function runSinks(plan: Plan, before: FlagState, after: FlagState, extra: { version: number; namespace: string }): Promise<SinkReport> {

@@ -1,10 +1,9 @@
 /**
  * The one way the migration state changes, shared by phase1, phase2 and rollback:
- * lock (unless rollback) → read → gate → diff → dry-run? → confirm → baseline → flip (atomic)
- * → wait for app confirmations while the sinks run → audit sink failures → release.
+ * read → gate → diff → dry-run? → confirm → lock (unless rollback; gate and diff again under it)
+ * → baseline → flip (atomic) → wait for app confirmations while the sinks run → audit sink
+ * failures → release. The steps are those phases/ lists, announced through `onStep`.
  */
-import type { CommandContext } from '../cli/context.js';
-import type { Report } from '../cli/output.js';
 import { CheckFailedError, CliError, EXIT, UsageError } from '../errors.js';
 import { formatDuration, parseDuration } from '../plan/duration.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
@@ -17,10 +16,11 @@ import { confirmationsFromRecords, watchAcks, type ConfirmationReport } from '..
 import { applyFlagChange, readState, type AuditKind } from '../state/flag-store.js';
 import { readInstances } from '../state/instances.js';
 import { acquireLock, type HeldLock } from '../state/lock.js';
-import { diffChanges, fieldDefault, parseStateHash, stateWith, tierMoves, ungatedMoves, type FieldChanges, type FlagState, type TierMove } from '../state/model.js';
+import { diffChanges, fieldDefault, movesText, parseStateHash, stateWith, tierMoves, ungatedMoves, type FieldChanges, type FlagState, type TierMove } from '../state/model.js';
 import { flagsView, tiersView, type FlagsView, type TierView } from '../state/view.js';
-import type { SinkReport } from '../flags/sinks/sinks.js';
-import { movesText } from '../cli/render/fields.js';
+import type { SinkReport } from '../sinks/sinks.js';
+import type { Environment } from './environment.js';
+import type { Report } from './report.js';
 
 export interface GateVerdict {
   open: boolean;
@@ -55,7 +55,12 @@ export interface ChangeRequest {
   client?: RedisClient;
   /** Notes for the operator (e.g. a later tier still on BullMQ after its predecessor was rolled back). */
   notes?: (state: FlagState) => string[];
+  /** Each step of phases/ as it starts. */
+  onStep?: (step: ChangeStep) => void;
 }
+
+/** The steps of a change, as phases/ names them. */
+export type ChangeStep = 'gate' | 'confirm' | 'lock' | 'baseline' | 'flip' | 'confirmations' | 'sinks';
 
 export interface ChangeReport extends Report {
   command: string;
@@ -78,9 +83,9 @@ export interface ChangeReport extends Report {
   notes: string[];
 }
 
-export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, request: ChangeRequest): Promise<ChangeReport> {
+export async function applyChange(env: Environment, loaded: LoadedPlan, request: ChangeRequest): Promise<ChangeReport> {
   const { plan } = loaded;
-  const keys = ctx.keys(loaded);
+  const keys = env.keys(loaded);
   const order = plan.tiers.map((tier) => tier.name);
   const withQueues = (moves: TierMove[]) => moves.map((move) => ({ ...move, queues: plan.tiers.find((tier) => tier.name === move.tier)?.queues ?? [] }));
   if (request.force && !request.reason?.trim() && plan.confirm.requireReasonForForce) {
@@ -88,15 +93,17 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
       fix: 'add --reason "why this cannot wait"',
     });
   }
-  const client = request.client ?? (await ctx.connect(request.kind === 'rollback' ? 'rollback' : 'change', loaded));
+  const client = request.client ?? (await env.connect(request.kind === 'rollback' ? 'rollback' : 'change', loaded));
+  const step = request.onStep ?? (() => undefined);
   let lock: HeldLock | undefined;
   try {
+    if (request.gate) step('gate');
     let { hash, state, now, gate, pending, moves } = await evaluate(client, keys, request, order);
     const changing = Object.keys(pending).length > 0;
     const base = {
       ok: true,
       command: request.command,
-      namespace: ctx.namespace(loaded),
+      namespace: env.namespace(loaded),
       plan: loaded.source,
       gate,
       moved: withQueues(moves),
@@ -121,12 +128,14 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
     }
 
     // Ask before taking the lock: an operator who walks away from a prompt must not lock others out.
-    await ctx.confirm(moves.length ? `${request.question} Queues that move: ${movesText(moves)}.` : request.question);
+    step('confirm');
+    await env.confirm(moves.length ? `${request.question} Queues that move: ${movesText(moves)}.` : request.question);
     if (request.useLock) {
+      step('lock');
       lock = await acquireLock(client, keys, {
-        owner: ctx.actor,
+        owner: env.actor,
         command: request.command,
-        host: ctx.host,
+        host: env.host,
         ttlMs: parseDuration(plan.lock.ttl) ?? 30_000,
       });
       const confirmed = JSON.stringify(pending);
@@ -139,6 +148,7 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
     }
 
     if (request.baselineStep) {
+      step('baseline');
       // Lazy: the classification is not needed on the rollback path, which records no baseline.
       const { baselineMeasurements } = await import('../observe/take-snapshot.js');
       await recordBaseline(client, keys, request.baselineStep, await baselineMeasurements(client, plan));
@@ -151,9 +161,10 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
       const [watch, { instances }] = await Promise.all([watchAcks(subscriber, keys, client), readInstances(client, keys)]);
       const expected = instances.filter((instance) => instance.live);
       watch.markSent();
+      step('flip');
       const result = await applyFlagChange(client, keys, {
         changes: pending,
-        actor: ctx.actor,
+        actor: env.actor,
         command: request.command,
         reason: request.reason,
         kind: gate?.forced ? 'forced' : request.kind,
@@ -165,6 +176,8 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
       });
 
       const before = parseStateHash({ ...hash });
+      step('confirmations');
+      step('sinks');
       const [confirmations, sinks] = await Promise.all([
         watch.wait({ version: result.version, epoch: result.state.epoch, expected, waitMs: request.waitMs }),
         runPlanSinks(loaded, before, result.state, result.version, base.namespace),
@@ -173,13 +186,13 @@ export async function applyChange(ctx: CommandContext, loaded: LoadedPlan, reque
 
       const warnings = [...base.warnings];
       if (sinks) {
-        const { sinkFailures } = await import('../flags/sinks/sinks.js');
+        const { sinkFailures } = await import('../sinks/sinks.js');
         const failures = sinkFailures(sinks);
         if (failures.length) {
           warnings.push(...failures.map((failure) => `sink failed (the Redis change stands): ${failure}`));
           await appendAudit(client, keys, {
             kind: 'sink',
-            actor: ctx.actor,
+            actor: env.actor,
             command: request.command,
             details: { version: result.version, failures },
           });
@@ -240,8 +253,6 @@ async function evaluate(client: RedisClient, keys: StateKeys, request: ChangeReq
 async function runPlanSinks(loaded: LoadedPlan, before: FlagState, after: FlagState, version: number, namespace: string): Promise<SinkReport | null> {
   // Loaded only when the plan has sinks: execa is not needed on the rollback fast path otherwise.
   if (!loaded.plan.sinks.dotenv && loaded.plan.sinks.hooks.length === 0) return null;
-  const sinks = await import('../flags/sinks/sinks.js');
+  const sinks = await import('../sinks/sinks.js');
   return sinks.runSinks(loaded.plan, before, after, { version, namespace });
 }
-
-export type { ConfirmationReport };

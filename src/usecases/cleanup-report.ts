@@ -1,14 +1,12 @@
-/** The `phase3 cleanup` report, built once from what the command read and did. */
-import type { CommandContext } from '../cli/context.js';
-import type { Outcome, Report } from '../cli/output.js';
-import { EXIT } from '../errors.js';
-import type { LoadedPlan } from '../plan/load-plan.js';
-import type { Blocker } from './blockers.js';
-import type { TierEligibility } from './eligibility.js';
-import type { CleanupTally } from './engine.js';
-import type { LegacyKeyKind } from './legacy-keys.js';
-import type { CleanupProgress } from './progress-store.js';
-import { estimateMemory, totalsByKind } from './summary.js';
+/** The `phase3 cleanup` report, built once from what the use-case read and did. */
+import type { Report } from './report.js';
+import type { Plan } from '../plan/schema.js';
+import type { Blocker } from '../cleanup/blockers.js';
+import type { TierEligibility } from '../cleanup/eligibility.js';
+import type { CleanupTally } from '../cleanup/engine.js';
+import type { LegacyKeyKind } from '../cleanup/legacy-keys.js';
+import type { CleanupProgress } from '../cleanup/progress-store.js';
+import { estimateMemory, totalsByKind } from '../cleanup/summary.js';
 
 export interface CleanupRunInfo {
   id: string;
@@ -49,8 +47,8 @@ export interface CleanupReport extends Report {
 }
 
 export interface ReportInput {
-  ctx: CommandContext;
-  loaded: LoadedPlan;
+  plan: Plan;
+  namespace: string;
   mode: 'dry-run' | 'delete';
   tiers: TierEligibility[];
   targets: string[];
@@ -63,8 +61,8 @@ export interface ReportInput {
   run: CleanupRunInfo | null;
 }
 
-export function cleanupReport(input: ReportInput): Outcome<CleanupReport> {
-  const { plan } = input.loaded;
+export function cleanupReport(input: ReportInput): CleanupReport {
+  const { plan } = input;
   const memory = estimateMemory(input.tally);
   const notes: string[] = [];
   if (input.targets.length === 0) notes.push('no tier is on BullMQ and soaked yet: nothing to clean');
@@ -76,10 +74,10 @@ export function cleanupReport(input: ReportInput): Outcome<CleanupReport> {
     ? { run: input.previous.run, deleted: input.previous.tally.keys, backup: input.previous.backup }
     : null;
   if (pending) notes.push(`an interrupted cleanup (${pending.deleted} keys deleted so far) will be resumed by the next run with --yes`);
-  const report: CleanupReport = {
+  return {
     ok: !input.blocked,
     mode: input.mode,
-    namespace: input.ctx.namespace(input.loaded),
+    namespace: input.namespace,
     legacyPrefix: plan.legacy.prefix,
     bullmqPrefix: plan.bullmq.prefix,
     pattern: input.pattern,
@@ -95,5 +93,4 @@ export function cleanupReport(input: ReportInput): Outcome<CleanupReport> {
     pending,
     notes,
   };
-  return { report, exitCode: input.blocked ? EXIT.checkFailed : EXIT.ok };
 }

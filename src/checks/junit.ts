@@ -3,8 +3,8 @@
  * `<skipped/>` for a skip; warnings otherwise pass with the message in `<system-out>`. Pure.
  * No XML or JUnit library: six fixed elements and one escaper (the tests read the output with fast-xml-parser).
  */
-import type { CheckResult } from '../../checks/types.js';
-import { redact } from '../../redact.js';
+import type { CheckResult } from './types.js';
+import { redact } from '../redact.js';
 
 export function escapeXml(text: string): string {
   // Characters XML 1.0 cannot carry at all are dropped; the five specials are escaped.

@@ -1,6 +1,6 @@
 /** Tier names come from the plan, so they are checked at the edge against it. */
 import { UsageError } from '../errors.js';
-import type { Plan } from '../plan/schema.js';
+import type { Plan } from './schema.js';
 
 export function resolveTier(validTiers: readonly string[], name: string): string {
   if (validTiers.includes(name)) return name;

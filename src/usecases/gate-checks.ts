@@ -3,12 +3,12 @@
  * nothing changed, the results in the report) unless --force --reason passes it, which the audit
  * records as a forced change naming the failed checks.
  */
-import type { CommandContext } from '../cli/context.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
 import type { RedisClient } from '../redis/client.js';
 import { runChecks } from '../checks/run-checks.js';
 import type { Check, CheckContext, CheckResult, ConnectionAttempt, PhaseNumber } from '../checks/types.js';
 import type { ChangeReport } from './change.js';
+import type { Environment } from './environment.js';
 
 /** A phase flip's report with the checks that gated it. */
 export interface GatedChangeReport extends ChangeReport {
@@ -26,14 +26,14 @@ export interface GateCheckOutcome {
 }
 
 /** Connect, timing it: redis.reachable, redis.auth and redis.tls report on this attempt, as in preflight. */
-export async function connectForChecks(ctx: CommandContext, loaded: LoadedPlan, purpose: string): Promise<{ redis: RedisClient; attempt: ConnectionAttempt }> {
+export async function connectForChecks(env: Environment, loaded: LoadedPlan, purpose: string): Promise<{ redis: RedisClient; attempt: ConnectionAttempt }> {
   const started = performance.now();
-  const redis = await ctx.connect(purpose, loaded);
+  const redis = await env.connect(purpose, loaded);
   return { redis, attempt: { ok: true, ms: Math.round(performance.now() - started), error: null } };
 }
 
 export async function runGateChecks(
-  ctx: CommandContext,
+  env: Environment,
   loaded: LoadedPlan,
   connection: { redis: RedisClient; attempt: ConnectionAttempt },
   checks: readonly Check[],
@@ -43,16 +43,16 @@ export async function runGateChecks(
     plan: loaded.plan,
     redis: connection.redis,
     connection: connection.attempt,
-    cwd: ctx.io.cwd,
-    redisUrl: ctx.redisUrl(loaded),
-    namespace: ctx.namespace(loaded),
-    keys: ctx.keys(loaded),
+    cwd: env.cwd,
+    redisUrl: env.redisUrl(loaded),
+    namespace: env.namespace(loaded),
+    keys: env.keys(loaded),
     phase: target.phase,
     tier: target.tier,
-    env: ctx.io.env,
-    timeoutMs: ctx.timeoutMs,
+    env: env.variables,
+    timeoutMs: env.timeoutMs,
   };
-  ctx.log(`phase${target.phase}${target.tier ? ` --tier ${target.tier}` : ''}: running ${checks.length} preflight checks...`);
+  env.log(`phase${target.phase}${target.tier ? ` --tier ${target.tier}` : ''}: running ${checks.length} preflight checks...`);
   const results = await runChecks(checks, checkContext);
   const failed = results.filter((check) => check.status === 'fail').map((check) => check.id);
   return { checks: results, failed, blocked: failed.length > 0 && !target.force };

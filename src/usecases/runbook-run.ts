@@ -6,21 +6,21 @@
  * `run` resumes there.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CommandContext } from '../cli/context.js';
-import type { Report } from '../cli/output.js';
 import { AbortedError, UsageError } from '../errors.js';
 import { formatDuration } from '../plan/duration.js';
+import type { LoadedPlan } from '../plan/load-plan.js';
 import { redact, registerSecret } from '../redact.js';
 import { parseRedisUrl } from '../redis/url.js';
-import { RunbookAudit } from './audit-sink.js';
-import { startStepProcess, type StepProcess } from './exec-step.js';
-import type { LoadedRunbook } from './library.js';
-import { resolveRunbook, resolveVariables, secretVariables, shownValues, type ResolvedStep } from './plan-steps.js';
-import { firstUnfinished, latestByStep, newRunId, pickResumable, readRunLogs, runLogPath, varsDigest, writeRunLog, type RunLog, type StepRecord } from './run-log.js';
+import { RunbookAudit } from '../runbook/audit-sink.js';
+import { startStepProcess, type StepProcess } from '../runbook/exec-step.js';
+import type { LoadedRunbook } from '../runbook/library.js';
+import { resolveRunbook, resolveVariables, secretVariables, shownValues, type ResolvedStep } from '../runbook/plan-steps.js';
+import { firstUnfinished, latestByStep, newRunId, pickResumable, readRunLogs, runLogPath, varsDigest, writeRunLog, type RunLog, type StepRecord } from '../runbook/run-log.js';
+import type { Environment } from './environment.js';
+import type { Report } from './report.js';
 
-/** The CLI itself, run again for `redis-migrate` and `wait` steps (dist/src/runbook → ../../../bin). */
+/** The CLI itself, run again for `redis-migrate` and `wait` steps (dist/src/usecases → ../../../bin). */
 export const BIN = fileURLToPath(new URL('../../../bin/redis-migrate.js', import.meta.url));
 
 export interface RunbookRunOptions {
@@ -28,6 +28,24 @@ export interface RunbookRunOptions {
   from?: string | undefined;
   confirmManual: string[];
   restart: boolean;
+}
+
+/** What the runner needs from the command line it runs under. */
+export interface RunbookSession {
+  /** A person can be asked (a terminal). */
+  interactive: boolean;
+  /** Every step was confirmed up front (--yes). */
+  yes: boolean;
+  /** A manual check's question, answered yes or no (no is a failed check, not an abort). */
+  ask(question: string): Promise<boolean>;
+  /** Global options the steps' own `redis-migrate` runs get (--config, --namespace, --timeout). */
+  cliArgs: string[];
+  /** The Redis URL given on the command line, handed to the steps as REDIS_URL. */
+  redisUrl: string | undefined;
+  /** Where a running step's output is echoed as it comes. */
+  echo: NodeJS.WritableStream;
+  /** The plan, for the audit trail: read when first needed, so a broken plan file stops no step. */
+  plan(): Promise<LoadedPlan>;
 }
 
 export interface StepView {
@@ -59,9 +77,9 @@ const EXCERPT_AUDIT = 500;
 const MIN_RESUMED_WAIT_MS = 10_000;
 
 /** Steps print what they like: the Redis password (flag, env or plan) is masked in every excerpt. */
-function registerRedisPassword(ctx: CommandContext): void {
+function registerRedisPassword(env: Environment): void {
   try {
-    registerSecret(parseRedisUrl(ctx.redisUrl()).password);
+    registerSecret(parseRedisUrl(env.redisUrl()).password);
   } catch {
     // A malformed URL is the steps' problem to report; there is no password to mask.
   }
@@ -72,19 +90,11 @@ export function remainingWaitMs(durationMs: number, firstStartedAt: number, now:
   return Math.max(MIN_RESUMED_WAIT_MS, durationMs - Math.max(0, now - firstStartedAt));
 }
 
-function childEnv(ctx: CommandContext, vars: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = { REDIS_MIGRATE_ACTOR: ctx.actor };
-  if (ctx.options.redisUrl) env.REDIS_URL = ctx.options.redisUrl;
+function childEnv(actor: string, session: RunbookSession, vars: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = { REDIS_MIGRATE_ACTOR: actor };
+  if (session.redisUrl) env.REDIS_URL = session.redisUrl;
   for (const [name, value] of Object.entries(vars)) env[`RUNBOOK_VAR_${name.toUpperCase().replace(/-/g, '_')}`] = value;
   return env;
-}
-
-function globalArgs(ctx: CommandContext): string[] {
-  const args: string[] = [];
-  if (ctx.options.config) args.push('--config', resolve(ctx.io.cwd, ctx.options.config));
-  if (ctx.options.namespace) args.push('--namespace', ctx.options.namespace);
-  if (ctx.options.timeout) args.push('--timeout', ctx.options.timeout);
-  return args;
 }
 
 function stepViews(steps: readonly ResolvedStep[], log: RunLog): StepView[] {
@@ -96,7 +106,7 @@ function stepViews(steps: readonly ResolvedStep[], log: RunLog): StepView[] {
 }
 
 /** Checks that need no step to run: a terminal or --yes, and a human for each manual check. */
-function preflight(ctx: CommandContext, steps: readonly ResolvedStep[], start: number, options: RunbookRunOptions): void {
+function preflight(session: RunbookSession, steps: readonly ResolvedStep[], start: number, options: RunbookRunOptions): void {
   const manual = steps.filter((step) => step.kind === 'manual');
   const unknown = options.confirmManual.filter((id) => !manual.some((step) => step.id === id));
   if (unknown.length) {
@@ -104,8 +114,8 @@ function preflight(ctx: CommandContext, steps: readonly ResolvedStep[], start: n
       fix: manual.length ? `manual steps: ${manual.map((step) => step.id).join(', ')}` : 'this runbook has no manual steps',
     });
   }
-  if (ctx.io.interactive) return;
-  if (!ctx.yes) {
+  if (session.interactive) return;
+  if (!session.yes) {
     throw new UsageError('confirm.required', 'runbook run asks before each step, and there is no terminal to ask on', {
       fix: 'run it on a terminal, or pass --yes to run the steps without asking',
     });
@@ -119,9 +129,9 @@ function preflight(ctx: CommandContext, steps: readonly ResolvedStep[], start: n
   }
 }
 
-export async function runRunbook(ctx: CommandContext, loaded: LoadedRunbook, options: RunbookRunOptions): Promise<{ report: RunbookRunReport; failed: boolean }> {
+export async function runRunbook(env: Environment, session: RunbookSession, loaded: LoadedRunbook, options: RunbookRunOptions): Promise<{ report: RunbookRunReport; failed: boolean }> {
   const { runbook } = loaded;
-  registerRedisPassword(ctx);
+  registerRedisPassword(env);
   const values = resolveVariables(runbook, options.vars);
   const secrets = secretVariables(runbook, options.vars);
   // What a step prints is masked too (values of 4 characters and more, see registerSecret).
@@ -131,12 +141,12 @@ export async function runRunbook(ctx: CommandContext, loaded: LoadedRunbook, opt
   const ids = steps.map((step) => step.id);
   const warnings: string[] = [];
 
-  const previous = options.restart ? null : pickResumable(await readRunLogs(ctx.io.cwd, runbook.name), runbook.name, values);
+  const previous = options.restart ? null : pickResumable(await readRunLogs(env.cwd, runbook.name), runbook.name, values);
   const now = new Date();
   const log: RunLog = previous ?? {
     version: 1, id: newRunId(now, randomUUID()), runbook: runbook.name, file: loaded.path, sha256: loaded.sha256,
     vars: shown, varsDigest: varsDigest(values, randomBytes(16).toString('hex')),
-    actor: ctx.actor, host: ctx.host, startedAt: now.toISOString(), updatedAt: now.toISOString(), status: 'running', steps: [],
+    actor: env.actor, host: env.host, startedAt: now.toISOString(), updatedAt: now.toISOString(), status: 'running', steps: [],
   };
   if (previous && previous.sha256 !== loaded.sha256) warnings.push('the runbook changed since this run started; finished steps are matched by id');
 
@@ -145,13 +155,13 @@ export async function runRunbook(ctx: CommandContext, loaded: LoadedRunbook, opt
     start = ids.indexOf(options.from);
     if (start === -1) throw new UsageError('runbook.unknown-step', `runbook "${runbook.name}" has no step "${options.from}"`, { fix: `steps: ${ids.join(', ')}` });
   }
-  preflight(ctx, steps, start, options);
+  preflight(session, steps, start, options);
 
-  const audit = new RunbookAudit(ctx);
-  const path = runLogPath(ctx.io.cwd, log);
+  const audit = new RunbookAudit(env, session.plan);
+  const path = runLogPath(env.cwd, log);
   const save = async () => {
     log.updatedAt = new Date().toISOString();
-    await writeRunLog(ctx.io.cwd, log);
+    await writeRunLog(env.cwd, log);
   };
   const report = (failed: RunbookRunReport['failed']): RunbookRunReport => ({
     ok: failed === null, runbook: runbook.name, path: loaded.path, run: log.id, log: path, resumed: previous !== null,
@@ -163,33 +173,33 @@ export async function runRunbook(ctx: CommandContext, loaded: LoadedRunbook, opt
   for (const step of steps.slice(0, start)) {
     const status = latest.get(step.id)?.status;
     if (status !== 'done' && status !== 'skipped') {
-      log.steps.push({ id: step.id, kind: step.kind, title: step.title, status: 'skipped', command: redact(step.display), exitCode: null, startedAt: new Date().toISOString(), durationMs: 0, excerpt: '', actor: ctx.actor, confirmation: 'none' });
+      log.steps.push({ id: step.id, kind: step.kind, title: step.title, status: 'skipped', command: redact(step.display), exitCode: null, startedAt: new Date().toISOString(), durationMs: 0, excerpt: '', actor: env.actor, confirmation: 'none' });
     }
   }
   log.status = 'running';
   await save();
-  if (previous) ctx.log(`Resuming run ${log.id} of "${runbook.name}" at step "${steps[start]?.id ?? '(none left)'}".`);
+  if (previous) env.log(`Resuming run ${log.id} of "${runbook.name}" at step "${steps[start]?.id ?? '(none left)'}".`);
 
   let current: StepProcess | undefined;
   let interrupted = false;
-  const removeInterrupt = ctx.onInterrupt(() => {
+  const removeInterrupt = env.onInterrupt(() => {
     interrupted = true;
     current?.interrupt();
   });
   try {
     for (let index = start; index < steps.length; index++) {
       const step = steps[index] as ResolvedStep;
-      ctx.log(`\n▶ step ${index + 1}/${steps.length} [${step.id}] ${step.kind}: ${step.title}`);
-      if (step.kind !== 'note' && step.kind !== 'manual') ctx.log(`  $ ${step.display}`);
+      env.log(`\n▶ step ${index + 1}/${steps.length} [${step.id}] ${step.kind}: ${step.title}`);
+      if (step.kind !== 'note' && step.kind !== 'manual') env.log(`  $ ${step.display}`);
 
       let confirmation: StepRecord['confirmation'] = 'none';
       if (step.kind === 'manual') {
         confirmation = options.confirmManual.includes(step.id) ? '--confirm-manual' : 'prompt';
       } else if (step.kind !== 'note') {
-        confirmation = ctx.yes ? '--yes' : 'prompt';
-        if (!ctx.yes) {
+        confirmation = session.yes ? '--yes' : 'prompt';
+        if (!session.yes) {
           try {
-            await ctx.confirm(`Run step "${step.id}" (${step.title})?`);
+            await env.confirm(`Run step "${step.id}" (${step.title})?`);
           } catch (error) {
             log.status = 'aborted';
             await save();
@@ -204,12 +214,11 @@ export async function runRunbook(ctx: CommandContext, loaded: LoadedRunbook, opt
       let status: StepRecord['status'] = 'done';
       let durationMs = 0;
       if (step.kind === 'note') {
-        ctx.log(step.text ?? '');
+        env.log(step.text ?? '');
       } else if (step.kind === 'manual') {
-        ctx.log(`  check: ${step.text ?? ''}`);
+        env.log(`  check: ${step.text ?? ''}`);
         if (confirmation === 'prompt') {
-          const { askYesNo } = await import('../cli/prompts.js');
-          const yes = await askYesNo(`Confirm: ${step.text ?? step.title}`, ctx.io).catch(async (error: unknown) => {
+          const yes = await session.ask(`Confirm: ${step.text ?? step.title}`).catch(async (error: unknown) => {
             log.status = 'aborted';
             await save();
             throw error;
@@ -227,8 +236,8 @@ export async function runRunbook(ctx: CommandContext, loaded: LoadedRunbook, opt
           const first = log.steps.find((record) => record.id === step.id);
           if (first) args = ['monitor', '--duration', formatDuration(remainingWaitMs(step.durationMs ?? 0, Date.parse(first.startedAt), Date.now())), ...args.slice(3)];
         }
-        const [file, fileArgs] = step.kind === 'shell' ? ['/bin/sh', ['-e', '-c', step.script ?? '']] : [process.execPath, [BIN, ...globalArgs(ctx), ...args]];
-        current = startStepProcess(file as string, fileArgs as string[], { env: childEnv(ctx, values), cwd: ctx.io.cwd, timeoutMs: step.timeoutMs, echo: ctx.io.stderr });
+        const [file, fileArgs] = step.kind === 'shell' ? ['/bin/sh', ['-e', '-c', step.script ?? '']] : [process.execPath, [BIN, ...session.cliArgs, ...args]];
+        current = startStepProcess(file as string, fileArgs as string[], { env: childEnv(env.actor, session, values), cwd: env.cwd, timeoutMs: step.timeoutMs, echo: session.echo });
         if (interrupted) current.interrupt();
         const result = await current.result;
         current = undefined;
@@ -236,18 +245,18 @@ export async function runRunbook(ctx: CommandContext, loaded: LoadedRunbook, opt
         excerpt = redact(result.excerpt);
         durationMs = result.durationMs;
         status = result.interrupted || interrupted ? 'interrupted' : result.exitCode === 0 || step.allowFailure ? 'done' : 'failed';
-        if (status === 'done' && result.exitCode !== 0) ctx.log(`  (exit code ${result.exitCode}, allowed: the run goes on)`);
+        if (status === 'done' && result.exitCode !== 0) env.log(`  (exit code ${result.exitCode}, allowed: the run goes on)`);
         if (result.timedOut) excerpt += `\n(timed out after ${formatDuration(step.timeoutMs ?? 0)})`;
       }
       const record: StepRecord = {
         id: step.id, kind: step.kind, title: step.title, status, command: redact(step.display), exitCode,
-        startedAt: startedAt.toISOString(), durationMs, excerpt, actor: ctx.actor, confirmation,
+        startedAt: startedAt.toISOString(), durationMs, excerpt, actor: env.actor, confirmation,
       };
       log.steps.push(record);
       await save();
       await audit.record({
         kind: 'runbook',
-        actor: ctx.actor,
+        actor: env.actor,
         command: `runbook run ${runbook.name}: ${step.id}`.slice(0, 200),
         details: {
           runbook: runbook.name, run: log.id, step: step.id, kind: step.kind, status, exitCode, durationMs, confirmation,
@@ -263,13 +272,13 @@ export async function runRunbook(ctx: CommandContext, loaded: LoadedRunbook, opt
       if (status === 'failed') {
         log.status = 'failed';
         await save();
-        ctx.log(`✗ step "${step.id}" failed${exitCode !== null ? ` with exit code ${exitCode}` : ''}; fix the cause, then run the runbook again to resume here.`);
+        env.log(`✗ step "${step.id}" failed${exitCode !== null ? ` with exit code ${exitCode}` : ''}; fix the cause, then run the runbook again to resume here.`);
         return { report: report({ step: step.id, exitCode, excerpt }), failed: true };
       }
     }
     log.status = 'completed';
     await save();
-    await audit.record({ kind: 'runbook', actor: ctx.actor, command: `runbook run ${runbook.name}`, details: { runbook: runbook.name, run: log.id, status: 'completed', summary: 'runbook completed' } });
+    await audit.record({ kind: 'runbook', actor: env.actor, command: `runbook run ${runbook.name}`, details: { runbook: runbook.name, run: log.id, status: 'completed', summary: 'runbook completed' } });
     return { report: report(null), failed: false };
   } finally {
     removeInterrupt();

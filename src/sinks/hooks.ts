@@ -3,9 +3,9 @@
  * argument array, never a shell string; placeholders are argument values (see hook-command.ts).
  */
 import { execa } from 'execa';
-import { parseDuration } from '../../plan/duration.js';
-import type { PlanHook } from '../../plan/schema.js';
-import { redact } from '../../redact.js';
+import { parseDuration } from '../plan/duration.js';
+import type { PlanHook } from '../plan/schema.js';
+import { redact } from '../redact.js';
 import { fillPlaceholders, hookEnv, type HookValues } from './hook-command.js';
 
 export interface HookRun {
