@@ -9,6 +9,7 @@ import { UsageError } from '../errors.js';
 import { defaultPlanDocument } from '../plan/default-plan.js';
 import { isDuration } from '../plan/duration.js';
 import { assignTiers, proposeTiers, type ProposedQueue } from '../plan/from-code.js';
+import { planFileText } from '../plan/plan-file-text.js';
 import { formatIssue, validatePlan } from '../plan/schema.js';
 
 export interface InitReport extends Report {
@@ -100,7 +101,6 @@ export async function run(ctx: CommandContext, options: { output: string; force?
   }
   const result = validatePlan(document);
   if (!result.ok) throw new UsageError('config.invalid', result.issues.map(formatIssue).join('; '));
-  const text = ext === '.json' ? `${JSON.stringify(document, null, 2)}\n` : (await import('yaml')).stringify(document);
-  await writeFile(path, text, 'utf8');
+  await writeFile(path, await planFileText(document, path), 'utf8');
   return { report: { ok: true, path, document, fromCode } };
 }

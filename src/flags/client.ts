@@ -8,7 +8,7 @@ import { hostname } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import type { RedisClient } from '../redis/client.js';
-import { defaultPlan } from '../plan/default-plan.js';
+import { defaultTierQueues } from '../plan/default-tiers.js';
 import { stateKeys, type StateKeys } from '../state/keys.js';
 import { parseStateHash, type FlagState } from '../state/model.js';
 import { pruneInstances, removeInstance, reportInstance, type InstanceRecord } from '../state/instances.js';
@@ -66,10 +66,6 @@ export interface FlagsClientEvents {
   warning: [message: string];
 }
 
-function defaultTiers(): Record<string, string[]> {
-  return Object.fromEntries(defaultPlan().tiers.map((tier) => [tier.name, tier.queues]));
-}
-
 export class FlagsClient extends EventEmitter<FlagsClientEvents> {
   readonly id: string;
   readonly app: string;
@@ -101,7 +97,7 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
     this.id = `${options.app}:${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
     this.env = options.env ?? process.env;
     this.names = { ...DEFAULT_FLAG_NAMES, ...options.flagNames };
-    this.tiers = options.tiers ?? defaultTiers();
+    this.tiers = options.tiers ?? defaultTierQueues();
     this.keys = stateKeys(options.namespace || this.env.REDIS_MIGRATE_NAMESPACE || 'default');
     this.heartbeatMs = options.heartbeatMs ?? 5000;
     this.snapshotValue = snapshotFromEnv(this.env, this.names, this.tiers);

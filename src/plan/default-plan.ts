@@ -1,9 +1,9 @@
 /** The embedded plan: the 11 queues in three tiers, so the tool runs out of the box. */
+import { defaultTierDocuments } from './default-tiers.js';
 import type { Plan } from './schema.js';
 import { validatePlan } from './schema.js';
 
-/** Tier names of the default plan, in migration order. Plan files may name their own. */
-export const DEFAULT_TIERS = ['non-critical', 'medium', 'critical'] as const;
+export { DEFAULT_TIERS } from './default-tiers.js';
 
 /** The plan file content `init --yes` writes; also the source of the embedded default. */
 export function defaultPlanDocument(): Record<string, unknown> {
@@ -12,19 +12,7 @@ export function defaultPlanDocument(): Record<string, unknown> {
     namespace: 'default',
     legacy: { library: 'bull', prefix: 'bull' },
     bullmq: { prefix: 'bullmq' },
-    tiers: [
-      {
-        name: 'non-critical',
-        queues: ['webhook-health-check', 'notification-reminder', 'token-health-reminder'],
-        soak: '24h',
-      },
-      {
-        name: 'medium',
-        queues: ['adaptive-sync', 'webhook-renewal', 'suggestion-regeneration', 'batch-notifications', 'suggestion-generation'],
-        soak: '24h',
-      },
-      { name: 'critical', queues: ['token-refresh', 'calendar-sync', 'google-contacts-sync'], soak: '26h', watch: '2h' },
-    ],
+    tiers: defaultTierDocuments(),
     flags: { useBullmq: 'USE_BULLMQ', bullmqTiers: 'BULLMQ_TIERS', useHttpRedis: 'USE_HTTP_REDIS' },
     sinks: { hooks: [] },
     thresholds: { maxFailureRate: 0.01, maxBacklogGrowth: 1000 },

@@ -8,6 +8,8 @@ type Unit = keyof typeof UNIT_MS;
 
 const PART = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/g;
 const WHOLE = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+$/;
+/** A duration as a plan file may write it, spaces around allowed: the plan schema's (and its JSON Schema's) pattern. */
+export const DURATION_PATTERN = /^\s*(?:\d+(?:\.\d+)?(?:ms|s|m|h|d|w))+\s*$/;
 
 /** Milliseconds for a duration string, or undefined when it is not one. */
 export function parseDuration(text: string): number | undefined {

@@ -3,8 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { resolve, extname } from 'node:path';
 import { UsageError } from '../errors.js';
-import { defaultPlan } from './default-plan.js';
-import { formatIssue, validatePlan, type Plan } from './schema.js';
+import type { Plan } from './schema.js';
 
 export const PLAN_FILE_NAMES = ['redis-migrate.config.json', 'redis-migrate.config.yaml', 'redis-migrate.config.yml'] as const;
 
@@ -62,7 +61,8 @@ export function namespaceOf(raw: unknown): string | undefined {
 export async function loadPlan(options: { configPath?: string | undefined; cwd?: string }): Promise<LoadedPlan> {
   const cwd = options.cwd ?? process.cwd();
   const path = options.configPath ? resolve(cwd, options.configPath) : findPlanFile(cwd);
-  if (!path) return { plan: defaultPlan(), source: 'embedded default' };
+  // The validator (zod) loads with the first plan, so `--help` and `--version` never pay for it.
+  if (!path) return { plan: (await import('./default-plan.js')).defaultPlan(), source: 'embedded default' };
 
   let text: string;
   try {
@@ -74,6 +74,7 @@ export async function loadPlan(options: { configPath?: string | undefined; cwd?:
     });
   }
   const raw = await parsePlanText(path, text);
+  const { formatIssue, validatePlan } = await import('./schema.js');
   const result = validatePlan(raw);
   if (!result.ok) {
     const count = result.issues.length;

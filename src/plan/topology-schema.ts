@@ -5,90 +5,67 @@
  * one: one process running the 11 queues on Bull (3 connections each), 5 ioredis connections for
  * the cache and rate limiters that phase 1 moves to HTTP, and the flags SDK's 2. Pure.
  */
-import { array, boolean, number, object, oneOf, optional, string, type Infer, type Schema, type SchemaIssue } from './schema-kit.js';
+import * as z from 'zod';
+import type { PlanIssue } from './plan-issues.js';
+import { boolean, list, number, object, oneOf, text } from './schema-fields.js';
+
+const QUEUE_NAME = text({ pattern: /^[^\s:]+$/, expected: 'a queue name without spaces or ":"' });
 
 /** "all", "none", or a list of queue names. */
-export type QueueSelection = 'all' | 'none' | string[];
-
-export function queueSelection(): Schema<QueueSelection> {
+function queueSelection(description: string) {
   const expected = '"all", "none" or a list of queue names';
-  return {
-    expected,
-    parse(value, path, issues) {
-      if (value === 'all' || value === 'none') return value;
-      if (Array.isArray(value) && value.every((item) => typeof item === 'string' && /^[^\s:]+$/.test(item))) return value as string[];
-      issues.push({ path: path || '(root)', message: `expected ${expected}, got ${JSON.stringify(value)}` });
-      return undefined;
-    },
-  };
+  return z.union([z.literal('all'), z.literal('none'), z.array(QUEUE_NAME)], { error: (issue) => `expected ${expected}, got ${JSON.stringify(issue.input)}` }).describe(description);
 }
 
-const count = () => number({ integer: true, min: 0 });
+export type QueueSelection = z.output<ReturnType<typeof queueSelection>>;
+
+const count = (description: string) => number({ integer: true, min: 0 }).describe(description);
 
 export const DEFAULT_PROCESS_CONNECTIONS = { phase1: 5, other: 0, flagsSdk: 2, flagsSdkOnBullmq: false } as const;
 
 const processSchema = object({
-  name: string({ pattern: /^[a-z0-9][a-z0-9._-]*$/i, expected: 'a process name (letters, digits, "-", "_", ".")' }),
-  replicas: optional(number({ integer: true, min: 1 }), () => 1),
-  /** Queues it works: Bull `process()`, one BullMQ Worker each. */
-  workers: optional(queueSelection(), (): QueueSelection => 'all'),
-  /** Queues it listens to: one BullMQ QueueEvents each (Bull's subscriber is already counted with its workers). */
-  queueEvents: optional(queueSelection(), (): QueueSelection => 'none'),
-  /** Queues it adds jobs to. */
-  produces: optional(queueSelection(), (): QueueSelection => 'all'),
-  /** BullMQ: one shared ioredis for every Queue and Worker (measured 1 + W + E), or options per instance (1 per Queue, 2 per Worker, 1 per QueueEvents). */
-  bullmqConnection: optional(oneOf(['shared', 'per-instance'] as const), () => 'shared' as const),
-  /** Bull: 3 connections per worked queue ("default"), or Bull's createClient sharing pattern (2 + 1 per worked queue). */
-  legacyConnection: optional(oneOf(['default', 'shared'] as const), () => 'default' as const),
-  /**
-   * Other connections per replica: `phase1` the ioredis ones phase 1 moves to HTTP, `other` the ones that stay, `flagsSdk` the flags SDK's.
-   * `flagsSdkOnBullmq`: the SDK runs its commands on the process's shared BullMQ connection (`connectFlags({ redis })`), which is then
-   * open from the start, whether or not a queue is on BullMQ yet (count only the SDK's subscriber in `flagsSdk`).
-   */
-  connections: optional(
-    object({
-      phase1: optional(count(), () => 0),
-      other: optional(count(), () => 0),
-      flagsSdk: optional(count(), () => 2),
-      flagsSdkOnBullmq: optional(boolean(), () => false),
-    }),
-    () => ({ phase1: 0, other: 0, flagsSdk: 2, flagsSdkOnBullmq: false }),
-  ),
+  name: text({ pattern: /^[a-z0-9][a-z0-9._-]*$/i, expected: 'a process name (letters, digits, "-", "_", ".")' }).describe('The process kind ("api", "worker"); unique.'),
+  replicas: number({ integer: true, min: 1 }).default(1).describe('How many copies of it run.'),
+  workers: queueSelection('Queues it works: Bull process(), one BullMQ Worker each.').default('all'),
+  queueEvents: queueSelection("Queues it listens to: one BullMQ QueueEvents each (Bull's subscriber is counted with its workers).").default('none'),
+  produces: queueSelection('Queues it adds jobs to.').default('all'),
+  bullmqConnection: oneOf(['shared', 'per-instance'])
+    .default('shared')
+    .describe('BullMQ: one shared ioredis for every Queue and Worker (1 + W + E), or options per instance (1 per Queue, 2 per Worker, 1 per QueueEvents).'),
+  legacyConnection: oneOf(['default', 'shared'])
+    .default('default')
+    .describe("Bull: 3 connections per worked queue (default), or Bull's createClient sharing pattern (2 + 1 per worked queue)."),
+  connections: object({
+    phase1: count('ioredis connections per replica that phase 1 moves to HTTP.').default(0),
+    other: count('Other connections per replica that stay.').default(0),
+    flagsSdk: count("The flags SDK's connections per replica.").default(2),
+    flagsSdkOnBullmq: boolean()
+      .default(false)
+      .describe("The SDK runs its commands on the process's shared BullMQ connection (connectFlags({ redis })), open from the start; count only its subscriber in flagsSdk."),
+  })
+    .prefault({})
+    .describe('Connections per replica besides the queues.'),
 });
 
-export type PlanProcess = Infer<typeof processSchema>;
-
-export function defaultProcess(): PlanProcess {
-  return {
-    name: 'app',
-    replicas: 1,
-    workers: 'all',
-    queueEvents: 'none',
-    produces: 'all',
-    bullmqConnection: 'shared',
-    legacyConnection: 'default',
-    connections: { ...DEFAULT_PROCESS_CONNECTIONS },
-  };
-}
+export type PlanProcess = z.output<typeof processSchema>;
 
 export const MERGE_MODES = ['none', 'tier', 'all'] as const;
 export type MergeMode = (typeof MERGE_MODES)[number];
 
 export const topologySchema = object({
-  processes: optional(array(processSchema, { minLength: 1 }), () => [defaultProcess()]),
-  /** BullMQ side only: one queue per tier ("tier") or one for everything ("all"), jobs routed by job.name. */
-  merge: optional(oneOf(MERGE_MODES), () => 'none' as MergeMode),
+  processes: list(processSchema, { minLength: 1 })
+    .prefault(() => [{ name: 'app', connections: { ...DEFAULT_PROCESS_CONNECTIONS } }])
+    .describe('The processes of the app.'),
+  merge: oneOf(MERGE_MODES)
+    .default('none')
+    .describe('BullMQ side only: one queue per tier ("tier") or one for everything ("all"), jobs routed by job.name.'),
 });
 
-export type Topology = Infer<typeof topologySchema>;
-
-export function defaultTopology(): Topology {
-  return { processes: [defaultProcess()], merge: 'none' };
-}
+export type Topology = z.output<typeof topologySchema>;
 
 /** Unique process names; queue lists name queues of the plan. */
-export function topologyIssues(topology: Topology, queues: readonly string[]): SchemaIssue[] {
-  const issues: SchemaIssue[] = [];
+export function topologyIssues(topology: Topology, queues: readonly string[]): PlanIssue[] {
+  const issues: PlanIssue[] = [];
   const known = new Set(queues);
   const names = new Set<string>();
   topology.processes.forEach((process, index) => {

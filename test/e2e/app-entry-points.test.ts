@@ -50,11 +50,14 @@ describe('app entry points stay light', () => {
     expect(before).not.toContain('@upstash/redis');
     expect(after).toContain('@upstash/redis');
     for (const name of CLI_DEPENDENCIES) expect([...before, ...after]).not.toContain(name);
+    expect([...before, ...after]).not.toContain('zod');
   });
 
   it('redis-migrate/flags loads no CLI dependency', async () => {
     const { before } = await packagesLoaded(`await import('redis-migrate/flags'); mark();`);
     expect(before).toContain('ioredis');
     for (const name of CLI_DEPENDENCIES) expect(before).not.toContain(name);
+    // Nor the plan validator: the SDK's default tiers are plain data.
+    expect(before).not.toContain('zod');
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Redis } from 'ioredis';
@@ -132,6 +133,8 @@ describe('init and plan', () => {
     const run = await runCli(['init', '--yes', '--json', '--output', 'plan.yaml'], { cwd: dir });
     expect(run.exitCode).toBe(0);
     expect(run.json().path).toBe(`${dir}/plan.yaml`);
+    // Editors validate it against the installed package's JSON Schema; the loader skips the comment.
+    expect(readFileSync(`${dir}/plan.yaml`, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=./node_modules/redis-migrate/schemas/plan.schema.json');
     const again = await runCli(['init', '--yes', '--output', 'plan.yaml'], { cwd: dir });
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toContain('already exists');

@@ -56,5 +56,6 @@ describe('on a terminal', () => {
     const plan = JSON.parse(readFileSync(join(dir, 'plan.json'), 'utf8'));
     expect(plan).toMatchObject({ namespace: 'shop', legacy: { prefix: 'bull' }, bullmq: { prefix: 'bullmq' }, sinks: { dotenv: { path: '.env' } } });
     expect(plan.tiers.map((t: { soak: string }) => t.soak)).toEqual(['90m', '24h', '26h']);
+    expect(plan.$schema).toBe('./node_modules/redis-migrate/schemas/plan.schema.json');
   });
 });

@@ -80,6 +80,39 @@ describe('validatePlan', () => {
     expect(lines).toContain('tiers[0].watch: the watch window (2h) is longer than the soak (1h)');
   });
 
+  it('reports every unknown key at every depth, each with the known key it most likely meant', () => {
+    const result = validatePlan({
+      ...withTiers([{ name: 'a', queues: ['q1'], soak: '1h', wacth: '1h' }]),
+      tier: [],
+      lock: { tll: '1m', owner: 'x' },
+      topology: { processes: [{ name: 'w', conections: {} }] },
+    });
+    expect(!result.ok && result.issues.map(formatIssue)).toEqual(
+      expect.arrayContaining([
+        'tier: unknown key; did you mean "tiers"?',
+        'tiers[0].wacth: unknown key; did you mean "watch"?',
+        'lock.tll: unknown key; did you mean "ttl"?',
+        'lock.owner: unknown key; expected one of ttl',
+        'topology.processes[0].conections: unknown key; did you mean "connections"?',
+      ]),
+    );
+    expect(!result.ok && result.issues).toHaveLength(5);
+  });
+
+  it('refuses a list where a section goes, and says what an empty file or an empty string is', () => {
+    const list = validatePlan({ ...defaultPlanDocument(), redis: [] });
+    expect(!list.ok && list.issues.map(formatIssue)).toEqual(['redis: expected an object, got an array']);
+    const empty = validatePlan(undefined);
+    expect(!empty.ok && empty.issues.map(formatIssue)).toEqual(['(root): expected an object, got null']);
+    const blank = validatePlan(withTiers([{ name: '', queues: ['q1'], soak: '1h' }]));
+    expect(!blank.ok && blank.issues.map(formatIssue)).toEqual(['tiers[0].name: expected a tier name (letters, digits, "-", "_", "."), got an empty string']);
+  });
+
+  it('accepts and ignores "$schema" (editors read it); trims durations', () => {
+    const result = validatePlan({ $schema: './node_modules/redis-migrate/schemas/plan.schema.json', tiers: [{ name: 'a', queues: ['q1'], soak: ' 2h ' }] });
+    expect(result.ok && result.plan.tiers[0]?.soak).toBe('2h');
+  });
+
   it('checks hooks: a command is a non-empty list of strings', () => {
     const result = validatePlan({ ...defaultPlanDocument(), sinks: { hooks: [{ command: 'echo hi' }, { command: [] }] } });
     expect(!result.ok && result.issues.map(formatIssue)).toEqual([
