@@ -1,0 +1,94 @@
+/** One job shape over a Bull job and a BullMQ job, so a handler is written once. */
+import { readJobOptions } from './job-options.js';
+import { repeatTickOf } from './naming.js';
+import type { JobOptions, QueueJob, Side } from './types.js';
+
+/** The parts of a Bull 4 job the adapter uses. */
+export interface BullJobLike {
+  id: string | number;
+  name: string;
+  data: unknown;
+  opts: Record<string, unknown>;
+  attemptsMade: number;
+  timestamp: number;
+  progress(value: unknown): Promise<unknown>;
+  log(row: string): Promise<unknown>;
+}
+
+/** The parts of a BullMQ 6 job the adapter uses. */
+export interface BullmqJobLike {
+  id?: string | undefined;
+  name: string;
+  data: unknown;
+  opts: object;
+  attemptsMade: number;
+  timestamp: number;
+  /** Set on the jobs a job scheduler creates. */
+  repeatJobKey?: string | undefined;
+  updateProgress(value: number | object): Promise<void>;
+  log(row: string): Promise<number>;
+}
+
+type RawJob = BullJobLike | BullmqJobLike;
+
+class Job<Data> implements QueueJob<Data> {
+  readonly id: string;
+  readonly data: Data;
+  readonly opts: JobOptions;
+  readonly timestamp: number;
+  readonly repeatTick: number | undefined;
+  // Private fields stay out of JSON and logs of the job.
+  readonly #raw: RawJob;
+  readonly #onProgress: (job: QueueJob<Data>, progress: number | object) => void;
+
+  constructor(
+    readonly side: Side,
+    readonly queue: string,
+    readonly name: string,
+    raw: RawJob,
+    onProgress: (job: QueueJob<Data>, progress: number | object) => void,
+  ) {
+    const opts = raw.opts as Record<string, unknown>;
+    this.#raw = raw;
+    this.#onProgress = onProgress;
+    this.id = String(raw.id);
+    this.data = raw.data as Data;
+    this.opts = readJobOptions(opts);
+    this.timestamp = raw.timestamp;
+    this.repeatTick = repeatTickOf(this.id, { repeat: opts.repeat, prevMillis: opts.prevMillis, repeatJobKey: (raw as BullmqJobLike).repeatJobKey });
+  }
+
+  /** Read from the library's job, which counts a failure as it happens (the `failed` event sees it). */
+  get attemptsMade(): number {
+    return this.#raw.attemptsMade;
+  }
+
+  async updateProgress(progress: number | object): Promise<void> {
+    if (this.side === 'bull') await (this.#raw as BullJobLike).progress(progress);
+    else await (this.#raw as BullmqJobLike).updateProgress(progress);
+    this.#onProgress(this, progress);
+  }
+
+  async log(row: string): Promise<void> {
+    await this.#raw.log(row);
+  }
+}
+
+/** Wraps each raw job once, so the handler and the events see the same object. */
+export class JobWrapper<Data> {
+  private readonly jobs = new WeakMap<object, QueueJob<Data>>();
+
+  constructor(
+    private readonly queue: string,
+    private readonly onProgress: (job: QueueJob<Data>, progress: number | object) => void,
+  ) {}
+
+  wrap(side: Side, raw: RawJob, name = raw.name): QueueJob<Data> {
+    let job = this.jobs.get(raw);
+    if (!job) {
+      job = new Job<Data>(side, this.queue, name, raw, this.onProgress);
+      this.jobs.set(raw, job);
+    }
+    return job;
+  }
+}
