@@ -1,11 +1,12 @@
-/** The tick-exact handover of a repeatable between two systems, against in-memory sides. */
+/** The tick-exact hand-over of a repeatable between the two sides (redis-migrate/queues), against in-memory sides. */
 import { describe, expect, it } from 'vitest';
-import type { RepeatSpec } from '../../examples/fleet/catalog.js';
-import type { RepeatSide } from '../../examples/fleet/repeat-sides.js';
-import { RepeatScheduler } from '../../examples/fleet/repeatables.js';
-import type { FlagsClient } from '../../src/flags/client.js';
+import type { RepeatSpec } from '../../src/adapters/queues/naming.js';
+import { RepeatHandover } from '../../src/adapters/queues/repeat-handover.js';
+import type { RepeatSide } from '../../src/adapters/queues/repeat-sides.js';
+import type { RepeatMove } from '../../src/adapters/queues/types.js';
 
 const PERIOD = 1000;
+const SPEC: RepeatSpec = { queue: 'q', name: 'refresh', schedule: { pattern: '* * * * * *' }, data: {}, opts: {} };
 
 /** A side whose schedule is one number; `promoted` ticks survive removal (they were already due). */
 class MemorySide implements RepeatSide {
@@ -32,26 +33,28 @@ class MemorySide implements RepeatSide {
     this.added.push(millis);
     this.jobs.add(millis);
   }
+  async removeOthers(_spec: RepeatSpec, all: boolean) {
+    if (all) await this.remove();
+  }
 }
 
-async function moveToBullmq(bull: MemorySide, bullmq: MemorySide): Promise<string[]> {
-  const logs: string[] = [];
-  const flags = { useBullMQ: () => true } as unknown as FlagsClient;
-  const scheduler = new RepeatScheduler([{ queue: 'q', cron: '* * * * * *' }], { bull, bullmq }, flags, (_level, message) => logs.push(message));
-  await scheduler.reconcile();
-  await scheduler.stop();
-  return logs;
+async function moveToBullmq(bull: MemorySide, bullmq: MemorySide): Promise<RepeatMove[]> {
+  const moves: RepeatMove[] = [];
+  const handover = new RepeatHandover({ sides: { bull, bullmq }, flags: { useBullMQ: () => true }, moved: (move) => moves.push(move), error: (error) => { throw error; } });
+  await handover.register(SPEC);
+  await handover.stop();
+  return moves;
 }
 
-describe('repeatable handover', () => {
+describe('repeatable hand-over', () => {
   it('moves the scheduled tick itself when it is still delayed', async () => {
     const bull = new MemorySide(() => 0);
     bull.scheduled = 5 * PERIOD;
     bull.jobs.add(5 * PERIOD);
     const bullmq = new MemorySide(() => 5 * PERIOD);
-    const logs = await moveToBullmq(bull, bullmq);
+    const moves = await moveToBullmq(bull, bullmq);
     expect([bull.scheduled, bull.jobs.size, bullmq.scheduled, bullmq.added]).toEqual([null, 0, 5 * PERIOD, []]);
-    expect(logs[0]).toContain('moved');
+    expect(moves).toEqual([{ queue: 'q', name: 'refresh', to: 'bullmq', tick: 5 * PERIOD, outcome: 'moved' }]);
   });
 
   it('leaves a tick that was already due to the old side and starts after it', async () => {
@@ -60,9 +63,9 @@ describe('repeatable handover', () => {
     bull.jobs.add(5 * PERIOD);
     bull.promoted.add(5 * PERIOD);
     const bullmq = new MemorySide(() => 6 * PERIOD);
-    const logs = await moveToBullmq(bull, bullmq);
+    const moves = await moveToBullmq(bull, bullmq);
     expect([bull.jobs.has(5 * PERIOD), bullmq.scheduled, bullmq.added]).toEqual([true, 6 * PERIOD, []]);
-    expect(logs[0]).toContain('ran on the old side');
+    expect(moves[0]?.outcome).toBe('ran-on-old-side');
   });
 
   it('compensates a tick the move would otherwise lose (removed, and the new side starts later)', async () => {
@@ -70,18 +73,31 @@ describe('repeatable handover', () => {
     bull.scheduled = 5 * PERIOD;
     bull.jobs.add(5 * PERIOD);
     const bullmq = new MemorySide(() => 6 * PERIOD);
-    const logs = await moveToBullmq(bull, bullmq);
+    const moves = await moveToBullmq(bull, bullmq);
     expect([bull.jobs.size, bullmq.scheduled, bullmq.added]).toEqual([0, 6 * PERIOD, [5 * PERIOD]]);
-    expect(logs[0]).toContain('compensated');
+    expect(moves[0]?.outcome).toBe('compensated');
   });
 
   it('creates the schedule when neither side has it, and does nothing when it is in place', async () => {
     const bull = new MemorySide(() => 0);
     const bullmq = new MemorySide(() => 3 * PERIOD);
-    await moveToBullmq(bull, bullmq);
-    expect(bullmq.scheduled).toBe(3 * PERIOD);
+    expect((await moveToBullmq(bull, bullmq))[0]?.outcome).toBe('created');
     bullmq.scheduled = 4 * PERIOD;
-    await moveToBullmq(bull, bullmq);
+    expect(await moveToBullmq(bull, bullmq)).toEqual([]);
     expect([bullmq.scheduled, bullmq.added]).toEqual([4 * PERIOD, []]);
+  });
+
+  it('rejects register when the first placement fails, and unregister removes from both sides', async () => {
+    const bull = new MemorySide(() => 0);
+    const bullmq = new MemorySide(() => 1);
+    bullmq.create = async () => {
+      throw new Error('bad pattern');
+    };
+    const handover = new RepeatHandover({ sides: { bull, bullmq }, flags: { useBullMQ: () => true }, moved: () => undefined, error: () => undefined });
+    await expect(handover.register(SPEC)).rejects.toThrow('bad pattern');
+    bull.scheduled = 7;
+    await handover.unregister('q', 'refresh');
+    expect(bull.scheduled).toBeNull();
+    await handover.stop();
   });
 });

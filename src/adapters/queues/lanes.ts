@@ -146,14 +146,16 @@ export class Lanes {
 
   /** Resolves after `ms`, or at once when the lanes stop. */
   private pause(ms: number): Promise<void> {
+    const { signal } = this.abort;
     return new Promise((resolve) => {
-      if (this.abort.signal.aborted) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
+      if (signal.aborted) return resolve();
+      const done = () => {
         clearTimeout(timer);
+        signal.removeEventListener('abort', done);
         resolve();
-      }
-      this.abort.signal.addEventListener('abort', done, { once: true });
+      };
+      const timer = setTimeout(done, ms);
+      signal.addEventListener('abort', done, { once: true });
     });
   }
 
