@@ -25,7 +25,7 @@ export function queueSelection(): Schema<QueueSelection> {
 
 const count = () => number({ integer: true, min: 0 });
 
-export const DEFAULT_PROCESS_CONNECTIONS = { phase1: 5, other: 0, flagsSdk: 2, flagsSdkOnBullmq: false } as const;
+export const DEFAULT_PROCESS_CONNECTIONS = { phase1: 5, other: 0, flagsSdk: 2, flagsSdkOnBullmq: false, queuesAdapter: false } as const;
 
 const processSchema = object({
   name: string({ pattern: /^[a-z0-9][a-z0-9._-]*$/i, expected: 'a process name (letters, digits, "-", "_", ".")' }),
@@ -44,6 +44,8 @@ const processSchema = object({
    * Other connections per replica: `phase1` the ioredis ones phase 1 moves to HTTP, `other` the ones that stay, `flagsSdk` the flags SDK's.
    * `flagsSdkOnBullmq`: the SDK runs its commands on the process's shared BullMQ connection (`connectFlags({ redis })`), which is then
    * open from the start, whether or not a queue is on BullMQ yet (count only the SDK's subscriber in `flagsSdk`).
+   * `queuesAdapter`: the process drives its queues through `redis-migrate/queues`, whose shared connection is open from the start too
+   * (it reads both sides' backlogs over it), until phase 3 removes the adapter.
    */
   connections: optional(
     object({
@@ -51,8 +53,9 @@ const processSchema = object({
       other: optional(count(), () => 0),
       flagsSdk: optional(count(), () => 2),
       flagsSdkOnBullmq: optional(boolean(), () => false),
+      queuesAdapter: optional(boolean(), () => false),
     }),
-    () => ({ phase1: 0, other: 0, flagsSdk: 2, flagsSdkOnBullmq: false }),
+    () => ({ phase1: 0, other: 0, flagsSdk: 2, flagsSdkOnBullmq: false, queuesAdapter: false }),
   ),
 });
 
