@@ -1,0 +1,2 @@
+import { register } from 'node:module';
+register('./report-packages.mjs', import.meta.url);
