@@ -166,9 +166,12 @@ describe('close()', () => {
     expect(list).not.toContain(`name=${world.prefixes.bullmq}:`);
   });
 
-  it('refuses process() in a producer-only (failFast) adapter', async () => {
+  it('a producer-only (failFast) adapter refuses process(), and places a repeatable while its connection is still connecting', async () => {
     world = adapterWorld(inject('redisUrl'), 'failfast');
-    const queues = world.queues(await world.flags(), { failFast: true });
+    const queues = world.queues({ useBullMQ: () => false, on: () => undefined, off: () => undefined } as never, { failFast: true });
     expect(() => queues.get(QUEUE).process(async () => undefined)).toThrow(/failFast/);
+    // No offline queue: the adapter's own reads wait for the connection instead of failing at once.
+    await queues.get(QUEUE).repeat('hourly', { pattern: '0 0 * * * *' });
+    expect(await world.admin.zcard(`${world.prefixes.bull}:${QUEUE}:repeat`)).toBe(1);
   });
 });

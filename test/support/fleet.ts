@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
-import { backlogKeys } from '../../examples/fleet/catalog.js';
+import { backlogKeys } from '../../src/adapters/queues/naming.js';
 import { defaultPlanDocument } from '../../src/plan/default-plan.js';
 
 /** The default plan with short soak windows, written to a temporary file. */

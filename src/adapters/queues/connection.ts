@@ -47,6 +47,28 @@ export function bullRedisOptions(base: RedisOptions, name: string, queue: string
   return { ...base, connectionName: `${name}:bull:${queue}` };
 }
 
+/**
+ * Resolves once the connection is ready. Needed before the adapter's own commands on a connection
+ * without an offline queue (failFast), which would otherwise fail while it is still connecting.
+ */
+export function whenReady(client: Redis, timeoutMs: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error(`Redis not ready after ${timeoutMs} ms (status ${client.status})`)), timeoutMs);
+    const onReady = () => done();
+    const onEnd = () => done(new Error('the connection was closed'));
+    function done(error?: Error) {
+      clearTimeout(timer);
+      client.off('ready', onReady);
+      client.off('end', onEnd);
+      if (error) reject(error);
+      else resolve();
+    }
+    client.on('ready', onReady);
+    client.on('end', onEnd);
+  });
+}
+
 export async function quit(client: Redis): Promise<void> {
   if (client.status === 'end') return;
   await client.quit().catch(() => client.disconnect());

@@ -22,6 +22,8 @@ export interface QueueCore {
   readonly bullmq: BullmqSide;
   readonly handover: RepeatHandover;
   readonly closing: boolean;
+  /** Resolves once the shared connection can take the adapter's own commands. */
+  ready(): Promise<void>;
   /** Keep `close()` waiting for an add in flight. */
   track<T>(work: Promise<T>): Promise<T>;
   /** The queue got its handler: start following it. */
@@ -171,6 +173,7 @@ export class MigratingQueue<Data = unknown, Result = unknown> extends EventEmitt
     const where = `${this.name} repeat "${name}"`;
     const schedule = normalizeSchedule(repeat, where);
     const jobOptions = normalizeRepeatJobOptions(opts, this.core.settings.strategyNames, where);
+    await this.core.ready();
     await this.core.handover.register({ queue: this.name, name, schedule, data: data ?? {}, opts: jobOptions });
   }
 

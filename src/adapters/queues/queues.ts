@@ -9,7 +9,7 @@ import type Bull from 'bull';
 import type { Redis } from 'ioredis';
 import { BullSide, type BullQueue } from './bull-side.js';
 import { BullmqSide } from './bullmq-side.js';
-import { endpointOf, endpointOfUrl, quit, sharedConnection } from './connection.js';
+import { endpointOf, endpointOfUrl, quit, sharedConnection, whenReady } from './connection.js';
 import { QueueOptionError } from './errors.js';
 import type { BullJobLike, BullmqJobLike } from './job.js';
 import { Lanes } from './lanes.js';
@@ -19,6 +19,9 @@ import { RepeatHandover } from './repeat-handover.js';
 import { bullmqRepeatSide, bullRepeatSide } from './repeat-sides.js';
 import { resolveSettings, type MigratingQueuesOptions, type Settings } from './settings.js';
 import type { MigratingQueuesEvents, QueueFlags } from './types.js';
+
+/** How long repeat() waits for a connection that is still connecting. */
+const READY_TIMEOUT_MS = 10_000;
 
 export class MigratingQueues extends EventEmitter<MigratingQueuesEvents> {
   /** The connection BullMQ's Queues and Workers share (and the adapter's own reads). */
@@ -121,6 +124,7 @@ export class MigratingQueues extends EventEmitter<MigratingQueuesEvents> {
       get closing() {
         return isClosing();
       },
+      ready: () => whenReady(this.connection, READY_TIMEOUT_MS),
       track: (work) => {
         this.inFlight.add(work);
         void work.then(
