@@ -42,7 +42,8 @@ export class Lanes {
   private generation = 0;
   private stopped = false;
   private syncing: Promise<void> = Promise.resolve();
-  private readonly abort = new AbortController();
+  /** Wakes every drain loop's pause at once when the lanes stop. */
+  private readonly sleepers = new Set<() => void>();
 
   constructor(private readonly deps: LaneDeps) {}
 
@@ -146,16 +147,15 @@ export class Lanes {
 
   /** Resolves after `ms`, or at once when the lanes stop. */
   private pause(ms: number): Promise<void> {
-    const { signal } = this.abort;
     return new Promise((resolve) => {
-      if (signal.aborted) return resolve();
+      if (this.stopped) return resolve();
       const done = () => {
         clearTimeout(timer);
-        signal.removeEventListener('abort', done);
+        this.sleepers.delete(done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      signal.addEventListener('abort', done, { once: true });
+      this.sleepers.add(done);
     });
   }
 
@@ -212,7 +212,7 @@ export class Lanes {
   async stop(): Promise<void> {
     this.stopped = true;
     this.loops.clear();
-    this.abort.abort();
+    for (const wake of [...this.sleepers]) wake();
     await this.syncing;
   }
 
