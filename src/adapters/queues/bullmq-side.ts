@@ -38,6 +38,10 @@ export class BullmqSide {
     await this.loading;
   }
 
+  get isLoaded(): boolean {
+    return this.lib !== undefined;
+  }
+
   private loaded(): BullMQ {
     if (!this.lib) throw new Error('bullmq is not loaded yet (call load() first)');
     return this.lib;

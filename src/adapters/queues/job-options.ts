@@ -101,7 +101,8 @@ export function normalizeJobOptions(input: AddOptions | undefined, strategies: R
   if (input === undefined) return {};
   if (!isObject(input)) fail('queues.job-option', where, `job options must be an object, got ${JSON.stringify(input)}`, 'pass e.g. { attempts: 3 }');
   const out: JobOptions = {};
-  for (const [key, value] of Object.entries(input)) {
+  for (const key in input) {
+    const value = (input as Record<string, unknown>)[key];
     if (value === undefined) continue;
     const name = key === 'debounce' ? 'deduplication' : key;
     if (!allowed.includes(name)) {

@@ -34,12 +34,11 @@ type RawJob = BullJobLike | BullmqJobLike;
 class Job<Data> implements QueueJob<Data> {
   readonly id: string;
   readonly data: Data;
-  readonly opts: JobOptions;
   readonly timestamp: number;
-  readonly repeatTick: number | undefined;
-  // Private fields stay out of JSON and logs of the job.
+  // Private fields stay out of JSON and logs of the job; opts and the tick are read on demand (most handlers never do).
   readonly #raw: RawJob;
   readonly #onProgress: (job: QueueJob<Data>, progress: number | object) => void;
+  #opts: JobOptions | undefined;
 
   constructor(
     readonly side: Side,
@@ -48,14 +47,21 @@ class Job<Data> implements QueueJob<Data> {
     raw: RawJob,
     onProgress: (job: QueueJob<Data>, progress: number | object) => void,
   ) {
-    const opts = raw.opts as Record<string, unknown>;
     this.#raw = raw;
     this.#onProgress = onProgress;
     this.id = String(raw.id);
     this.data = raw.data as Data;
-    this.opts = readJobOptions(opts);
     this.timestamp = raw.timestamp;
-    this.repeatTick = repeatTickOf(this.id, { repeat: opts.repeat, prevMillis: opts.prevMillis, repeatJobKey: (raw as BullmqJobLike).repeatJobKey });
+  }
+
+  get opts(): JobOptions {
+    this.#opts ??= readJobOptions(this.#raw.opts as Record<string, unknown>);
+    return this.#opts;
+  }
+
+  get repeatTick(): number | undefined {
+    const opts = this.#raw.opts as Record<string, unknown>;
+    return repeatTickOf(this.id, { repeat: opts.repeat, prevMillis: opts.prevMillis, repeatJobKey: (this.#raw as BullmqJobLike).repeatJobKey });
   }
 
   /** Read from the library's job, which counts a failure as it happens (the `failed` event sees it). */
@@ -74,21 +80,18 @@ class Job<Data> implements QueueJob<Data> {
   }
 }
 
+/** Where a raw job keeps its wrapper: a symbol, invisible to JSON and to the library. */
+const WRAPPER = Symbol('redis-migrate.queues.job');
+
 /** Wraps each raw job once, so the handler and the events see the same object. */
 export class JobWrapper<Data> {
-  private readonly jobs = new WeakMap<object, QueueJob<Data>>();
-
   constructor(
     private readonly queue: string,
     private readonly onProgress: (job: QueueJob<Data>, progress: number | object) => void,
   ) {}
 
   wrap(side: Side, raw: RawJob, name = raw.name): QueueJob<Data> {
-    let job = this.jobs.get(raw);
-    if (!job) {
-      job = new Job<Data>(side, this.queue, name, raw, this.onProgress);
-      this.jobs.set(raw, job);
-    }
-    return job;
+    const holder = raw as RawJob & { [WRAPPER]?: QueueJob<Data> };
+    return (holder[WRAPPER] ??= new Job<Data>(side, this.queue, name, raw, this.onProgress));
   }
 }

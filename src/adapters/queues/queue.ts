@@ -12,7 +12,7 @@ import { bullmqJobName, bullmqQueueOf } from './naming.js';
 import type { RepeatHandover } from './repeat-handover.js';
 import { normalizeSchedule } from './repeat-options.js';
 import type { Settings } from './settings.js';
-import type { AddOptions, ProcessOptions, Processor, QueueEvents, QueueFlags, QueueJob, RepeatJobOptions, RepeatOptions, Side } from './types.js';
+import type { AddOptions, JobOptions, ProcessOptions, Processor, QueueEvents, QueueFlags, QueueJob, RepeatJobOptions, RepeatOptions, Side } from './types.js';
 
 /** What a queue needs from the adapter that owns it. */
 export interface QueueCore {
@@ -30,6 +30,12 @@ export interface QueueCore {
   processing(queue: string): Promise<void>;
   /** An error with no better place to go. */
   error(error: Error): void;
+}
+
+interface PreparedJob<Data> {
+  name: string;
+  data: Data;
+  opts: JobOptions;
 }
 
 /** One job of `addBulk`. */
@@ -73,46 +79,63 @@ export class MigratingQueue<Data = unknown, Result = unknown> extends EventEmitt
    * @throws QueueOptionError (as a rejection) for an option one of the two libraries cannot honour.
    */
   add(name: string, data: Data, opts?: AddOptions): Promise<QueueJob<Data>> {
-    return this.addMany([{ name, data, opts }]).then((jobs) => jobs[0] as QueueJob<Data>);
+    if (this.core.closing) return Promise.reject(new QueuesClosedError(`${this.name}: add`));
+    let job: PreparedJob<Data>;
+    try {
+      job = this.prepare({ name, data, opts });
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    const adding = this.side === 'bullmq' ? this.addToBullmq(job) : this.addToBull([job]).then((jobs) => jobs[0] as QueueJob<Data>);
+    return this.core.track(adding);
   }
 
   /** Add several jobs at once, all to the side the flags name at this moment (one round trip). */
   addBulk(jobs: BulkJob<Data>[]): Promise<QueueJob<Data>[]> {
-    return this.addMany(jobs);
-  }
-
-  private addMany(jobs: BulkJob<Data>[]): Promise<QueueJob<Data>[]> {
     if (this.core.closing) return Promise.reject(new QueuesClosedError(`${this.name}: add`));
-    return this.core.track(this.addNow(jobs));
+    let prepared: PreparedJob<Data>[];
+    try {
+      prepared = jobs.map((job) => this.prepare(job));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return this.core.track(this.side === 'bullmq' ? this.addBulkToBullmq(prepared) : this.addToBull(prepared));
   }
 
-  private async addNow(jobs: BulkJob<Data>[]): Promise<QueueJob<Data>[]> {
-    const { strategyNames, topology } = this.core.settings;
-    const prepared = jobs.map((job) => {
-      if (typeof job.name !== 'string' || job.name === '') throw new QueueOptionError('queues.job-name', `${this.name}: a job needs a name`, "add('sync', data, opts)");
-      return { name: job.name, data: job.data, opts: normalizeJobOptions(job.opts, strategyNames, `${this.name} add "${job.name}"`) };
-    });
-    if (this.side === 'bullmq') {
-      const { bullmq } = this.core;
-      await bullmq.load();
-      const queue = bullmq.queue(bullmqQueueOf(topology, this.name));
-      const adding =
-        prepared.length === 1
-          ? queue.add(bullmqJobName(topology, this.name, prepared[0]!.name), prepared[0]!.data, toBullmqJobOptions(prepared[0]!.opts)).then((job) => [job])
-          : queue.addBulk(prepared.map((job) => ({ name: bullmqJobName(topology, this.name, job.name), data: job.data, opts: toBullmqJobOptions(job.opts) })));
-      const added = await adding;
-      return added.map((job, i) => this.jobs.wrap('bullmq', job as unknown as BullmqJobLike, prepared[i]!.name));
-    }
+  private prepare(job: BulkJob<Data>): PreparedJob<Data> {
+    if (typeof job.name !== 'string' || job.name === '') throw new QueueOptionError('queues.job-name', `${this.name}: a job needs a name`, "add('sync', data, opts)");
+    return { name: job.name, data: job.data, opts: normalizeJobOptions(job.opts, this.core.settings.strategyNames, `${this.name} add "${job.name}"`) };
+  }
+
+  private async bullmqQueue() {
+    const { bullmq, settings } = this.core;
+    if (!bullmq.isLoaded) await bullmq.load();
+    return bullmq.queue(bullmqQueueOf(settings.topology, this.name));
+  }
+
+  private async addToBullmq(job: PreparedJob<Data>): Promise<QueueJob<Data>> {
+    const queue = await this.bullmqQueue();
+    const added = await queue.add(bullmqJobName(this.core.settings.topology, this.name, job.name), job.data, toBullmqJobOptions(job.opts));
+    return this.jobs.wrap('bullmq', added as unknown as BullmqJobLike, job.name);
+  }
+
+  private async addBulkToBullmq(jobs: PreparedJob<Data>[]): Promise<QueueJob<Data>[]> {
+    const queue = await this.bullmqQueue();
+    const { topology } = this.core.settings;
+    const added = await queue.addBulk(jobs.map((job) => ({ name: bullmqJobName(topology, this.name, job.name), data: job.data, opts: toBullmqJobOptions(job.opts) })));
+    return added.map((job, i) => this.jobs.wrap('bullmq', job as unknown as BullmqJobLike, jobs[i]!.name));
+  }
+
+  private async addToBull(jobs: PreparedJob<Data>[]): Promise<QueueJob<Data>[]> {
     const { bull } = this.core;
     // This add's own hold, so a flip never closes the Bull queue under it; the producer hold keeps it open between adds.
     const queue = await bull.open(this.name, 'add');
     if (!bull.isHeld(this.name, 'produce') && !this.core.closing) bull.hold(this.name, 'produce');
     try {
-      const adding =
-        prepared.length === 1
-          ? queue.add(prepared[0]!.name, prepared[0]!.data, toBullJobOptions(prepared[0]!.opts)).then((job) => [job])
-          : queue.addBulk(prepared.map((job) => ({ name: job.name, data: job.data, opts: toBullJobOptions(job.opts) })));
-      const added = await adding;
+      const added =
+        jobs.length === 1
+          ? [await queue.add(jobs[0]!.name, jobs[0]!.data, toBullJobOptions(jobs[0]!.opts))]
+          : await queue.addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: toBullJobOptions(job.opts) })));
       return added.map((job) => this.jobs.wrap('bull', job as unknown as BullJobLike));
     } finally {
       await bull.release(this.name, 'add');

@@ -127,10 +127,8 @@ export class MigratingQueues extends EventEmitter<MigratingQueuesEvents> {
       ready: () => whenReady(this.connection, READY_TIMEOUT_MS),
       track: (work) => {
         this.inFlight.add(work);
-        void work.then(
-          () => this.inFlight.delete(work),
-          () => this.inFlight.delete(work),
-        );
+        const forget = () => void this.inFlight.delete(work);
+        work.then(forget, forget);
         return work;
       },
       processing: (queue) => this.lanes.add(queue, bullmqQueueOf(this.settings.topology, queue)),
@@ -163,19 +161,22 @@ export class MigratingQueues extends EventEmitter<MigratingQueuesEvents> {
     return Math.max(1, this.carried(bullmqQueue).reduce((sum, queue) => sum + queue.concurrency, 0));
   }
 
-  /** The app's queue and job name of a BullMQ job. */
-  private route(bullmqQueue: string, jobName: string): { queue: MigratingQueue<never, never> | undefined; name: string } {
-    if (this.settings.topology.kind === 'per-queue') return { queue: this.queues.get(bullmqQueue), name: jobName };
-    const { queue, name } = splitMergedName(jobName);
-    return { queue: this.queues.get(queue), name };
+  /** The app's queue of a BullMQ job (per queue: the BullMQ queue itself; merged: by the job's name). */
+  private queueOfJob(bullmqQueue: string, job: Job): MigratingQueue<never, never> | undefined {
+    return this.queues.get(this.settings.topology.kind === 'per-queue' ? bullmqQueue : splitMergedName(job.name).queue);
+  }
+
+  /** The app's name of a BullMQ job. */
+  private nameOfJob(job: Job): string {
+    return this.settings.topology.kind === 'per-queue' ? job.name : splitMergedName(job.name).name;
   }
 
   private runBullmq(bullmqQueue: string, job: Job): Promise<unknown> {
-    const { queue, name } = this.route(bullmqQueue, job.name);
+    const queue = this.queueOfJob(bullmqQueue, job);
     if (!queue?.hasHandler) {
       throw new Error(`no handler for job "${job.name}" in this process: in the merged topology every worker process must process every queue`);
     }
-    return queue.run('bullmq', job as unknown as BullmqJobLike, name);
+    return queue.run('bullmq', job as unknown as BullmqJobLike, this.nameOfJob(job));
   }
 
   private forwardBull(name: string, bull: BullQueue): void {
@@ -186,18 +187,13 @@ export class MigratingQueues extends EventEmitter<MigratingQueuesEvents> {
   }
 
   private forwardBullmq(bullmqQueue: string, worker: Worker): void {
-    const wrapped = (job: Job) => {
-      const { queue, name } = this.route(bullmqQueue, job.name);
-      return queue ? { queue, job: queue.wrap('bullmq', job as unknown as BullmqJobLike, name) } : undefined;
-    };
     worker.on('completed', (job: Job, result: unknown) => {
-      const target = wrapped(job);
-      target?.queue.emit('completed', target.job, result as never);
+      const queue = this.queueOfJob(bullmqQueue, job);
+      queue?.emit('completed', queue.wrap('bullmq', job as unknown as BullmqJobLike, this.nameOfJob(job)), result as never);
     });
     worker.on('failed', (job: Job | undefined, error: Error) => {
-      const target = job ? wrapped(job) : undefined;
-      if (target) target.queue.emit('failed', target.job, error);
-      else if (this.settings.topology.kind === 'per-queue') this.queues.get(bullmqQueue)?.emit('failed', undefined, error);
+      const queue = job ? this.queueOfJob(bullmqQueue, job) : this.settings.topology.kind === 'per-queue' ? this.queues.get(bullmqQueue) : undefined;
+      if (queue) queue.emit('failed', job && queue.wrap('bullmq', job as unknown as BullmqJobLike, this.nameOfJob(job)), error);
       else this.reportError(error);
     });
     worker.on('drained', () => {
