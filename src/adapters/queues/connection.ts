@@ -6,6 +6,7 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { DEFAULT_REDIS_URL, endpointOptions, parseRedisUrl } from '../../redis/url.js';
 
+/** Options of `sharedConnection()`. */
 export interface SharedConnectionOptions {
   /** Default: REDIS_URL, then redis://127.0.0.1:6379. */
   redisUrl?: string;

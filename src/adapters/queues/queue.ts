@@ -45,6 +45,10 @@ export interface BulkJob<Data> {
   opts?: AddOptions;
 }
 
+/**
+ * One queue of the app (from `queues.get(name)`), designed like BullMQ's Queue and Worker in one:
+ * `add`, `addBulk`, `process`, `repeat`, and its jobs' events from both sides (QueueEvents).
+ */
 export class MigratingQueue<Data = unknown, Result = unknown> extends EventEmitter<QueueEvents<Data, Result>> {
   private handler: Processor<Data, Result> | undefined;
   private concurrencyValue = 1;

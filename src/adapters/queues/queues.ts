@@ -23,6 +23,10 @@ import type { MigratingQueuesEvents, QueueFlags } from './types.js';
 /** How long repeat() waits for a connection that is still connecting. */
 const READY_TIMEOUT_MS = 10_000;
 
+/**
+ * The app's queues on both libraries, following the flags: made by `migratingQueues()`, one per
+ * process, closed with `close()`. Emits `worker`, `repeat` and `error` (see MigratingQueuesEvents).
+ */
 export class MigratingQueues extends EventEmitter<MigratingQueuesEvents> {
   /** The connection BullMQ's Queues and Workers share (and the adapter's own reads). */
   readonly connection: Redis;

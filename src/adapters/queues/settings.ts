@@ -28,6 +28,7 @@ export interface DrainSettings {
   watchMs?: number;
 }
 
+/** Options of `migratingQueues()`; only `flags` is required (defaults in docs/app-integration.md). */
 export interface MigratingQueuesOptions {
   /** The flags to follow: `await connectFlags({ app, ... })` from `redis-migrate/flags`. */
   flags: QueueFlags;
@@ -60,6 +61,7 @@ export interface MigratingQueuesOptions {
   backoffStrategies?: Record<string, BackoffStrategy>;
 }
 
+/** The options with every default filled in (internal). */
 export interface Settings {
   name: string;
   failFast: boolean;

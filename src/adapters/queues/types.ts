@@ -102,6 +102,7 @@ export interface QueueJob<Data = unknown> {
 /** The app's job handler: its return value is the job's result, a thrown error fails the attempt. */
 export type Processor<Data = unknown, Result = unknown> = (job: QueueJob<Data>) => Promise<Result>;
 
+/** Options of `process()`. */
 export interface ProcessOptions {
   /** Jobs run at once by this process, per side. Default 1. */
   concurrency?: number;
