@@ -24,8 +24,9 @@ export interface QueueCore {
   readonly closing: boolean;
   /** Resolves once the shared connection can take the adapter's own commands. */
   ready(): Promise<void>;
-  /** Keep `close()` waiting for an add in flight. */
-  track<T>(work: Promise<T>): Promise<T>;
+  /** An add starts (`close()` waits for it) and ends. */
+  addStarted(): void;
+  addEnded(): void;
   /** The queue got its handler: start following it. */
   processing(queue: string): Promise<void>;
   /** An error with no better place to go. */
@@ -90,8 +91,7 @@ export class MigratingQueue<Data = unknown, Result = unknown> extends EventEmitt
     } catch (error) {
       return Promise.reject(error);
     }
-    const adding = this.side === 'bullmq' ? this.addToBullmq(job) : this.addToBull([job]).then((jobs) => jobs[0] as QueueJob<Data>);
-    return this.core.track(adding);
+    return this.side === 'bullmq' ? this.addToBullmq(job) : this.addToBull([job]).then((jobs) => jobs[0] as QueueJob<Data>);
   }
 
   /** Add several jobs at once, all to the side the flags name at this moment (one round trip). */
@@ -103,7 +103,7 @@ export class MigratingQueue<Data = unknown, Result = unknown> extends EventEmitt
     } catch (error) {
       return Promise.reject(error);
     }
-    return this.core.track(this.side === 'bullmq' ? this.addBulkToBullmq(prepared) : this.addToBull(prepared));
+    return this.side === 'bullmq' ? this.addBulkToBullmq(prepared) : this.addToBull(prepared);
   }
 
   private prepare(job: BulkJob<Data>): PreparedJob<Data> {
@@ -111,38 +111,50 @@ export class MigratingQueue<Data = unknown, Result = unknown> extends EventEmitt
     return { name: job.name, data: job.data, opts: normalizeJobOptions(job.opts, this.core.settings.strategyNames, `${this.name} add "${job.name}"`) };
   }
 
-  private async bullmqQueue() {
-    const { bullmq, settings } = this.core;
-    if (!bullmq.isLoaded) await bullmq.load();
-    return bullmq.queue(bullmqQueueOf(settings.topology, this.name));
-  }
-
   private async addToBullmq(job: PreparedJob<Data>): Promise<QueueJob<Data>> {
-    const queue = await this.bullmqQueue();
-    const added = await queue.add(bullmqJobName(this.core.settings.topology, this.name, job.name), job.data, toBullmqJobOptions(job.opts));
-    return this.jobs.wrap('bullmq', added as unknown as BullmqJobLike, job.name);
+    const { bullmq, settings } = this.core;
+    this.core.addStarted();
+    try {
+      if (!bullmq.isLoaded) await bullmq.load();
+      const queue = bullmq.queue(bullmqQueueOf(settings.topology, this.name));
+      const added = await queue.add(bullmqJobName(settings.topology, this.name, job.name), job.data, toBullmqJobOptions(job.opts));
+      return this.jobs.wrap('bullmq', added as unknown as BullmqJobLike, job.name);
+    } finally {
+      this.core.addEnded();
+    }
   }
 
   private async addBulkToBullmq(jobs: PreparedJob<Data>[]): Promise<QueueJob<Data>[]> {
-    const queue = await this.bullmqQueue();
-    const { topology } = this.core.settings;
-    const added = await queue.addBulk(jobs.map((job) => ({ name: bullmqJobName(topology, this.name, job.name), data: job.data, opts: toBullmqJobOptions(job.opts) })));
-    return added.map((job, i) => this.jobs.wrap('bullmq', job as unknown as BullmqJobLike, jobs[i]!.name));
+    const { bullmq, settings } = this.core;
+    this.core.addStarted();
+    try {
+      if (!bullmq.isLoaded) await bullmq.load();
+      const queue = bullmq.queue(bullmqQueueOf(settings.topology, this.name));
+      const added = await queue.addBulk(jobs.map((job) => ({ name: bullmqJobName(settings.topology, this.name, job.name), data: job.data, opts: toBullmqJobOptions(job.opts) })));
+      return added.map((job, i) => this.jobs.wrap('bullmq', job as unknown as BullmqJobLike, jobs[i]!.name));
+    } finally {
+      this.core.addEnded();
+    }
   }
 
   private async addToBull(jobs: PreparedJob<Data>[]): Promise<QueueJob<Data>[]> {
     const { bull } = this.core;
-    // This add's own hold, so a flip never closes the Bull queue under it; the producer hold keeps it open between adds.
-    const queue = await bull.open(this.name, 'add');
-    if (!bull.isHeld(this.name, 'produce') && !this.core.closing) bull.hold(this.name, 'produce');
+    this.core.addStarted();
     try {
-      const added =
-        jobs.length === 1
-          ? [await queue.add(jobs[0]!.name, jobs[0]!.data, toBullJobOptions(jobs[0]!.opts))]
-          : await queue.addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: toBullJobOptions(job.opts) })));
-      return added.map((job) => this.jobs.wrap('bull', job as unknown as BullJobLike));
+      // This add's own hold, so a flip never closes the Bull queue under it; the producer hold keeps it open between adds.
+      const queue = await bull.open(this.name, 'add');
+      try {
+        if (!bull.isHeld(this.name, 'produce') && !this.core.closing) bull.hold(this.name, 'produce');
+        const added =
+          jobs.length === 1
+            ? [await queue.add(jobs[0]!.name, jobs[0]!.data, toBullJobOptions(jobs[0]!.opts))]
+            : await queue.addBulk(jobs.map((job) => ({ name: job.name, data: job.data, opts: toBullJobOptions(job.opts) })));
+        return added.map((job) => this.jobs.wrap('bull', job as unknown as BullJobLike));
+      } finally {
+        await bull.release(this.name, 'add');
+      }
     } finally {
-      await bull.release(this.name, 'add');
+      this.core.addEnded();
     }
   }
 

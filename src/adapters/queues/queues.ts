@@ -38,7 +38,9 @@ export class MigratingQueues extends EventEmitter<MigratingQueuesEvents> {
   private readonly bullmq: BullmqSide;
   private readonly lanes: Lanes;
   private readonly handover: RepeatHandover;
-  private readonly inFlight = new Set<Promise<unknown>>();
+  /** Adds in flight, and what close() waits on until there are none. */
+  private adding = 0;
+  private idle: (() => void) | undefined;
   private readonly onFlags = () => this.followFlags();
   private closing: Promise<void> | undefined;
 
@@ -108,7 +110,7 @@ export class MigratingQueues extends EventEmitter<MigratingQueuesEvents> {
       this.flags.off('change', this.onFlags);
       await this.handover.stop();
       await this.lanes.stop();
-      await Promise.allSettled([...this.inFlight]);
+      if (this.adding > 0) await new Promise<void>((resolve) => (this.idle = resolve));
       await Promise.all([this.bullmq.closeWorkers(options.force), this.bull.closeAll(options.force)]);
       this.lanes.closedAll();
       await this.bullmq.closeQueues();
@@ -129,11 +131,9 @@ export class MigratingQueues extends EventEmitter<MigratingQueuesEvents> {
         return isClosing();
       },
       ready: () => whenReady(this.connection, READY_TIMEOUT_MS),
-      track: (work) => {
-        this.inFlight.add(work);
-        const forget = () => void this.inFlight.delete(work);
-        work.then(forget, forget);
-        return work;
+      addStarted: () => void this.adding++,
+      addEnded: () => {
+        if (--this.adding === 0) this.idle?.();
       },
       processing: (queue) => this.lanes.add(queue, bullmqQueueOf(this.settings.topology, queue)),
       error: (failure) => this.reportError(failure),
