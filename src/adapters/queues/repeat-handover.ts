@@ -57,6 +57,7 @@ export class RepeatHandover {
 
   /** Put every repeatable where the flags say, now and again shortly after. Serialised. */
   reconcile(): Promise<void> {
+    if (this.specs.size === 0) return Promise.resolve();
     this.recheck();
     return this.enqueue(() => this.placeAll());
   }
