@@ -87,6 +87,27 @@ describe('repeatable hand-over', () => {
     expect([bullmq.scheduled, bullmq.added]).toEqual([4 * PERIOD, []]);
   });
 
+  it('waits for a pick-up in flight on Bull and takes the tick it re-added (Bull\'s check-then-add)', async () => {
+    const bull = new MemorySide(() => 0);
+    bull.scheduled = 5 * PERIOD;
+    bull.jobs.add(5 * PERIOD);
+    bull.promoted.add(5 * PERIOD);
+    let pickups = 0;
+    // A Bull worker picked up tick 5 just before the removal; it adds tick 6 once its check passed.
+    Object.assign(bull, {
+      async pickingUp() {
+        if (pickups++ > 0) return false;
+        bull.scheduled = 6 * PERIOD;
+        bull.jobs.add(6 * PERIOD);
+        return true;
+      },
+    });
+    const bullmq = new MemorySide(() => 6 * PERIOD);
+    const moves = await moveToBullmq(bull, bullmq);
+    expect([bull.scheduled, bull.jobs.has(5 * PERIOD), bull.jobs.has(6 * PERIOD), bullmq.scheduled, bullmq.added]).toEqual([null, true, false, 6 * PERIOD, []]);
+    expect(moves).toEqual([{ queue: 'q', name: 'refresh', to: 'bullmq', tick: 6 * PERIOD, outcome: 'moved' }]);
+  });
+
   it('rejects register when the first placement fails, and unregister removes from both sides', async () => {
     const bull = new MemorySide(() => 0);
     const bullmq = new MemorySide(() => 1);

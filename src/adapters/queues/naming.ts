@@ -61,9 +61,14 @@ export function bullRepeatKey(spec: Pick<RepeatSpec, 'name' | 'schedule'>): stri
   return `${spec.name}::${endDate === undefined ? ':' : `${endDate}:`}${tz === undefined ? ':' : `${tz}:`}${pattern}`;
 }
 
+/** What every tick's job id of a Bull 4 repeatable starts with (`getRepeatJobId` without the time). */
+export function bullRepeatJobIdPrefix(spec: Pick<RepeatSpec, 'name' | 'schedule'>): string {
+  return `repeat:${md5(`${spec.name}:${md5(bullRepeatKey(spec))}`)}:`;
+}
+
 /** Bull 4's job id for the tick at `millis` (`getRepeatJobId`). */
 export function bullRepeatJobId(spec: Pick<RepeatSpec, 'name' | 'schedule'>, millis: number): string {
-  return `repeat:${md5(`${spec.name}:${md5(bullRepeatKey(spec))}`)}:${millis}`;
+  return `${bullRepeatJobIdPrefix(spec)}${millis}`;
 }
 
 /** BullMQ's job scheduler id: the name, or `<queue>:<name>` in the merged queue (unique there too). */

@@ -11,9 +11,14 @@ import { repeatLockKey, type RepeatSpec } from './naming.js';
 import type { RepeatSide } from './repeat-sides.js';
 import type { QueueFlags, RepeatMove, Side } from './types.js';
 
-/** Follow-up passes after each change: a Bull worker picking up a tick while it moved can re-add it (Bull's own check-then-add). */
-export const RECHECK_MS = [300, 1500];
+/**
+ * Follow-up passes after each change: a Bull worker picking up a tick while it moved can re-add it
+ * (Bull's own check-then-add); a busy machine can delay that re-add by seconds, hence the later passes.
+ */
+export const RECHECK_MS = [300, 1500, 5000, 15_000];
 const LOCK_TTL_MS = 10_000;
+/** Longest wait for a tick picked up on the old side to finish scheduling its successor (within the lock's TTL). */
+const PICKUP_WAIT_MS = 4000;
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 
 export interface HandoverDeps {
@@ -101,7 +106,7 @@ export class RepeatHandover {
     // The common case, without the lock: already in place.
     if ((await from.next(spec)) === null && (await to.next(spec)) !== null) return;
     await this.locked(spec, async () => {
-      const due = await from.next(spec);
+      let due = await from.next(spec);
       if (due === null) {
         if ((await to.next(spec)) !== null) return;
         await to.create(spec);
@@ -109,6 +114,7 @@ export class RepeatHandover {
         return;
       }
       await from.remove(spec);
+      due = await this.afterPickup(from, spec, due);
       // Removal deletes the next tick only while it is still delayed; a due tick stays and runs there.
       const runsThere = await from.tickExists(spec, due);
       if ((await to.next(spec)) === null) await to.create(spec);
@@ -118,6 +124,21 @@ export class RepeatHandover {
       const outcome = runsThere ? 'ran-on-old-side' : compensate ? 'compensated' : 'moved';
       this.deps.moved({ queue: spec.queue, name: spec.name, to: target, tick: due, outcome });
     });
+  }
+
+  /**
+   * A worker that picked up a tick of the old side just before the removal may still add the next
+   * tick there (Bull checks that the repeatable exists, then adds). Wait until no such pick-up is in
+   * flight, and take what it re-added too: the tick to hand over is then that one.
+   */
+  private async afterPickup(from: RepeatSide, spec: RepeatSpec, due: number): Promise<number> {
+    if (!from.pickingUp) return due;
+    const deadline = Date.now() + PICKUP_WAIT_MS;
+    while (!this.stopped && Date.now() < deadline && (await from.pickingUp(spec))) await new Promise((resolve) => setTimeout(resolve, 50));
+    const readded = await from.next(spec);
+    if (readded === null) return due;
+    await from.remove(spec);
+    return readded;
   }
 
   /** Run `fn` holding the repeatable's lock (waiting for another process's move to finish). */

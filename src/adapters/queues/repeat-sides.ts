@@ -7,7 +7,7 @@ import type { Redis } from 'ioredis';
 import type { BullSide, BullQueue } from './bull-side.js';
 import type { BullmqSide } from './bullmq-side.js';
 import { toBullJobOptions, toBullmqJobOptions } from './job-options.js';
-import { bullmqJobName, bullmqQueueOf, bullmqRepeatJobId, bullRepeatJobId, bullRepeatKey, compensationJobId, schedulerId, type RepeatSpec, type Topology } from './naming.js';
+import { bullmqJobName, bullmqQueueOf, bullmqRepeatJobId, bullRepeatJobId, bullRepeatJobIdPrefix, bullRepeatKey, compensationJobId, schedulerId, type RepeatSpec, type Topology } from './naming.js';
 import { toBullmqRepeat, toBullRepeat } from './repeat-options.js';
 
 export interface RepeatSide {
@@ -23,7 +23,12 @@ export interface RepeatSide {
   addTick(spec: RepeatSpec, millis: number): Promise<void>;
   /** Remove older schedules under the same name (the pattern changed), or all of them with `all`. */
   removeOthers(spec: RepeatSpec, all: boolean): Promise<void>;
+  /** A side that schedules the next tick outside one atomic step: whether a worker has just picked up a tick and may still do so. */
+  pickingUp?(spec: RepeatSpec): Promise<boolean>;
 }
+
+/** How recent a pick-up counts as possibly still scheduling its successor (Bull does it right after moving the job to active). */
+const PICKUP_WINDOW_MS = 5000;
 
 /**
  * Reads go straight to the keys over the shared connection (no Bull queue object, so a pass that
@@ -56,6 +61,13 @@ export function bullRepeatSide(bull: BullSide, prefix: string, reader: Redis): R
       withQueue(spec, async (queue) => {
         await queue.add(spec.name, spec.data, { ...toBullJobOptions(spec.opts), jobId: compensationJobId(spec, millis) });
       }),
+    async pickingUp(spec) {
+      const ticks = bullRepeatJobIdPrefix(spec);
+      const active = (await reader.lrange(key(spec, 'active'), 0, -1)).filter((id) => id.startsWith(ticks));
+      if (active.length === 0) return false;
+      const processedOn = await Promise.all(active.map((id) => reader.hget(key(spec, id), 'processedOn')));
+      return processedOn.some((at) => at !== null && Date.now() - Number(at) < PICKUP_WINDOW_MS);
+    },
     async removeOthers(spec, all) {
       // Bull's own key parsing takes the name up to the first ":"; a name with one cannot be told apart.
       if (spec.name.includes(':')) return;

@@ -26,8 +26,9 @@ const queues = migratingQueues({
   redisUrl,
   name: `guide:${app}`,
   topology: process.env.GUIDE_TOPOLOGY === 'merged' ? { merged: 'guide-jobs' } : 'per-queue',
-  // Short locks and stall checks: a killed worker's jobs run again within seconds.
-  worker: { lockDuration: 2000, stalledInterval: 1000 },
+  // Short locks and stall checks: a killed worker's jobs run again within seconds (not so short that a
+  // busy machine's pauses make a live worker lose its locks: then the library runs its jobs twice).
+  worker: { lockDuration: 8000, stalledInterval: 1000 },
   drain: { pollMs: 100, settleMs: 300, watchMs: 10_000 },
 });
 queues.on('error', (error) => void send({ type: 'log', message: error.message }));
