@@ -40,6 +40,8 @@ class Record {
   produced = new Map<string, string>();
   started = new Map<string, string[]>();
   done = new Map<string, number>();
+  /** Who ran each job to completion, on which side. */
+  doneBy = new Map<string, string[]>();
   ticks = new Map<string, Map<number, { from: string; side: string; at: number }[]>>();
   workers = new Map<string, string[]>();
   logs: string[] = [];
@@ -48,7 +50,10 @@ class Record {
   apply(m: Message): void {
     if (m.type === 'produced') this.produced.set(m.id as string, m.side as string);
     else if (m.type === 'started') this.started.set(m.id as string, [...(this.started.get(m.id as string) ?? []), m.from]);
-    else if (m.type === 'done') this.done.set(m.id as string, (this.done.get(m.id as string) ?? 0) + 1);
+    else if (m.type === 'done') {
+      this.done.set(m.id as string, (this.done.get(m.id as string) ?? 0) + 1);
+      this.doneBy.set(m.id as string, [...(this.doneBy.get(m.id as string) ?? []), `${m.from} ${m.side} ${m.at}`]);
+    }
     else if (m.type === 'tick') {
       const ticks = this.ticks.get(m.queue as string) ?? new Map();
       this.ticks.set(m.queue as string, ticks);
@@ -182,7 +187,7 @@ describe.each(['per-queue', 'merged'] as const)('an app written from the guide, 
     expect(record.outstanding()).toEqual([]);
     const unknown = [...record.done.keys()].filter((id) => !record.produced.has(id));
     const twice = [...record.done].filter(([, count]) => count > 1).map(([id]) => id);
-    const unexplained = twice.filter((id) => !record.started.get(id)?.includes('w2'));
+    const unexplained = twice.filter((id) => !record.started.get(id)?.includes('w2')).map((id) => ({ id, started: record.started.get(id), done: record.doneBy.get(id) }));
     expect({ unknown, unexplained }).toEqual({ unknown: [], unexplained: [] });
 
     // Ticks: each once (twice only if w2 ran it when killed); none missing, except ticks the

@@ -38,6 +38,25 @@ class MemorySide implements RepeatSide {
   }
 }
 
+/** A Bull-like side: after the removal, one pick-up in flight still schedules tick 6, as `race` says. */
+class RacingSide extends MemorySide {
+  private pickups = 0;
+  constructor(private readonly race: (side: RacingSide) => void) {
+    super(() => 0);
+  }
+  async pickingUp() {
+    if (this.pickups++ > 0) return false;
+    this.race(this);
+    return true;
+  }
+  async leftTicks() {
+    return [...this.jobs].filter((tick) => !this.promoted.has(tick) && tick !== this.scheduled);
+  }
+  async removeTick(_spec: RepeatSpec, millis: number) {
+    if (!this.promoted.has(millis)) this.jobs.delete(millis);
+  }
+}
+
 async function moveToBullmq(bull: MemorySide, bullmq: MemorySide): Promise<RepeatMove[]> {
   const moves: RepeatMove[] = [];
   const handover = new RepeatHandover({ sides: { bull, bullmq }, flags: { useBullMQ: () => true }, moved: (move) => moves.push(move), error: (error) => { throw error; } });
@@ -87,25 +106,41 @@ describe('repeatable hand-over', () => {
     expect([bullmq.scheduled, bullmq.added]).toEqual([4 * PERIOD, []]);
   });
 
-  it('waits for a pick-up in flight on Bull and takes the tick it re-added (Bull\'s check-then-add)', async () => {
-    const bull = new MemorySide(() => 0);
+  it.each([
+    ['re-adds the repeatable and its tick', (side: RacingSide) => ((side.scheduled = 6 * PERIOD), side.jobs.add(6 * PERIOD))],
+    ['adds the tick\'s job after the removal (Bull adds the two in separate steps)', (side: RacingSide) => side.jobs.add(6 * PERIOD)],
+  ])('takes over the tick a Bull pick-up in flight still schedules: it %s', async (_label, race) => {
+    const bull = new RacingSide(race);
     bull.scheduled = 5 * PERIOD;
     bull.jobs.add(5 * PERIOD);
     bull.promoted.add(5 * PERIOD);
-    let pickups = 0;
-    // A Bull worker picked up tick 5 just before the removal; it adds tick 6 once its check passed.
-    Object.assign(bull, {
-      async pickingUp() {
-        if (pickups++ > 0) return false;
-        bull.scheduled = 6 * PERIOD;
-        bull.jobs.add(6 * PERIOD);
-        return true;
-      },
-    });
     const bullmq = new MemorySide(() => 6 * PERIOD);
     const moves = await moveToBullmq(bull, bullmq);
     expect([bull.scheduled, bull.jobs.has(5 * PERIOD), bull.jobs.has(6 * PERIOD), bullmq.scheduled, bullmq.added]).toEqual([null, true, false, 6 * PERIOD, []]);
-    expect(moves).toEqual([{ queue: 'q', name: 'refresh', to: 'bullmq', tick: 6 * PERIOD, outcome: 'moved' }]);
+    expect(moves.map((move) => [move.tick, move.outcome])).toEqual([[5 * PERIOD, 'ran-on-old-side'], [6 * PERIOD, 'moved']]);
+  });
+
+  it('starts the new side before waiting for a pick-up, so the wait cannot push its first tick out', async () => {
+    let now = 5.5 * PERIOD;
+    // The pick-up in flight found the repeatable removed and scheduled nothing; meanwhile two periods passed.
+    const bull = new RacingSide(() => (now = 7.5 * PERIOD));
+    bull.scheduled = 5 * PERIOD;
+    bull.jobs.add(5 * PERIOD);
+    bull.promoted.add(5 * PERIOD);
+    const bullmq = new MemorySide(() => Math.ceil(now / PERIOD) * PERIOD);
+    await moveToBullmq(bull, bullmq);
+    expect([bullmq.scheduled, bullmq.added]).toEqual([6 * PERIOD, []]);
+  });
+
+  it('compensates a tick taken from a pick-up when the new side starts after it', async () => {
+    const bull = new RacingSide((side) => side.jobs.add(6 * PERIOD));
+    bull.scheduled = 5 * PERIOD;
+    bull.jobs.add(5 * PERIOD);
+    bull.promoted.add(5 * PERIOD);
+    const bullmq = new MemorySide(() => 7 * PERIOD);
+    const moves = await moveToBullmq(bull, bullmq);
+    expect([bull.jobs.has(6 * PERIOD), bullmq.scheduled, bullmq.added]).toEqual([false, 7 * PERIOD, [6 * PERIOD]]);
+    expect(moves.map((move) => move.outcome)).toEqual(['ran-on-old-side', 'compensated']);
   });
 
   it('rejects register when the first placement fails, and unregister removes from both sides', async () => {

@@ -142,9 +142,11 @@ export class MigratingQueues extends EventEmitter<MigratingQueuesEvents> {
 
   /** Every flag change: producers let go of Bull queues that left it, workers follow, repeatables move. */
   private followFlags(): void {
-    for (const queue of this.queues.values()) void queue.releaseProducer().catch((error: Error) => this.reportError(error));
     void this.lanes.sync();
-    void this.handover.reconcile();
+    // Producers let go of Bull queues once the repeatables have moved: a move reuses the queue they hold.
+    void this.handover.reconcile().then(() => {
+      for (const queue of this.queues.values()) void queue.releaseProducer().catch((error: Error) => this.reportError(error));
+    });
   }
 
   private known(queue: string): MigratingQueue<never, never> {

@@ -106,39 +106,61 @@ export class RepeatHandover {
     // The common case, without the lock: already in place.
     if ((await from.next(spec)) === null && (await to.next(spec)) !== null) return;
     await this.locked(spec, async () => {
-      let due = await from.next(spec);
-      if (due === null) {
-        if ((await to.next(spec)) !== null) return;
-        await to.create(spec);
-        this.deps.moved({ queue: spec.queue, name: spec.name, to: target, tick: null, outcome: 'created' });
-        return;
+      const releases = await Promise.all([from.hold?.(spec), to.hold?.(spec)]);
+      try {
+        await this.move(spec, target, from, to);
+      } finally {
+        for (const release of releases) await release?.();
       }
-      await from.remove(spec);
-      due = await this.afterPickup(from, spec, due);
-      // Removal deletes the next tick only while it is still delayed; a due tick stays and runs there.
-      const runsThere = await from.tickExists(spec, due);
-      if ((await to.next(spec)) === null) await to.create(spec);
-      const first = await to.next(spec);
-      const compensate = !runsThere && first !== null && first > due;
-      if (compensate) await to.addTick(spec, due);
-      const outcome = runsThere ? 'ran-on-old-side' : compensate ? 'compensated' : 'moved';
-      this.deps.moved({ queue: spec.queue, name: spec.name, to: target, tick: due, outcome });
     });
   }
 
+  private async move(spec: RepeatSpec, target: Side, from: RepeatSide, to: RepeatSide): Promise<void> {
+    const due = await from.next(spec);
+    if (due === null) {
+      if ((await to.next(spec)) !== null) return;
+      await to.create(spec);
+      this.deps.moved({ queue: spec.queue, name: spec.name, to: target, tick: null, outcome: 'created' });
+      return;
+    }
+    await from.remove(spec);
+    // The new side starts at once, so its first tick follows the old side's last one.
+    if ((await to.next(spec)) === null) await to.create(spec);
+    const taken = await this.afterPickup(from, spec);
+    const first = await to.next(spec);
+    const outcomes = new Map<number, RepeatMove['outcome']>();
+    for (const tick of [due, ...taken]) {
+      // Removal deletes a tick only while it is still delayed; a due tick stays and runs there.
+      if (await from.tickExists(spec, tick)) outcomes.set(tick, 'ran-on-old-side');
+      else if (first !== null && first > tick) {
+        await to.addTick(spec, tick);
+        outcomes.set(tick, 'compensated');
+      } else outcomes.set(tick, 'moved');
+    }
+    for (const [tick, outcome] of outcomes) this.deps.moved({ queue: spec.queue, name: spec.name, to: target, tick, outcome });
+  }
+
   /**
-   * A worker that picked up a tick of the old side just before the removal may still add the next
-   * tick there (Bull checks that the repeatable exists, then adds). Wait until no such pick-up is in
-   * flight, and take what it re-added too: the tick to hand over is then that one.
+   * A worker that picked up a tick of the old side just before the removal may still schedule the
+   * next tick there (Bull checks that the repeatable exists, then adds it, then adds the tick's job).
+   * Wait until no such pick-up is in flight, then take from the old side whatever it added.
+   * Returns the ticks taken.
    */
-  private async afterPickup(from: RepeatSide, spec: RepeatSpec, due: number): Promise<number> {
-    if (!from.pickingUp) return due;
+  private async afterPickup(from: RepeatSide, spec: RepeatSpec): Promise<number[]> {
+    if (!from.pickingUp || !from.leftTicks) return [];
     const deadline = Date.now() + PICKUP_WAIT_MS;
     while (!this.stopped && Date.now() < deadline && (await from.pickingUp(spec))) await new Promise((resolve) => setTimeout(resolve, 50));
+    const taken: number[] = [];
     const readded = await from.next(spec);
-    if (readded === null) return due;
-    await from.remove(spec);
-    return readded;
+    if (readded !== null) {
+      await from.remove(spec);
+      taken.push(readded);
+    }
+    for (const tick of await from.leftTicks(spec)) {
+      await from.removeTick?.(spec, tick);
+      if (!taken.includes(tick)) taken.push(tick);
+    }
+    return taken.sort((a, b) => a - b);
   }
 
   /** Run `fn` holding the repeatable's lock (waiting for another process's move to finish). */

@@ -23,8 +23,14 @@ export interface RepeatSide {
   addTick(spec: RepeatSpec, millis: number): Promise<void>;
   /** Remove older schedules under the same name (the pattern changed), or all of them with `all`. */
   removeOthers(spec: RepeatSpec, all: boolean): Promise<void>;
+  /** Keep what the side needs open for a whole move; resolves with the release. */
+  hold?(spec: RepeatSpec): Promise<() => Promise<void>>;
   /** A side that schedules the next tick outside one atomic step: whether a worker has just picked up a tick and may still do so. */
   pickingUp?(spec: RepeatSpec): Promise<boolean>;
+  /** Ticks still scheduled (delayed) on the side after the repeatable was removed there. */
+  leftTicks?(spec: RepeatSpec): Promise<number[]>;
+  /** Remove one tick's job if it is still delayed. */
+  removeTick?(spec: RepeatSpec, millis: number): Promise<void>;
 }
 
 /** How recent a pick-up counts as possibly still scheduling its successor (Bull does it right after moving the job to active). */
@@ -60,6 +66,26 @@ export function bullRepeatSide(bull: BullSide, prefix: string, reader: Redis): R
     addTick: (spec, millis) =>
       withQueue(spec, async (queue) => {
         await queue.add(spec.name, spec.data, { ...toBullJobOptions(spec.opts), jobId: compensationJobId(spec, millis) });
+      }),
+    async hold(spec) {
+      await bull.open(spec.queue, 'schedule');
+      return () => bull.release(spec.queue, 'schedule');
+    },
+    async leftTicks(spec) {
+      const ticks = bullRepeatJobIdPrefix(spec);
+      const found: number[] = [];
+      let cursor = '0';
+      do {
+        const [next, members] = await reader.zscan(key(spec, 'delayed'), cursor, 'MATCH', `${ticks}*`, 'COUNT', 1000);
+        cursor = next;
+        for (let i = 0; i < members.length; i += 2) found.push(Number((members[i] as string).slice(ticks.length)));
+      } while (cursor !== '0');
+      return found.filter((tick) => Number.isFinite(tick));
+    },
+    removeTick: (spec, millis) =>
+      withQueue(spec, async (queue) => {
+        const job = await queue.getJob(bullRepeatJobId(spec, millis));
+        if (job && (await job.isDelayed())) await job.remove();
       }),
     async pickingUp(spec) {
       const ticks = bullRepeatJobIdPrefix(spec);

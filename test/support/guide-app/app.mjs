@@ -44,7 +44,7 @@ if (role === 'worker') {
       }
       await send({ type: 'started', id: job.data.id, side: job.side });
       await new Promise((resolve) => setTimeout(resolve, 20));
-      await send({ type: 'done', id: job.data.id, queue, side: job.side });
+      await send({ type: 'done', id: job.data.id, queue, side: job.side, at: Date.now() });
       return 'done';
     }, { concurrency: 4 });
   }
