@@ -22,14 +22,16 @@ describe('one job shape and one event stream on both sides', () => {
     const queues = world.queues(flags, { backoffStrategies: { linear: (attemptsMade, error) => (backoffCalls.push([attemptsMade, error.message]), 20 * attemptsMade) } });
     const q = queues.get<Record<string, unknown>, string>('webhook-health-check');
     const seen: { side: Side; shape: ReturnType<typeof shape> }[] = [];
+    const handled = new Set<QueueJob<Record<string, unknown>>>();
     const events: string[] = [];
-    q.on('completed', (job, result) => events.push(`completed ${job.side} ${job.id} ${result}`));
+    q.on('completed', (job, result) => events.push(`completed ${job.side} ${job.id} ${result}${handled.has(job) ? ' (the handler\'s job)' : ''}`));
     q.on('failed', (job, error) => events.push(`failed ${job?.side} ${job?.id} ${job?.attemptsMade} ${error.message}`));
     q.on('progress', (job, progress) => events.push(`progress ${job.side} ${job.id} ${JSON.stringify(progress)}`));
     q.on('drained', (side) => events.push(`drained ${side}`));
     await q.process(
       async (job) => {
         seen.push({ side: job.side, shape: shape(job) });
+        handled.add(job);
         await job.updateProgress({ step: job.attemptsMade });
         await job.log(`attempt ${job.attemptsMade + 1}`);
         if (job.attemptsMade === 0) throw new Error('first attempt fails');
@@ -41,13 +43,13 @@ describe('one job shape and one event stream on both sides', () => {
 
     const onBull = await q.add('sync', { userId: 1 }, { ...options, jobId: 'shape-1' });
     expect([onBull.side, onBull.id, onBull.name, onBull.opts]).toEqual(['bull', 'shape-1', 'sync', { ...options, jobId: 'shape-1' }]);
-    await waitFor(() => events.includes('completed bull shape-1 done on bull'), { what: 'the Bull job to complete', timeoutMs: 10_000 });
+    await waitFor(() => events.includes("completed bull shape-1 done on bull (the handler's job)"), { what: 'the Bull job to complete', timeoutMs: 10_000 });
 
     await world.flip('non-critical', 'bullmq');
     await waitFor(() => q.side === 'bullmq', { what: 'the flip to arrive' });
     const onBullmq = await q.add('sync', { userId: 1 }, { ...options, jobId: 'shape-2' });
     expect([onBullmq.side, onBullmq.id, onBullmq.name, onBullmq.opts]).toEqual(['bullmq', 'shape-2', 'sync', { ...options, jobId: 'shape-2' }]);
-    await waitFor(() => events.includes('completed bullmq shape-2 done on bullmq'), { what: 'the BullMQ job to complete', timeoutMs: 10_000 });
+    await waitFor(() => events.includes("completed bullmq shape-2 done on bullmq (the handler's job)"), { what: 'the BullMQ job to complete', timeoutMs: 10_000 });
     await waitFor(() => events.includes('drained bull') && events.includes('drained bullmq'), { what: 'drained from both sides' });
 
     const bySide = (side: Side) => seen.filter((entry) => entry.side === side).map((entry) => entry.shape);

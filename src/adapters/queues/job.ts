@@ -80,18 +80,39 @@ class Job<Data> implements QueueJob<Data> {
   }
 }
 
-/** Where a raw job keeps its wrapper: a symbol, invisible to JSON and to the library. */
-const WRAPPER = Symbol('redis-migrate.queues.job');
+/** More jobs remembered than any worker runs at once means some ended without an event (lost lock, forced close): forget the oldest. */
+const MAX_RUNNING = 10_000;
 
-/** Wraps each raw job once, so the handler and the events see the same object. */
+/**
+ * Wraps raw jobs. A job being run keeps its wrapper until its completed or failed event, so the
+ * handler and the events see the same object (kept by id: the library's job objects are not touched).
+ */
 export class JobWrapper<Data> {
+  private readonly running = new Map<string, QueueJob<Data>>();
+
   constructor(
     private readonly queue: string,
     private readonly onProgress: (job: QueueJob<Data>, progress: number | object) => void,
   ) {}
 
   wrap(side: Side, raw: RawJob, name = raw.name): QueueJob<Data> {
-    const holder = raw as RawJob & { [WRAPPER]?: QueueJob<Data> };
-    return (holder[WRAPPER] ??= new Job<Data>(side, this.queue, name, raw, this.onProgress));
+    return new Job<Data>(side, this.queue, name, raw, this.onProgress);
+  }
+
+  /** The wrapper a handler gets, remembered until `finished`. */
+  started(side: Side, raw: RawJob, name = raw.name): QueueJob<Data> {
+    const job = this.wrap(side, raw, name);
+    this.running.set(`${side}:${job.id}`, job);
+    if (this.running.size > MAX_RUNNING) this.running.delete(this.running.keys().next().value as string);
+    return job;
+  }
+
+  /** The handler's wrapper of a job whose attempt ended (a new one if it ran elsewhere), forgotten. */
+  finished(side: Side, raw: RawJob, name = raw.name): QueueJob<Data> {
+    const key = `${side}:${String(raw.id)}`;
+    const job = this.running.get(key);
+    if (!job) return this.wrap(side, raw, name);
+    this.running.delete(key);
+    return job;
   }
 }

@@ -185,12 +185,12 @@ export class MigratingQueue<Data = unknown, Result = unknown> extends EventEmitt
   run(side: Side, raw: BullJobLike | BullmqJobLike, name?: string): Promise<Result> {
     const handler = this.handler;
     if (!handler) throw new Error(`no handler for queue ${this.name} in this process`);
-    return handler(this.jobs.wrap(side, raw, name));
+    return handler(this.jobs.started(side, raw, name));
   }
 
-  /** @internal */
-  wrap(side: Side, raw: BullJobLike | BullmqJobLike, name?: string): QueueJob<Data> {
-    return this.jobs.wrap(side, raw, name);
+  /** @internal the job of a completed or failed event: the object the handler got */
+  finished(side: Side, raw: BullJobLike | BullmqJobLike, name?: string): QueueJob<Data> {
+    return this.jobs.finished(side, raw, name);
   }
 
   /** @internal an event only if someone listens; else the adapter's error event */

@@ -187,19 +187,19 @@ export class MigratingQueues extends EventEmitter<MigratingQueuesEvents> {
 
   private forwardBull(name: string, bull: BullQueue): void {
     const queue = this.known(name);
-    bull.on('completed', (job: Bull.Job, result: unknown) => queue.emit('completed', queue.wrap('bull', job as unknown as BullJobLike), result as never));
-    bull.on('failed', (job: Bull.Job, error: Error) => queue.emit('failed', queue.wrap('bull', job as unknown as BullJobLike), error));
+    bull.on('completed', (job: Bull.Job, result: unknown) => queue.emit('completed', queue.finished('bull', job as unknown as BullJobLike), result as never));
+    bull.on('failed', (job: Bull.Job, error: Error) => queue.emit('failed', queue.finished('bull', job as unknown as BullJobLike), error));
     bull.on('drained', () => queue.emit('drained', 'bull'));
   }
 
   private forwardBullmq(bullmqQueue: string, worker: Worker): void {
     worker.on('completed', (job: Job, result: unknown) => {
       const queue = this.queueOfJob(bullmqQueue, job);
-      queue?.emit('completed', queue.wrap('bullmq', job as unknown as BullmqJobLike, this.nameOfJob(job)), result as never);
+      queue?.emit('completed', queue.finished('bullmq', job as unknown as BullmqJobLike, this.nameOfJob(job)), result as never);
     });
     worker.on('failed', (job: Job | undefined, error: Error) => {
       const queue = job ? this.queueOfJob(bullmqQueue, job) : this.settings.topology.kind === 'per-queue' ? this.queues.get(bullmqQueue) : undefined;
-      if (queue) queue.emit('failed', job && queue.wrap('bullmq', job as unknown as BullmqJobLike, this.nameOfJob(job)), error);
+      if (queue) queue.emit('failed', job && queue.finished('bullmq', job as unknown as BullmqJobLike, this.nameOfJob(job)), error);
       else this.reportError(error);
     });
     worker.on('drained', () => {
