@@ -130,7 +130,7 @@ describe.each(['per-queue', 'merged'] as const)('an app written from the guide, 
   async function tickOn(tier: number, side: 'bull' | 'bullmq'): Promise<void> {
     const queue = REPEATING[tier] as string;
     const since = Date.now();
-    await waitFor(() => [...(record.ticks.get(queue)?.values() ?? [])].flat().some((fire) => fire.side === side && fire.at >= since), { what: `a ${queue} tick on ${side}`, timeoutMs: 10_000 });
+    await waitFor(() => [...(record.ticks.get(queue)?.values() ?? [])].flat().some((fire) => fire.side === side && fire.at >= since), { what: `a ${queue} tick on ${side}`, timeoutMs: 20_000 });
   }
 
   async function settled(workers: App[], onBullmq: string[]): Promise<void> {
