@@ -46,6 +46,7 @@ class Record {
   workers = new Map<string, string[]>();
   logs: string[] = [];
   addFailures = 0;
+  producingStopped = false;
 
   apply(m: Message): void {
     if (m.type === 'produced') this.produced.set(m.id as string, m.side as string);
@@ -60,6 +61,7 @@ class Record {
       ticks.set(m.tick as number, [...(ticks.get(m.tick as number) ?? []), { from: m.from, side: m.side as string, at: m.at as number }]);
     } else if (m.type === 'workers') this.workers.set(m.from, [...(m.workers ?? [])].sort());
     else if (m.type === 'add-failed') this.addFailures++;
+    else if (m.type === 'producing-stopped') this.producingStopped = true;
     else if (m.type === 'log') this.logs.push(`${m.from}: ${m.message}`);
   }
 
@@ -173,6 +175,8 @@ describe.each(['per-queue', 'merged'] as const)('an app written from the guide, 
     await tickOn(2, 'bull');
 
     api.child.send({ type: 'stop-producing' });
+    // Adds in flight report 'produced' when they return: count only once they all have.
+    await waitFor(() => record.producingStopped, { what: 'the API to stop producing' });
     await waitFor(() => record.outstanding().length === 0, { what: `every job processed (left: ${record.outstanding().slice(0, 3).join(', ')})`, timeoutMs: 45_000 });
     const live = [api, w1, w3];
     for (const app of live) app.child.kill('SIGTERM');
