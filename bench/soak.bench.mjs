@@ -15,7 +15,7 @@ import { startLocalRedis } from '../dist/src/redis/local-server.js';
 import { defaultPlanDocument } from '../dist/src/plan/default-plan.js';
 import { Ledger } from '../dist/examples/fleet/ledger.js';
 import { forkFleet } from '../dist/examples/fleet/supervisor.js';
-import { backlogCount } from '../dist/examples/fleet/backlog.js';
+import { backlogCount } from '../dist/src/adapters/queues/backlog.js';
 
 const RATE = Number(process.env.SOAK_RATE ?? 300);
 const STEP_MS = Number(process.env.SOAK_STEP_MS ?? 6000);
@@ -141,7 +141,7 @@ try {
   console.log(`duplicates    ${s.duplicates}  (jobs processed twice: only a SIGKILLed worker's in-flight jobs can be, by at-least-once design)`);
   console.log(`left in Redis bull ${leftBull}, bullmq ${leftBullmq} (bullmq counts the repeatables' next scheduled ticks: ${s.repeatables.length})`);
   for (const r of s.repeatables) {
-    console.log(`repeatable    ${r.queue}: ${r.ticks} ticks (bull ${r.bySystem.bull}, bullmq ${r.bySystem.bullmq}), fired twice ${r.doubleFired.length}, missing ${r.gaps.length}, last on ${r.lastSystem}`);
+    console.log(`repeatable    ${r.queue}: ${r.ticks} ticks (bull ${r.bySystem.bull}, bullmq ${r.bySystem.bullmq}), fired twice ${r.doubleFired.length}, missing ${r.gaps.length}, skipped by the library (previous tick ran late) ${r.skippedLate.length}, last on ${r.lastSystem}`);
   }
   console.log(`exit codes    ${children.map((child, i) => `${child.name} ${codes[i] ?? 'killed'}`).join(', ')}`);
   for (const [i, child] of children.entries()) {

@@ -5,16 +5,16 @@
  */
 import type { FlagsClient } from '../../src/flags/index.js';
 
-export type AppFlags = Pick<FlagsClient, 'useBullMQ' | 'useHttpRedis' | 'version' | 'snapshot' | 'on' | 'close'>;
+export type AppFlags = Pick<FlagsClient, 'useBullMQ' | 'useHttpRedis' | 'version' | 'on' | 'off' | 'close'> & Partial<Pick<FlagsClient, 'rollout'>>;
 
 export function migratedFlags(http: boolean): AppFlags {
   const flags: AppFlags = {
     useBullMQ: () => true,
     useHttpRedis: () => http,
     version: 0,
-    snapshot: { epoch: null, version: 0, useBullmq: true, useHttpRedis: http, bullmqTiers: [], queueTier: {} },
     // Nothing ever changes: no events to subscribe to.
     on: () => flags as unknown as FlagsClient,
+    off: () => flags as unknown as FlagsClient,
     close: async () => undefined,
   };
   return flags;

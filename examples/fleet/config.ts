@@ -11,6 +11,9 @@ export const TOPOLOGIES = ['per-queue', 'merged'] as const;
 /** per-queue: one BullMQ queue per legacy queue; merged: every job in one BullMQ queue, routed by job name. */
 export type Topology = (typeof TOPOLOGIES)[number];
 
+/** The one BullMQ queue of the merged topology. */
+export const MERGED_QUEUE = 'fleet-jobs';
+
 export interface DrainOptions {
   /** How often a draining worker looks at the backlog it has left. */
   pollMs: number;

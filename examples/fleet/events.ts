@@ -3,11 +3,12 @@
  * processing across processes. Sent over the IPC channel (no extra Redis connection), batched per
  * event-loop turn; a handler's "done" resolves only once its record has left the process.
  */
-import type { QueueSystem } from './catalog.js';
+import type { Side as QueueSystem } from '../../src/adapters/queues/index.js';
 
 export type ProducedRecord = [id: string, queue: string, system: QueueSystem];
 export type DoneRecord = [id: string, queue: string, system: QueueSystem, attempt: number];
-export type FireRecord = [queue: string, system: QueueSystem, tick: number];
+/** `firedAt`: when the handler ran (ms), to tell a tick the library skipped because its workers ran late. */
+export type FireRecord = [queue: string, system: QueueSystem, tick: number, firedAt: number];
 
 export interface EventBatch {
   type: 'events';

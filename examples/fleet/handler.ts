@@ -1,6 +1,6 @@
-/** What every job does, in either system: a little cache and rate-limiter traffic, some work, a record. */
+/** What every job does, on either side: a little cache and rate-limiter traffic, some work, a record. */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { tickOf, type QueueSystem } from './catalog.js';
+import type { QueueJob } from '../../src/adapters/queues/index.js';
 import type { EventReporter } from './events.js';
 import type { Kv } from './kv.js';
 
@@ -8,26 +8,17 @@ export interface JobData {
   kind?: 'job' | 'tick';
   /** The producer's id for the job (also its queue job id). */
   id?: string;
-  /** A compensating tick job carries the tick it stands for. */
-  tick?: number;
   n?: number;
   at?: number;
 }
 
-export interface JobLike {
-  id?: string | number | undefined;
-  data: JobData;
-  attemptsMade: number;
-}
-
-export type Handler = (system: QueueSystem, queue: string, job: JobLike) => Promise<void>;
+export type Handler = (queue: string, job: QueueJob<JobData>) => Promise<void>;
 
 export function makeHandler(reporter: EventReporter, kv: Kv | undefined, workMs: number, keyPrefix: string): Handler {
-  return async (system, queue, job) => {
+  return async (queue, job) => {
     const data = job.data ?? {};
-    if (data.kind === 'tick') {
-      const tick = tickOf(job.id === undefined ? undefined : String(job.id), data);
-      if (tick !== undefined) await reporter.fired([queue, system, tick]);
+    if (job.repeatTick !== undefined) {
+      await reporter.fired([queue, job.side, job.repeatTick, Date.now()]);
       return;
     }
     if (kv) {
@@ -37,6 +28,6 @@ export function makeHandler(reporter: EventReporter, kv: Kv | undefined, workMs:
       await (queue.includes('notification') ? kv.sms : kv.limiter).limit(queue);
     }
     if (workMs > 0) await sleep(workMs);
-    await reporter.done([data.id ?? String(job.id), queue, system, job.attemptsMade + 1]);
+    await reporter.done([data.id ?? job.id, queue, job.side, job.attemptsMade + 1]);
   };
 }

@@ -2,7 +2,7 @@
  * The parent's account of every job and tick the fleet reported (pure): produced, processed,
  * duplicates, lost, and for each repeatable which system fired each tick.
  */
-import type { QueueSystem } from './catalog.js';
+import type { Side as QueueSystem } from '../../src/adapters/queues/index.js';
 import type { EventBatch } from './events.js';
 
 export interface SystemCounts {
@@ -16,8 +16,13 @@ export interface RepeatSummary {
   bySystem: Record<QueueSystem, number>;
   /** Ticks fired more than once (in one system or both). */
   doubleFired: number[];
-  /** Ticks missing between the first and the last one seen, given the tick period. */
+  /** Ticks missing between the first and the last one seen, given the tick period: lost. */
   gaps: number[];
+  /**
+   * Ticks missing because the tick before ran after their time: Bull and BullMQ both schedule the
+   * next tick from the moment they run one, so workers running late skip ticks by design.
+   */
+  skippedLate: number[];
   lastSystem: QueueSystem | null;
 }
 
@@ -39,7 +44,7 @@ export interface LedgerSummary {
 export class Ledger {
   private readonly produced = new Map<string, QueueSystem>();
   private readonly done = new Map<string, { count: number; system: QueueSystem }>();
-  private readonly fires = new Map<string, Map<number, QueueSystem[]>>();
+  private readonly fires = new Map<string, Map<number, { systems: QueueSystem[]; firedAt: number }>>();
   private addFailures = 0;
 
   /** @param tickMs the repeatables' period, for gap detection (0: do not look for gaps). */
@@ -52,10 +57,12 @@ export class Ledger {
       if (seen) seen.count++;
       else this.done.set(id, { count: 1, system });
     }
-    for (const [queue, system, tick] of batch.fires) {
-      const ticks = this.fires.get(queue) ?? new Map<number, QueueSystem[]>();
+    for (const [queue, system, tick, firedAt] of batch.fires) {
+      const ticks = this.fires.get(queue) ?? new Map<number, { systems: QueueSystem[]; firedAt: number }>();
       this.fires.set(queue, ticks);
-      ticks.set(tick, [...(ticks.get(tick) ?? []), system]);
+      const seen = ticks.get(tick);
+      if (seen) seen.systems.push(system);
+      else ticks.set(tick, { systems: [system], firedAt });
     }
     this.addFailures += batch.addFailures;
   }
@@ -97,21 +104,24 @@ export class Ledger {
   }
 }
 
-function repeatSummary(queue: string, ticks: Map<number, QueueSystem[]>, tickMs: number): RepeatSummary {
+function repeatSummary(queue: string, ticks: Map<number, { systems: QueueSystem[]; firedAt: number }>, tickMs: number): RepeatSummary {
   const sorted = [...ticks.keys()].sort((a, b) => a - b);
   const bySystem: Record<QueueSystem, number> = { bull: 0, bullmq: 0 };
   const doubleFired: number[] = [];
   for (const tick of sorted) {
-    const systems = ticks.get(tick) ?? [];
+    const systems = ticks.get(tick)?.systems ?? [];
     for (const system of systems) bySystem[system]++;
     if (systems.length > 1) doubleFired.push(tick);
   }
   const gaps: number[] = [];
+  const skippedLate: number[] = [];
   if (tickMs > 0) {
     for (let i = 1; i < sorted.length; i++) {
-      for (let t = (sorted[i - 1] as number) + tickMs; t < (sorted[i] as number); t += tickMs) gaps.push(t);
+      const before = sorted[i - 1] as number;
+      const ranAt = ticks.get(before)?.firedAt ?? 0;
+      for (let t = before + tickMs; t < (sorted[i] as number); t += tickMs) (ranAt >= t ? skippedLate : gaps).push(t);
     }
   }
   const last = sorted.at(-1);
-  return { queue, ticks: sorted.length, bySystem, doubleFired, gaps, lastSystem: last === undefined ? null : (ticks.get(last)?.at(-1) ?? null) };
+  return { queue, ticks: sorted.length, bySystem, doubleFired, gaps, skippedLate, lastSystem: last === undefined ? null : (ticks.get(last)?.systems.at(-1) ?? null) };
 }

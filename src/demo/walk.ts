@@ -6,7 +6,7 @@
  * the plan's connection budget predicts for the step.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { MERGED_QUEUE } from '../../examples/fleet/catalog.js';
+import { MERGED_QUEUE } from '../../examples/fleet/config.js';
 import type { Ledger } from '../../examples/fleet/ledger.js';
 import type { FleetChild } from '../../examples/fleet/supervisor.js';
 import type { ChangeReport } from '../usecases/change.js';

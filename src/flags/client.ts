@@ -11,7 +11,7 @@ import type { RedisClient } from '../redis/client.js';
 import { defaultTierQueues } from '../plan/default-tiers.js';
 import { stateKeys, type StateKeys } from '../state/keys.js';
 import { parseStateHash, type FlagState } from '../state/model.js';
-import { pruneInstances, removeInstance, reportInstance, type InstanceRecord } from '../state/instances.js';
+import { pruneInstances, readInstances, removeInstance, reportInstance, type InstanceRecord } from '../state/instances.js';
 import {
   DEFAULT_FLAG_NAMES,
   httpRedisOn,
@@ -125,6 +125,20 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
   /** Where the current values come from: the store, the environment, or the last values seen before the store went away. */
   get source(): FlagSource {
     return this.sourceValue;
+  }
+
+  /**
+   * Whether every live instance has applied the version this client runs (an instance on a rebuilt
+   * store counts as applied), and how many live ones are pinned to Bull by their kill switch. Reads
+   * the store; `redis-migrate/queues` asks this before it stops an old side's workers.
+   */
+  async rollout(): Promise<{ applied: boolean; pinnedToLegacy: number }> {
+    const { version, epoch } = this.snapshotValue;
+    const live = (await readInstances(this.command, this.keys)).instances.filter((instance) => instance.live);
+    return {
+      applied: live.every((instance) => instance.epoch !== epoch || instance.version >= version),
+      pinnedToLegacy: live.filter((instance) => instance.killSwitch).length,
+    };
   }
 
   /** @internal */

@@ -6,8 +6,8 @@
  *  - BullMQ on one shared connection: 1 + 1 per Worker + 1 per QueueEvents; with options per
  *    instance: 1 per Queue, 2 per Worker, 1 per QueueEvents.
  *  - plus the process's other connections (phase 1's ioredis ones until phase 1, the flags SDK's
- *    until cleanup; an SDK that runs its commands on the shared BullMQ connection keeps that one
- *    open from the start).
+ *    until cleanup; an SDK that runs its commands on the shared BullMQ connection, or the queues
+ *    adapter (`redis-migrate/queues`), keeps that one open from the start).
  */
 import type { Plan } from './schema.js';
 import { selectQueues, type MergeMode, type PlanProcess, type Topology } from './topology-schema.js';
@@ -53,7 +53,8 @@ export interface ConnectionBudget {
   notes: string[];
 }
 
-interface Step {
+/** Where the migration is, for one budget reading. */
+export interface Step {
   bullmq: Set<string>;
   draining: Set<string>;
   phase1Done: boolean;
@@ -93,8 +94,8 @@ export function processConnections(process: PlanProcess, allQueues: readonly str
   const bEvents = uniqueUnits(events.filter(onBullmq), merge, queueTier);
   const bProduced = uniqueUnits(produces.filter(onBullmq), merge, queueTier);
   const bUsed = uniqueUnits([...workers, ...events, ...produces].filter(onBullmq), merge, queueTier);
-  // A flags SDK that shares the BullMQ connection keeps it open from the start until cleanup.
-  const sharedOpen = bUsed > 0 || (process.connections.flagsSdkOnBullmq && !step.cleanedUp);
+  // A flags SDK that shares the BullMQ connection, or the queues adapter, keeps it open from the start until cleanup.
+  const sharedOpen = bUsed > 0 || ((process.connections.flagsSdkOnBullmq || process.connections.queuesAdapter) && !step.cleanedUp);
   const bullmq = process.bullmqConnection === 'shared' ? (sharedOpen ? 1 : 0) + bWorkers + bEvents : bProduced + 2 * bWorkers + bEvents;
 
   const extra = process.connections;
@@ -155,7 +156,7 @@ export function connectionBudget(plan: Pick<Plan, 'tiers' | 'topology' | 'target
     merge: topology.merge,
     processes: [
       ...topology.processes.map((process) => ({ ...process, workers: 'none' as const, queueEvents: 'none' as const })),
-      { ...topology.processes[0]!, name: 'workers', replicas: 1, workers: 'all' as const, queueEvents: 'none' as const, produces: 'none' as const, connections: { phase1: 0, other: 0, flagsSdk: 0, flagsSdkOnBullmq: false } },
+      { ...topology.processes[0]!, name: 'workers', replicas: 1, workers: 'all' as const, queueEvents: 'none' as const, produces: 'none' as const, connections: { phase1: 0, other: 0, flagsSdk: 0, flagsSdkOnBullmq: false, queuesAdapter: false } },
     ],
   };
   const splitTotal = total(split, allQueues, queueTier, finalStep).total;

@@ -21,7 +21,7 @@ export type QueueSelection = z.output<ReturnType<typeof queueSelection>>;
 
 const count = (description: string) => number({ integer: true, min: 0 }).describe(description);
 
-export const DEFAULT_PROCESS_CONNECTIONS = { phase1: 5, other: 0, flagsSdk: 2, flagsSdkOnBullmq: false } as const;
+export const DEFAULT_PROCESS_CONNECTIONS = { phase1: 5, other: 0, flagsSdk: 2, flagsSdkOnBullmq: false, queuesAdapter: false } as const;
 
 const processSchema = object({
   name: text({ pattern: /^[a-z0-9][a-z0-9._-]*$/i, expected: 'a process name (letters, digits, "-", "_", ".")' }).describe('The process kind ("api", "worker"); unique.'),
@@ -42,6 +42,9 @@ const processSchema = object({
     flagsSdkOnBullmq: boolean()
       .default(false)
       .describe("The SDK runs its commands on the process's shared BullMQ connection (connectFlags({ redis })), open from the start; count only its subscriber in flagsSdk."),
+    queuesAdapter: boolean()
+      .default(false)
+      .describe('The process drives its queues through redis-migrate/queues, whose shared connection is open from the start too (it reads both sides\' backlogs over it), until phase 3 removes the adapter.'),
   })
     .prefault({})
     .describe('Connections per replica besides the queues.'),

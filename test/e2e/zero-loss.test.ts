@@ -115,7 +115,7 @@ describe('zero lost jobs across flips and rollbacks', () => {
       expect(await redis.zcard(`bull:${queue}:repeat`), `bull ${queue} repeat`).toBe(0);
       const left = await backlogByKey(redis, 'bullmq', 'bullmq', queue);
       const ids = Object.values(left).flat();
-      expect(ids.every((id) => id.startsWith(`repeat:tick-${queue}:`)), `bullmq ${queue}: ${JSON.stringify(left)}`).toBe(true);
+      expect(ids.every((id) => id.startsWith(`repeat:tick:`)), `bullmq ${queue}: ${JSON.stringify(left)}`).toBe(true);
     }
     // Every connection the fleet opened is closed.
     const clients = (await redis.client('LIST')) as string;

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
-import { backlogKeys } from '../../examples/fleet/catalog.js';
+import { backlogKeys } from '../../src/adapters/queues/naming.js';
 import { defaultPlanDocument } from '../../src/plan/default-plan.js';
 import { waitFor as waitForCondition } from './wait.js';
 

@@ -85,3 +85,12 @@ describe('a flags SDK on the shared BullMQ connection', () => {
     expect(steps).toEqual({ legacy: 38, phase1: 35, 'phase2:non-critical': 29, 'phase2:medium': 19, 'phase2:critical': 13, final: 12 });
   });
 });
+
+describe('a process on the queues adapter (redis-migrate/queues)', () => {
+  it('counts the adapter\'s shared connection from the start, beside the SDK\'s own two', () => {
+    const budget = connectionBudget(planWith({ topology: { processes: [{ name: 'app', connections: { flagsSdk: 2, queuesAdapter: true } }] } }));
+    const steps = Object.fromEntries(budget.steps.map((step) => [step.id, step.steady]));
+    // 33 Bull + 1 shared + 2 SDK before any flip; at the end the adapter and the SDK are gone: 1 + 11 Workers.
+    expect(steps).toEqual({ legacy: 36, phase1: 36, 'phase2:non-critical': 30, 'phase2:medium': 20, 'phase2:critical': 14, final: 12 });
+  });
+});

@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { backlogKeys, bullmqQueueOf, bullmqQueues, bullmqRepeatJobId, bullRepeatKey, MERGED_QUEUE, tickOf } from '../../examples/fleet/catalog.js';
 import { defaultRepeatQueues, fleetOptionsFromEnv, parseRoles } from '../../examples/fleet/config.js';
 import { Ledger } from '../../examples/fleet/ledger.js';
 import { defaultPlan } from '../../src/plan/default-plan.js';
 
 const plan = defaultPlan();
-const queues = plan.tiers.flatMap((tier) => tier.queues);
 
 describe('fleet options', () => {
   it('defaults to one process doing everything, per-queue topology, one repeatable per tier', () => {
@@ -45,30 +43,6 @@ describe('fleet options', () => {
   });
 });
 
-describe('catalog', () => {
-  it('maps every queue to itself, or to one merged BullMQ queue', () => {
-    expect(bullmqQueueOf('per-queue', 'calendar-sync')).toBe('calendar-sync');
-    expect(bullmqQueueOf('merged', 'calendar-sync')).toBe(MERGED_QUEUE);
-    expect(bullmqQueues('per-queue', queues).size).toBe(11);
-    expect([...bullmqQueues('merged', queues)]).toEqual([[MERGED_QUEUE, queues]]);
-  });
-
-  it('lists the keys holding unfinished jobs on each side', () => {
-    expect(backlogKeys('bull', 'bull', 'q').map(([, key]) => key)).toEqual(['bull:q:wait', 'bull:q:active', 'bull:q:delayed', 'bull:q:paused']);
-    expect(backlogKeys('bullmq', 'bullmq', 'q').map(([kind, key]) => `${kind} ${key}`)).toContain('zset bullmq:q:prioritized');
-  });
-
-  it('names repeatables as Bull 4 and BullMQ 6 do', () => {
-    const spec = { queue: 'token-refresh', cron: '*/2 * * * * *' };
-    expect(bullRepeatKey(spec)).toBe('__default__::::*/2 * * * * *');
-    expect(bullmqRepeatJobId(spec, 1000)).toBe('repeat:tick-token-refresh:1000');
-    expect(tickOf('repeat:tick-token-refresh:1000', {})).toBe(1000);
-    expect(tickOf('repeat:9f0c:2000', {})).toBe(2000);
-    expect(tickOf('tick-token-refresh-3000', { tick: 3000 })).toBe(3000);
-    expect(tickOf('plain', {})).toBeUndefined();
-  });
-});
-
 describe('Ledger', () => {
   const batch = (over: Partial<Parameters<Ledger['apply']>[0]>) => ({ type: 'events' as const, from: 'p', produced: [], done: [], fires: [], addFailures: 0, ...over });
 
@@ -90,8 +64,16 @@ describe('Ledger', () => {
 
   it('finds ticks fired twice and ticks missing', () => {
     const ledger = new Ledger(1000);
-    ledger.apply(batch({ fires: [['r', 'bull', 1000], ['r', 'bull', 2000], ['r', 'bullmq', 2000], ['r', 'bullmq', 5000]] }));
+    ledger.apply(batch({ fires: [['r', 'bull', 1000, 1010], ['r', 'bull', 2000, 2010], ['r', 'bullmq', 2000, 2020], ['r', 'bullmq', 5000, 5010]] }));
     const [repeat] = ledger.summary().repeatables;
-    expect(repeat).toEqual({ queue: 'r', ticks: 3, bySystem: { bull: 2, bullmq: 2 }, doubleFired: [2000], gaps: [3000, 4000], lastSystem: 'bullmq' });
+    expect(repeat).toEqual({ queue: 'r', ticks: 3, bySystem: { bull: 2, bullmq: 2 }, doubleFired: [2000], gaps: [3000, 4000], skippedLate: [], lastSystem: 'bullmq' });
+  });
+
+  it('tells ticks the library skipped because a tick ran late from ticks lost', () => {
+    const ledger = new Ledger(1000);
+    // Tick 2000 ran at 3500: the library scheduled the next one from then (4000), skipping 3000 by design.
+    ledger.apply(batch({ fires: [['r', 'bull', 1000, 1010], ['r', 'bull', 2000, 3500], ['r', 'bull', 4000, 4010], ['r', 'bull', 6000, 6010]] }));
+    const [repeat] = ledger.summary().repeatables;
+    expect([repeat?.skippedLate, repeat?.gaps]).toEqual([[3000], [5000]]);
   });
 });
