@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, inject, it } from 'vitest';
 import { runCli } from '../support/cli.js';
+import { envelopeProblems } from '../support/envelope.js';
 
 interface Step {
   id: string;
@@ -41,7 +42,10 @@ describe('demo', () => {
   it('runs out of the box on a throwaway redis-server, in under 60 s, and leaves nothing running', { timeout: 120_000 }, async () => {
     const run = await runCli(['demo', '--json'], { timeoutMs: 110_000 });
     expect(run.exitCode, run.stderr).toBe(0);
-    const report = run.json();
+    // The demo's envelope, checked here rather than in json-envelope.test.ts, which skips the slow demo.
+    expect(envelopeProblems(run.json())).toEqual([]);
+    expect(run.json()).toMatchObject({ ok: true, command: 'demo' });
+    const report = run.result();
     checkReport(run.stderr, report);
     expect(report.redis).toMatch(/^a throwaway redis-server on port \d+$/);
     expect(report.cleanup.serverStopped).toBe(true);
@@ -68,7 +72,7 @@ describe('demo', () => {
     try {
       const run = await runCli(['demo', '--json'], { env: { REDIS_URL: url }, timeoutMs: 110_000 });
       expect(run.exitCode, run.stderr).toBe(0);
-      const report = run.json();
+      const report = run.result();
       checkReport(run.stderr, report);
       expect(report.cleanup.serverStopped).toBe(false);
       expect(report.cleanup.keysRemoved).toBeGreaterThan(0);
