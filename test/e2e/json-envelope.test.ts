@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { buildProgram, commandPath } from '../../src/cli/program.js';
 import { BIN, runCli, uniqueNamespace } from '../support/cli.js';
 import { envelopeProblems } from '../support/envelope.js';
-import { tempDir } from '../support/plan-files.js';
+import { planDocument, tempDir, writePlan } from '../support/plan-files.js';
+import { defaultPlanDocument } from '../../src/plan/default-plan.js';
 
 interface Case {
   args: string[];
@@ -51,6 +52,11 @@ describe('every command prints one envelope under --json', () => {
   const env = () => ({ REDIS_URL: inject('redisUrl'), REDIS_MIGRATE_NAMESPACE: ns });
 
   beforeAll(() => {
+    // The plan every case reads (from the working directory): queue names of its own, so other
+    // tests' jobs on the shared Redis cannot change an exit code here.
+    const suffix = ns.slice(-8);
+    const tiers = (defaultPlanDocument() as { tiers: { queues: string[] }[] }).tiers.map((tier) => ({ ...tier, queues: tier.queues.map((queue) => `${queue}-${suffix}`) }));
+    writePlan(planDocument({ tiers }), { dir });
     mkdirSync(join(dir, 'books'));
     writeFileSync(join(dir, 'books', 'hello.md'), '# Hello\n\n```step id=one kind=shell\necho hello\n```\n');
   });
@@ -64,7 +70,8 @@ describe('every command prints one envelope under --json', () => {
     phase1: { args: ['phase1', '--dry-run'], exit: 3, error: 'change.blocked' },
     phase2: { args: ['phase2', '--tier', 'non-critical', '--dry-run'], exit: 0 },
     rollback: { args: ['rollback', '--dry-run', '--yes'], exit: 0 },
-    preflight: { args: ['preflight', '--phase', '2'], exit: 0 },
+    // No HTTP endpoint: phase 1's checks fail, a result with ok false.
+    preflight: { args: ['preflight', '--phase', '1'], exit: 3 },
     connections: { args: ['connections'], exit: 0 },
     monitor: { args: ['monitor', '--duration', '1s', '--interval', '500ms'], exit: 0 },
     verify: { args: ['verify', '--tier', 'non-critical'], exit: 0 },
@@ -126,7 +133,7 @@ describe('every command prints one envelope under --json', () => {
     expect(envelopeProblems(unknown.json())).toEqual([]);
     expect(unknown.json()).toMatchObject({ command: null, error: { code: 'usage.unknownCommand' } });
 
-    const stream = await runCli(['monitor', '--duration', '1s', '--interval', '500ms', '--ndjson'], { env: env(), timeoutMs: 30_000 });
+    const stream = await runCli(['monitor', '--duration', '1s', '--interval', '500ms', '--ndjson'], { env: env(), cwd: dir, timeoutMs: 30_000 });
     expect(stream.exitCode).toBe(0);
     const lines = stream.stdout.trim().split('\n');
     expect(lines.length).toBeGreaterThanOrEqual(2);
