@@ -29,8 +29,8 @@ export interface CliRun {
   error(): CliErrorBody;
 }
 
-/** The three readers of a --json stdout, shared by runCli and tests that spawn the CLI themselves. */
-export function readEnvelope(stdout: string, exitCode: number | string = '?'): Pick<CliRun, 'json' | 'result' | 'error'> {
+/** The three readers of a --json stdout. */
+function readEnvelope(stdout: string, exitCode: number | string = '?'): Pick<CliRun, 'json' | 'result' | 'error'> {
   const json = () => {
     try {
       return JSON.parse(stdout);
