@@ -80,7 +80,7 @@ try {
     await fillLegacyKeys({ port: server.port, queue: QUEUE, count: KEYS });
     const ours = await cli('phase3', 'cleanup', '--yes', '--json');
     if (ours.code !== 0) throw new Error(`phase3 cleanup exited ${ours.code}: ${ours.stdout}${ours.stderr}`);
-    const report = JSON.parse(ours.stdout);
+    const { result: report } = JSON.parse(ours.stdout);
     const oursLeft = await legacyLeft(client);
     const rssMb = Number(/PEAK_RSS_KB=(\d+)/.exec(ours.stderr)?.[1] ?? 0) / 1024;
     const speedup = baseline.seconds / ours.seconds;

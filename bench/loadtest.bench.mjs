@@ -101,7 +101,7 @@ try {
   const t0 = performance.now();
   const cli = spawnSync(process.execPath, [bin, 'loadtest', '--jobs', String(JOBS), '--json', '--redis-url', server.url], { encoding: 'utf8' });
   const cliMs = performance.now() - t0;
-  const report = JSON.parse(cli.stdout);
+  const { result: report } = JSON.parse(cli.stdout);
   console.log(`CLI end to end : ${cliMs.toFixed(0)} ms wall for \`redis-migrate loadtest --jobs ${JOBS}\` (process start to exit; run ${report.durationMs} ms, exit ${cli.status}) (target < 3000 ms)`);
 } finally {
   await admin.quit();

@@ -22,7 +22,7 @@ async function measure(server, namespace, label) {
     const run = spawnSync(process.execPath, [BIN, 'rollback', '--yes', '--json', '--namespace', namespace], { env: { ...process.env, REDIS_URL: server.url } });
     times.push(performance.now() - started);
     if (run.status !== 0) throw new Error(`rollback exited ${run.status}: ${run.stdout}${run.stderr}`);
-    confirmations = JSON.parse(String(run.stdout)).confirmations;
+    confirmations = JSON.parse(String(run.stdout)).result.confirmations;
   }
   await admin.quit();
   console.log(`${label}: wall ms ${JSON.stringify(summary(times))}; last run confirmed ${confirmations.confirmed}/${confirmations.live}, slowest ack ${confirmations.slowestMs} ms`);

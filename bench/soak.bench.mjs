@@ -52,7 +52,7 @@ const spawn = (name, extra) => {
 const cli = async (...args) => {
   const started = performance.now();
   const { stdout } = await run(process.execPath, [bin, ...args, '--yes', '--json', '--wait', '3s', '--redis-url', server.url, '--config', planPath], { env: { ...process.env, REDIS_MIGRATE_ACTOR: 'soak' } });
-  const report = JSON.parse(stdout);
+  const { result: report } = JSON.parse(stdout);
   return { ms: Math.round(performance.now() - started), confirmed: `${report.confirmations.confirmed}/${report.confirmations.live}` };
 };
 const until = async (check, timeoutMs = 10_000) => {

@@ -9,3 +9,5 @@ export { parseDuration, formatDuration } from './plan/duration.js';
 export { stateKeys } from './state/keys.js';
 export type { FlagState, TierState } from './state/model.js';
 export { CliError } from './errors.js';
+export { SCHEMA_VERSION } from './envelope.js';
+export type { ErrorBody, ErrorDocument, JsonDocument, ResultDocument } from './envelope.js';

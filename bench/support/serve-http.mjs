@@ -13,7 +13,7 @@ export async function startServeHttp(redisUrl, token) {
     let text = '';
     child.stdout.on('data', (chunk) => {
       text += chunk;
-      if (text.includes('\n')) resolve(JSON.parse(text.split('\n')[0]));
+      if (text.includes('\n')) resolve(JSON.parse(text.split('\n')[0]).result);
     });
     child.once('exit', (code) => reject(new Error(`serve-http exited ${code}`)));
   });

@@ -39,6 +39,8 @@ export class CommandContext implements Environment {
   constructor(
     readonly options: GlobalOptions,
     readonly io: Io,
+    /** The command path as typed ("phase3 cleanup"): the `command` of its JSON document. */
+    readonly command: string,
   ) {
     this.json = Boolean(options.json);
     this.yes = Boolean(options.yes);

@@ -1,10 +1,10 @@
 /** The entry point: builds the command table, runs it, maps every error to its exit code. */
 import { CommanderError } from 'commander';
-import { EXIT, UsageError, type ExitCode } from '../errors.js';
+import { EXIT, UsageError } from '../errors.js';
 import type { Io } from './io.js';
 import { setColor } from './format.js';
-import { writeError } from './output.js';
-import { buildProgram } from './program.js';
+import { writeError, type OutputMode } from './output.js';
+import { buildProgram, type ProgramState } from './program.js';
 
 export function defaultIo(): Io {
   return {
@@ -30,18 +30,26 @@ export function defaultIo(): Io {
   };
 }
 
-function commanderToUsage(error: CommanderError, argv: string[]): UsageError {
+function commanderToUsage(error: CommanderError, command: string | null): UsageError {
+  const help = `see \`redis-migrate ${command ? `${command} ` : ''}--help\``;
+  // Commander's own message for a group called without its subcommand is "(outputHelp)".
+  if (error.code === 'commander.help') {
+    return new UsageError('usage.missingCommand', `${command ? `\`${command}\`` : 'redis-migrate'} needs a command`, { fix: help });
+  }
   const message = error.message.replace(/^error:\s*/i, '').split('\n')[0] ?? error.message;
-  const sub = argv.slice(2).find((arg) => !arg.startsWith('-'));
-  return new UsageError(`usage.${error.code.replace(/^commander\./, '')}`, message, {
-    fix: `see \`redis-migrate ${error.code === 'commander.unknownCommand' || !sub ? '' : `${sub} `}--help\``.replace('  ', ' '),
-  });
+  return new UsageError(`usage.${error.code.replace(/^commander\./, '')}`, message, { fix: help });
+}
+
+/** --json: one document; --ndjson (monitor): errors too end the stream as one JSON line; else text. */
+function outputMode(argv: string[]): OutputMode {
+  if (argv.includes('--json')) return 'json';
+  return argv.includes('--ndjson') ? 'ndjson' : 'human';
 }
 
 export async function main(argv: string[], io: Io = defaultIo()): Promise<number> {
-  const json = argv.includes('--json');
+  const mode = outputMode(argv);
   setColor(!argv.includes('--no-color') && !io.env.NO_COLOR && (io.stdout as NodeJS.WriteStream).isTTY === true);
-  const state: { exitCode: ExitCode } = { exitCode: EXIT.ok };
+  const state: ProgramState = { exitCode: EXIT.ok, command: null };
   const program = buildProgram(io, state);
   try {
     await program.parseAsync(argv);
@@ -49,8 +57,8 @@ export async function main(argv: string[], io: Io = defaultIo()): Promise<number
   } catch (error) {
     if (error instanceof CommanderError) {
       if (error.exitCode === 0) return EXIT.ok; // --help, --version
-      return writeError(io, json, commanderToUsage(error, argv));
+      return writeError(io, mode, state.command, commanderToUsage(error, state.command));
     }
-    return writeError(io, json, error);
+    return writeError(io, mode, state.command, error);
   }
 }

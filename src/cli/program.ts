@@ -17,19 +17,42 @@ interface RenderModule<R extends Report> {
   render(report: R): string;
 }
 
+/** What a run leaves for the entry point: its exit code, and the command path once commander reached one. */
+export interface ProgramState {
+  exitCode: ExitCode;
+  /** "phase3 cleanup": the `command` of the JSON envelope; null until the arguments name a command. */
+  command: string | null;
+}
 
-export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
+/** The command's name after its parents' ("phase3 cleanup", "runbook run"), without the program's. */
+export function commandPath(command: Command): string {
+  const names: string[] = [];
+  for (let current: Command | null = command; current?.parent; current = current.parent) names.unshift(current.name());
+  return names.join(' ');
+}
+
+/** Record each command as commander dispatches to it, so an error in its options still names it. */
+function trackCommands(parent: Command, state: ProgramState): void {
+  if (!parent.commands.length) return;
+  parent.hook('preSubcommand', (_parent, sub) => {
+    state.command = commandPath(sub);
+  });
+  for (const sub of parent.commands) trackCommands(sub, state);
+}
+
+export function buildProgram(io: Io, state: ProgramState): Command {
   function action<O, R extends Report>(load: () => Promise<[CommandModule<O, R>, RenderModule<R>]>) {
     // Commander passes positional arguments first, then the options and the command.
     return async (...received: unknown[]) => {
       const command = received[received.length - 1] as Command;
       const options = received[received.length - 2] as O;
       const args = received.slice(0, -2);
-      const ctx = new CommandContext(command.optsWithGlobals<GlobalOptions>(), io);
+      const path = commandPath(command);
+      const ctx = new CommandContext(command.optsWithGlobals<GlobalOptions>(), io, path);
       try {
         const [commandModule, renderModule] = await load();
         const outcome = await commandModule.run(ctx, args.length ? ({ ...options, args } as O) : options);
-        state.exitCode = writeReport(io.stdout, ctx.json, outcome, renderModule.render);
+        state.exitCode = writeReport(io.stdout, ctx.json ? 'json' : 'human', path, outcome, renderModule.render);
       } finally {
         await ctx.close();
       }
@@ -238,5 +261,6 @@ export function buildProgram(io: Io, state: { exitCode: ExitCode }): Command {
     .option('--log-requests', 'log every request to stderr (method, path, status, time, command names)')
     .action(action(async () => Promise.all([import('../commands/serve-http.js'), import('./render/serve-http.js')])));
 
+  trackCommands(program, state);
   return program;
 }

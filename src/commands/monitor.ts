@@ -6,10 +6,9 @@
  */
 import type { CommandContext } from '../cli/context.js';
 import type { Outcome } from '../cli/output.js';
-import type { MonitorReportView } from '../cli/render/monitor.js';
 import { EXIT, UsageError } from '../errors.js';
 import { parseDuration } from '../plan/duration.js';
-import { monitorSoak } from '../usecases/monitor.js';
+import { monitorSoak, type MonitorReport } from '../usecases/monitor.js';
 
 export interface MonitorOptions {
   duration?: string;
@@ -32,8 +31,10 @@ function parsePort(text: string): number {
   return port;
 }
 
-export async function run(ctx: CommandContext, options: MonitorOptions): Promise<Outcome<MonitorReportView>> {
-  if (options.ndjson && ctx.json) throw new UsageError('usage.conflict', '--ndjson streams lines and --json prints one document', { fix: 'use one of them' });
+export async function run(ctx: CommandContext, options: MonitorOptions): Promise<Outcome<MonitorReport>> {
+  if (options.ndjson && ctx.json) {
+    throw new UsageError('usage.conflict', '--ndjson streams lines (its last line is the --json document) and --json prints one document', { fix: 'use one of them' });
+  }
   if (options.autoRollback && !ctx.yes) {
     throw new UsageError('confirm.required', '--auto-rollback changes the flags without asking', {
       fix: 'add --yes to confirm up front that a breach may roll back (USE_BULLMQ=false)',
@@ -44,10 +45,10 @@ export async function run(ctx: CommandContext, options: MonitorOptions): Promise
   const intervalMs = parseMs(options.interval ?? plan.monitor.interval, 'interval');
   const durationMs = options.duration ? parseMs(options.duration, 'duration') : null;
   const metricsPort = options.metricsPort !== undefined ? parsePort(options.metricsPort) : plan.metrics.port;
-  const format = options.ndjson ? 'ndjson' : 'human';
+  const ndjson = Boolean(options.ndjson);
   const stdout = ctx.io.stdout as NodeJS.WriteStream;
   const tty = stdout.isTTY === true;
-  const live = ctx.json || format === 'ndjson' ? null : await import('../cli/render/monitor.js');
+  const live = ctx.json || ndjson ? null : await import('../cli/render/monitor.js');
 
   const report = await monitorSoak(ctx, loaded, {
     intervalMs,
@@ -55,11 +56,11 @@ export async function run(ctx: CommandContext, options: MonitorOptions): Promise
     metrics: metricsPort !== undefined ? { host: options.metricsHost ?? plan.metrics.host, port: metricsPort } : undefined,
     autoRollback: Boolean(options.autoRollback),
     onTick: (tick, view) => {
-      for (const breach of tick.started) if (ctx.json || format === 'ndjson') ctx.log(`breach: ${breach.message}`);
-      if (format === 'ndjson') stdout.write(`${JSON.stringify({ type: 'sample', ...tick.sample })}\n`);
+      for (const breach of tick.started) if (ctx.json || ndjson) ctx.log(`breach: ${breach.message}`);
+      if (ndjson) stdout.write(`${JSON.stringify({ type: 'sample', ...tick.sample })}\n`);
       else if (live) stdout.write(tty ? `\u001b[H\u001b[J${live.renderDashboard(view)}\n` : `${live.renderLine(tick.sample)}\n`);
     },
   });
   if (tty && live) stdout.write('\u001b[H\u001b[J');
-  return { report: { ...report, format }, exitCode: report.ok ? EXIT.ok : EXIT.checkFailed };
+  return { report, ndjson, exitCode: report.ok ? EXIT.ok : EXIT.checkFailed };
 }

@@ -10,6 +10,7 @@ import { defaultPlan } from '../plan/default-plan.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
 import type { ChangeReport } from '../usecases/change.js';
 import { rollBack } from '../usecases/rollback.js';
+import { changeOutcome } from './change-outcome.js';
 
 export interface RollbackOptions {
   tier?: string;
@@ -56,5 +57,5 @@ export async function run(ctx: CommandContext, options: RollbackOptions): Promis
     dryRun: Boolean(options.dryRun),
   });
   if (warning) report.warnings.unshift(warning);
-  return { report };
+  return changeOutcome(report);
 }

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { CommandContext } from '../cli/context.js';
-import type { Outcome } from '../cli/output.js';
+import { resultDocument, type Outcome } from '../cli/output.js';
 import type { Report } from '../usecases/report.js';
 import { EXIT, UsageError } from '../errors.js';
 import { startBridge, type Bridge } from '../http/index.js';
@@ -102,7 +102,8 @@ export async function run(ctx: CommandContext, options: ServeHttpOptions): Promi
   );
   const report: ServeHttpReport = { ok: true, url: bridge.url, token, tokenSource: source, host: bridge.host, port: bridge.port, redis, pool, pid: process.pid };
   // Straight to stdout, not through the redacting report writer: the token is the point here.
-  ctx.io.stdout.write(`${ctx.json ? JSON.stringify(report) : render(report)}\n`);
+  // One line under --json too: a supervisor reads it as soon as it is there.
+  ctx.io.stdout.write(`${ctx.json ? JSON.stringify(resultDocument(ctx.command, report, EXIT.ok)) : render(report)}\n`);
 
   if (!isLoopbackHost(options.host)) {
     ctx.log(`warning: listening on ${options.host}, not loopback: anyone who can reach it and learns the token can use this Redis, and plain HTTP carries the token in clear`);

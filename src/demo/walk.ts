@@ -9,8 +9,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { MERGED_QUEUE } from '../../examples/fleet/config.js';
 import type { Ledger } from '../../examples/fleet/ledger.js';
 import type { FleetChild } from '../../examples/fleet/supervisor.js';
+import { blockedCauses } from '../usecases/blocked.js';
 import type { ChangeReport } from '../usecases/change.js';
-import type { GatedChangeReport } from '../usecases/gate-checks.js';
 import type { ConnectionSummary } from '../observe/classify.js';
 import { currentBudgetStep, type BudgetStep } from '../plan/budget.js';
 import type { WorldCount } from './connections.js';
@@ -121,8 +121,10 @@ async function step(walk: WalkContext, entry: DemoStep, fleet: Fleet, state: Wal
   const worker = fleet.worker;
   const report = await world.change(entry.run);
   apply(report, state);
-  const failedChecks = report && 'checks' in report ? (report as GatedChangeReport).checks.filter((check) => check.status === 'fail') : [];
-  if (failedChecks.length) note = `${commandText(entry.run)} blocked by failed checks: ${failedChecks.map((check) => `${check.id} (${check.message})`).join('; ')}`;
+  if (report?.blocked) {
+    const checks = report.blocked.checks.map((check) => `${check.id}: ${check.message}`);
+    note = `${commandText(entry.run)} refused: ${[...blockedCauses(report.blocked), ...checks].join('; ')}`;
+  }
   const expected = expectedLanes(world.queues, state.onBullmq, world.options.topology === 'split');
   // A worker restarted for a late job (an add that left just before the flip) and stopped again is
   // not the step's steady state: measure again when the lanes changed during the measurement.

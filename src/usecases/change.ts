@@ -4,7 +4,8 @@
  * → baseline → flip (atomic) → wait for app confirmations while the sinks run → audit sink
  * failures → release. The steps are those phases/ lists, announced through `onStep`.
  */
-import { CheckFailedError, CliError, EXIT, UsageError } from '../errors.js';
+import type { CheckResult } from '../checks/types.js';
+import { CliError, EXIT, UsageError } from '../errors.js';
 import { formatDuration, parseDuration } from '../plan/duration.js';
 import type { LoadedPlan } from '../plan/load-plan.js';
 import { serverTimeMs, type RedisClient } from '../redis/client.js';
@@ -19,15 +20,9 @@ import { acquireLock, type HeldLock } from '../state/lock.js';
 import { diffChanges, fieldDefault, movesText, parseStateHash, stateWith, tierMoves, ungatedMoves, type FieldChanges, type FlagState, type TierMove } from '../state/model.js';
 import { flagsView, tiersView, type FlagsView, type TierView } from '../state/view.js';
 import type { SinkReport } from '../sinks/sinks.js';
+import type { Blocked, GateVerdict } from './blocked.js';
 import type { Environment } from './environment.js';
 import type { Report } from './report.js';
-
-export interface GateVerdict {
-  open: boolean;
-  message?: string;
-  remainingMs?: number;
-  previous?: string | null;
-}
 
 export interface ChangeRequest {
   kind: AuditKind;
@@ -47,8 +42,10 @@ export interface ChangeRequest {
   useLock: boolean;
   reason?: string | undefined;
   force?: boolean;
-  /** May read Redis (the monitor's soak records); evaluated before the prompt and again under the lock. */
+  /** The soak gate. May read Redis (the monitor's soak records); evaluated before the prompt and again under the lock. */
   gate?: (state: FlagState, now: number, client: RedisClient) => GateVerdict | Promise<GateVerdict>;
+  /** The preflight checks that gate this change, already run: a failing one blocks it unless `force`. */
+  checks?: readonly CheckResult[];
   /** Baseline step recorded before the first flip of this step. */
   baselineStep?: string;
   /** A connection the command already opened (e.g. for its checks); otherwise one is opened here. */
@@ -74,7 +71,10 @@ export interface ChangeReport extends Report {
   after: FieldChanges;
   /** Tiers whose queues this change moved to the other system (would move, on a dry run), with their queues. */
   moved: (TierMove & { queues: string[] })[];
+  /** The soak gate and the checks as one verdict (null: this change has neither), and whether --force passed it. */
   gate: (GateVerdict & { forced: boolean }) | null;
+  /** Every cause that refused the change (nothing was changed, `ok` is false), or null. */
+  blocked: Blocked | null;
   flags: FlagsView;
   tiers: TierView[];
   confirmations: ConfirmationReport;
@@ -97,24 +97,25 @@ export async function applyChange(env: Environment, loaded: LoadedPlan, request:
   const step = request.onStep ?? (() => undefined);
   let lock: HeldLock | undefined;
   try {
-    if (request.gate) step('gate');
-    let { hash, state, now, gate, pending, moves } = await evaluate(client, keys, request, order);
-    const changing = Object.keys(pending).length > 0;
+    if (request.gate || request.checks) step('gate');
+    let { hash, state, now, gate, pending, moves, blocked } = await evaluate(client, keys, request, order);
     const base = {
       ok: true,
       command: request.command,
       namespace: env.namespace(loaded),
       plan: loaded.source,
-      gate,
-      moved: withQueues(moves),
       warnings: [] as string[],
       notes: request.notes?.(state) ?? [],
     };
-
-    if (!changing || request.dryRun) {
+    // What would change, changing nothing: a dry run, nothing to do, or a refusal.
+    const preview = async (): Promise<ChangeReport> => {
       const { instances } = await readInstances(client, keys);
       return {
         ...base,
+        ok: blocked === null,
+        gate,
+        blocked,
+        moved: withQueues(moves),
         dryRun: request.dryRun,
         changed: false,
         version: state.version,
@@ -125,7 +126,8 @@ export async function applyChange(env: Environment, loaded: LoadedPlan, request:
         confirmations: confirmationsFromRecords(instances, state.version, state.epoch),
         sinks: null,
       };
-    }
+    };
+    if (blocked || Object.keys(pending).length === 0 || request.dryRun) return await preview();
 
     // Ask before taking the lock: an operator who walks away from a prompt must not lock others out.
     step('confirm');
@@ -139,7 +141,9 @@ export async function applyChange(env: Environment, loaded: LoadedPlan, request:
         ttlMs: parseDuration(plan.lock.ttl) ?? 30_000,
       });
       const confirmed = JSON.stringify(pending);
-      ({ hash, state, now, gate, pending, moves } = await evaluate(client, keys, request, order));
+      ({ hash, state, now, gate, pending, moves, blocked } = await evaluate(client, keys, request, order));
+      // The gate may have closed meanwhile (a breach recorded); the lock is released on the way out.
+      if (blocked) return await preview();
       if (JSON.stringify(pending) !== confirmed) {
         throw new CliError('state.changed', 'the migration state changed while you were confirming; nothing was changed', EXIT.lockHeld, {
           fix: 'check `redis-migrate status` and `redis-migrate audit`, then run the command again',
@@ -204,6 +208,7 @@ export async function applyChange(env: Environment, loaded: LoadedPlan, request:
       return {
         ...base,
         gate,
+        blocked: null,
         warnings,
         dryRun: false,
         changed: result.changed,
@@ -224,30 +229,34 @@ export async function applyChange(env: Environment, loaded: LoadedPlan, request:
   }
 }
 
+/** The soak gate and the failing checks as one verdict: what --force passes and the audit records. */
+function withChecks(soak: GateVerdict, failing: readonly CheckResult[]): GateVerdict {
+  if (!failing.length) return soak;
+  const message = `failing preflight checks: ${failing.map((check) => check.id).join(', ')}`;
+  return { ...soak, open: false, message: soak.open ? message : `${soak.message}; ${message}` };
+}
+
 /**
- * Read the state and decide: the gate's verdict, the fields that would change and the tiers they
- * move. Throws on a closed gate, and on a change that would put a tier on BullMQ without its gate.
+ * Read the state and decide: the gate's verdict, the fields that would change, the tiers they move,
+ * and every cause that blocks the change (null when none does).
  */
 async function evaluate(client: RedisClient, keys: StateKeys, request: ChangeRequest, order: readonly string[]) {
   const [{ hash, state }, now] = await Promise.all([readState(client, keys), serverTimeMs(client)]);
-  const verdict = (await request.gate?.(state, now, client)) ?? null;
-  const gate = verdict ? { ...verdict, forced: !verdict.open && Boolean(request.force) } : null;
+  const soak = (await request.gate?.(state, now, client)) ?? null;
+  const failing = (request.checks ?? []).filter((check) => check.status === 'fail');
+  const force = Boolean(request.force);
+  const verdict = request.gate || request.checks ? withChecks(soak ?? { open: true }, failing) : null;
+  const gate = verdict ? { ...verdict, forced: !verdict.open && force } : null;
   const pending = diffChanges(hash, request.changes(state));
   const moves = tierMoves(state, stateWith(hash, pending), order);
-  const ungated = ungatedMoves(moves, request.gatedTiers);
-  if (ungated.length) {
-    throw new CheckFailedError('gate.ungated-tiers', `this change would also put tier(s) ${ungated.join(', ')} on BullMQ without their own checks and gate (recorded on BullMQ while the master switch was off); nothing was changed`, {
-      fix: 'run `redis-migrate rollback` (it returns every tier to legacy), then `redis-migrate phase2 --tier T` for each tier you want back, in order',
-      details: { tiers: ungated },
-    });
-  }
-  if (gate && !gate.open && !gate.forced && Object.keys(pending).length > 0) {
-    throw new CheckFailedError('gate.closed', `gate closed: ${gate.message}`, {
-      fix: 'wait for the soak window to pass (see `redis-migrate status`), or pass it with --force --reason "..."',
-      details: { remainingMs: gate.remainingMs, previous: gate.previous },
-    });
-  }
-  return { hash, state, now, gate, pending, moves };
+  const causes: Blocked = {
+    // A closed gate matters only to a change that would happen; the checks gate the command itself.
+    gate: soak && !soak.open && !force && Object.keys(pending).length > 0 ? soak : null,
+    checks: force ? [] : failing,
+    ungatedTiers: ungatedMoves(moves, request.gatedTiers),
+  };
+  const blocked = causes.gate || causes.checks.length || causes.ungatedTiers.length ? causes : null;
+  return { hash, state, now, gate, pending, moves, blocked };
 }
 
 async function runPlanSinks(loaded: LoadedPlan, before: FlagState, after: FlagState, version: number, namespace: string): Promise<SinkReport | null> {

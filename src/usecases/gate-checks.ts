@@ -1,6 +1,6 @@
 /**
- * The preflight checks a phase runs before it flips. A failing check stops the flip (exit 3,
- * nothing changed, the results in the report) unless --force --reason passes it, which the audit
+ * The preflight checks a phase runs before it flips. A failing check blocks the flip (nothing
+ * changed, every cause in the report's `blocked`) unless --force --reason passes it, which the audit
  * records as a forced change naming the failed checks.
  */
 import type { LoadedPlan } from '../plan/load-plan.js';
@@ -14,15 +14,6 @@ import type { Environment } from './environment.js';
 export interface GatedChangeReport extends ChangeReport {
   /** The preflight checks that gate the flip, in the order they ran. */
   checks: CheckResult[];
-  /** Failing checks stopped the flip (nothing was changed). */
-  blocked: boolean;
-}
-
-export interface GateCheckOutcome {
-  checks: CheckResult[];
-  failed: string[];
-  /** Failing checks and no --force: the command must not flip. */
-  blocked: boolean;
 }
 
 /** Connect, timing it: redis.reachable, redis.auth and redis.tls report on this attempt, as in preflight. */
@@ -37,8 +28,8 @@ export async function runGateChecks(
   loaded: LoadedPlan,
   connection: { redis: RedisClient; attempt: ConnectionAttempt },
   checks: readonly Check[],
-  target: { phase: PhaseNumber; tier?: string; force?: boolean },
-): Promise<GateCheckOutcome> {
+  target: { phase: PhaseNumber; tier?: string },
+): Promise<CheckResult[]> {
   const checkContext: CheckContext = {
     plan: loaded.plan,
     redis: connection.redis,
@@ -53,12 +44,5 @@ export async function runGateChecks(
     timeoutMs: env.timeoutMs,
   };
   env.log(`phase${target.phase}${target.tier ? ` --tier ${target.tier}` : ''}: running ${checks.length} preflight checks...`);
-  const results = await runChecks(checks, checkContext);
-  const failed = results.filter((check) => check.status === 'fail').map((check) => check.id);
-  return { checks: results, failed, blocked: failed.length > 0 && !target.force };
-}
-
-/** The failed checks as a gate verdict, so --force needs a reason and is audited like a closed soak gate. */
-export function checksVerdict(failed: string[]): { open: boolean; message?: string } {
-  return failed.length ? { open: false, message: `failing preflight checks: ${failed.join(', ')}` } : { open: true };
+  return runChecks(checks, checkContext);
 }

@@ -1,6 +1,6 @@
 /**
  * Phase 1: cache and rate limiters to HTTP Redis (USE_HTTP_REDIS=true). The HTTP checks run
- * first; a failing one stops the flip (nothing changed, `blocked`, the results in the report)
+ * first; a failing one blocks the flip (nothing changed, `blocked`, the results in the report)
  * unless `force` with a reason passes it, which the audit records as a forced change with the failed ids.
  */
 import { phase1 } from '../../phases/phase1.js';
@@ -9,9 +9,9 @@ import type { LoadedPlan } from '../plan/load-plan.js';
 import { parseDuration } from '../plan/duration.js';
 import { registerSecret } from '../redact.js';
 import { assertLockFree } from '../state/lock.js';
-import { applyChange, type ChangeRequest, type ChangeStep } from './change.js';
+import { applyChange, type ChangeStep } from './change.js';
 import type { Environment } from './environment.js';
-import { checksVerdict, connectForChecks, runGateChecks, type GatedChangeReport } from './gate-checks.js';
+import { connectForChecks, runGateChecks, type GatedChangeReport } from './gate-checks.js';
 
 export interface Phase1Request {
   dryRun?: boolean;
@@ -32,15 +32,15 @@ export async function flipPhase1(env: Environment, loaded: LoadedPlan, options: 
   if (!options.dryRun) await assertLockFree(redis, env.keys(loaded), parseDuration(plan.lock.ttl) ?? 30_000);
   // Phase 1's checks as the registry gives them: what `plan` shows and `preflight --phase 1` runs.
   options.onStep?.('checks');
-  const { checks, failed, blocked } = await runGateChecks(env, loaded, connection, selectChecks({ phase: 1 }), { phase: 1, force: Boolean(options.force) });
+  const checks = await runGateChecks(env, loaded, connection, selectChecks({ phase: 1 }), { phase: 1 });
 
-  const request: ChangeRequest = {
+  const report = await applyChange(env, loaded, {
     kind: 'flip',
     command: 'phase1',
     changes: () => phase1.flip(plan),
     gatedTiers: [],
     question: `Move the cache and rate limiters to HTTP Redis (${plan.flags.useHttpRedis}=true)?`,
-    dryRun: Boolean(options.dryRun) || blocked,
+    dryRun: Boolean(options.dryRun),
     waitMs: options.waitMs,
     useLock: true,
     // The connection that ran the checks also makes the change: one handshake, not two.
@@ -49,14 +49,8 @@ export async function flipPhase1(env: Environment, loaded: LoadedPlan, options: 
     reason: options.reason,
     force: Boolean(options.force),
     onStep: options.onStep,
-    // Passing failed checks with --force goes through the gate machinery: reason required, audited as forced.
-    gate: () => checksVerdict(failed),
-  };
-  if (blocked) {
-    // Show what would change, and change nothing.
-    const report = await applyChange(env, loaded, { ...request, gate: undefined });
-    return { ...report, ok: false, checks, blocked: true };
-  }
-  const report = await applyChange(env, loaded, request);
-  return { ...report, checks, blocked: false };
+    // Failing checks block the flip; --force passes them through the gate machinery: reason required, audited as forced.
+    checks,
+  });
+  return { ...report, checks };
 }

@@ -1,7 +1,7 @@
 /**
  * Phase 2, one tier: the tier's preflight checks and the soak gate, then that tier's queues to
- * BullMQ with USE_BULLMQ=true. Failing checks (`blocked`) or a closed gate (an error) stop it,
- * nothing changed, unless `force` with a reason passes them, which the audit records.
+ * BullMQ with USE_BULLMQ=true. Failing checks and a closed gate block it (every cause in
+ * `blocked`, nothing changed) unless `force` with a reason passes them, which the audit records.
  */
 import { phase2 } from '../../phases/phase2.js';
 import { selectChecks } from '../checks/registry.js';
@@ -10,9 +10,9 @@ import type { LoadedPlan } from '../plan/load-plan.js';
 import { assertLockFree } from '../state/lock.js';
 import { evaluateMonitoredSoakGate } from '../state/soak-gate.js';
 import { readSoakHealth } from '../state/soak-health.js';
-import { applyChange, type ChangeRequest, type ChangeStep, type GateVerdict } from './change.js';
+import { applyChange, type ChangeStep } from './change.js';
 import type { Environment } from './environment.js';
-import { checksVerdict, connectForChecks, runGateChecks, type GatedChangeReport } from './gate-checks.js';
+import { connectForChecks, runGateChecks, type GatedChangeReport } from './gate-checks.js';
 
 export interface Phase2Request {
   /** A tier of the plan (see resolveTier). */
@@ -26,13 +26,6 @@ export interface Phase2Request {
   onStep?: (step: 'checks' | ChangeStep) => void;
 }
 
-/** Both gates in one verdict: the soak (with what monitor measured) and the preflight checks. */
-function combine(soak: GateVerdict, checks: { open: boolean; message?: string }): GateVerdict {
-  if (soak.open && checks.open) return soak;
-  const messages = [soak.open ? undefined : soak.message, checks.open ? undefined : checks.message].filter(Boolean);
-  return { ...soak, open: false, message: messages.join('; ') };
-}
-
 export async function flipTier(env: Environment, loaded: LoadedPlan, options: Phase2Request): Promise<GatedChangeReport> {
   const { plan } = loaded;
   const tier = options.tier;
@@ -44,16 +37,16 @@ export async function flipTier(env: Environment, loaded: LoadedPlan, options: Ph
   // gate.soak is evaluated by the gate itself, under the lock, against the state it flips.
   const checks = selectChecks({ phase: 2, tier }).filter((check) => check.id !== 'gate.soak');
   options.onStep?.('checks');
-  const { checks: results, failed, blocked } = await runGateChecks(env, loaded, connection, checks, { phase: 2, tier, force: Boolean(options.force) });
+  const results = await runGateChecks(env, loaded, connection, checks, { phase: 2, tier });
 
-  const request: ChangeRequest = {
+  const report = await applyChange(env, loaded, {
     kind: 'flip',
     command: `phase2 --tier ${tier}${options.force ? ' --force' : ''}`,
     changes: () => phase2.flip(plan, tier),
     // Its checks and gate are this tier's: the change may put this tier, and no other, on BullMQ.
     gatedTiers: [tier],
     question: `Move tier "${tier}" (${queues.length} queues: ${queues.join(', ')}) to BullMQ and set ${plan.flags.useBullmq}=true?`,
-    dryRun: Boolean(options.dryRun) || blocked,
+    dryRun: Boolean(options.dryRun),
     waitMs: options.waitMs,
     useLock: true,
     // The connection that ran the checks also makes the change: one handshake, not two.
@@ -61,17 +54,11 @@ export async function flipTier(env: Environment, loaded: LoadedPlan, options: Ph
     reason: options.reason,
     force: Boolean(options.force),
     onStep: options.onStep,
-    // Time soaked, no threshold breach recorded by `monitor` meanwhile (the rule of gate.soak), and the checks.
-    gate: async (state, now, client) =>
-      combine(evaluateMonitoredSoakGate(plan, state, tier, now, await readSoakHealth(client, keys)), checksVerdict(failed)),
+    // Time soaked, no threshold breach recorded by `monitor` meanwhile (the rule of gate.soak).
+    gate: async (state, now, client) => evaluateMonitoredSoakGate(plan, state, tier, now, await readSoakHealth(client, keys)),
+    // Failing checks block it too, reported with a closed gate rather than hidden by it.
+    checks: results,
     baselineStep: `phase2:${tier}`,
-  };
-  if (blocked) {
-    // Show what would change and the soak gate's verdict, and change nothing.
-    const soakOnly: ChangeRequest = { ...request, gate: async (state, now, client) => evaluateMonitoredSoakGate(plan, state, tier, now, await readSoakHealth(client, keys)) };
-    const report = await applyChange(env, loaded, soakOnly);
-    return { ...report, ok: false, checks: results, blocked: true };
-  }
-  const report = await applyChange(env, loaded, request);
-  return { ...report, checks: results, blocked: false };
+  });
+  return { ...report, checks: results };
 }

@@ -39,7 +39,12 @@ describe('bad input and faults: one clear line, the right exit code, no hang', (
   it('a server that never answers: exit 1 within the --timeout, JSON error document', async () => {
     const run = await runCli(['rollback', '--yes', '--json', '--timeout', '1s', '--redis-url', `redis://127.0.0.1:${blackholePort}`]);
     expect(run.exitCode).toBe(1);
-    expect(run.json()).toEqual({ ok: false, error: { code: 'redis.timeout', message: expect.stringContaining('within 1000 ms'), fix: expect.any(String) } });
+    expect(run.json()).toEqual({
+      ok: false,
+      command: 'rollback',
+      schemaVersion: 1,
+      error: { code: 'redis.timeout', message: expect.stringContaining('within 1000 ms'), fix: expect.any(String), details: {} },
+    });
     expect(run.durationMs).toBeLessThan(4000);
   });
 
@@ -85,10 +90,16 @@ describe('bad input and faults: one clear line, the right exit code, no hang', (
     expect(command.stderr).toContain("unknown command 'rolback'");
     const option = await runCli(['status', '--json', '--colour']);
     expect(option.exitCode).toBe(2);
-    expect(option.json().error).toMatchObject({ code: 'usage.unknownOption', fix: 'see `redis-migrate status --help`' });
+    expect(option.json()).toMatchObject({ command: 'status', error: { code: 'usage.unknownOption', fix: 'see `redis-migrate status --help`' } });
     const missing = await runCli(['phase2', '--json']);
     expect(missing.exitCode).toBe(2);
-    expect(missing.json().error.message).toContain("required option '--tier <name>' not specified");
+    expect(missing.json()).toMatchObject({ command: 'phase2', error: { message: expect.stringContaining("required option '--tier <name>' not specified") } });
+    // A group without its subcommand, and a word that names no command: one line each, the envelope all the same.
+    const group = await runCli(['phase3', '--json']);
+    expect(group.exitCode).toBe(2);
+    expect(group.json()).toMatchObject({ command: 'phase3', error: { code: 'usage.missingCommand', message: '`phase3` needs a command', fix: 'see `redis-migrate phase3 --help`' } });
+    const unknown = await runCli(['rolback', '--json']);
+    expect(unknown.json()).toMatchObject({ ok: false, command: null, error: { code: 'usage.unknownCommand' } });
   });
 
   it('--help and --version exit 0', async () => {
@@ -132,7 +143,7 @@ describe('init and plan', () => {
     const dir = tempDir('init');
     const run = await runCli(['init', '--yes', '--json', '--output', 'plan.yaml'], { cwd: dir });
     expect(run.exitCode).toBe(0);
-    expect(run.json().path).toBe(`${dir}/plan.yaml`);
+    expect(run.result().path).toBe(`${dir}/plan.yaml`);
     // Editors validate it against the installed package's JSON Schema; the loader skips the comment.
     expect(readFileSync(`${dir}/plan.yaml`, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=./node_modules/redis-migrate/schemas/plan.schema.json');
     const again = await runCli(['init', '--yes', '--output', 'plan.yaml'], { cwd: dir });
@@ -142,7 +153,7 @@ describe('init and plan', () => {
     expect(noTty.exitCode).toBe(2);
     const plan = await runCli(['plan', '--json', '--config', 'plan.yaml', '--redis-url', inject('redisUrl')], { cwd: dir });
     expect(plan.exitCode).toBe(0);
-    expect(plan.json().tiers.map((t: { name: string; soak: { window: string } }) => [t.name, t.soak.window])).toEqual([
+    expect(plan.result().tiers.map((t: { name: string; soak: { window: string } }) => [t.name, t.soak.window])).toEqual([
       ['non-critical', '24h'],
       ['medium', '24h'],
       ['critical', '26h'],
@@ -153,7 +164,7 @@ describe('init and plan', () => {
     const port = await freePort();
     const run = await runCli(['plan', '--json', '--redis-url', `redis://127.0.0.1:${port}`]);
     expect(run.exitCode).toBe(0);
-    expect(run.json()).toMatchObject({ ok: true, state: null, stateError: expect.stringContaining('connection refused') });
-    expect(run.json().tiers.flatMap((t: { queues: string[] }) => t.queues)).toHaveLength(11);
+    expect(run.json()).toMatchObject({ ok: true, result: { state: null, stateError: expect.stringContaining('connection refused') } });
+    expect(run.result().tiers.flatMap((t: { queues: string[] }) => t.queues)).toHaveLength(11);
   });
 });

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, inject, it } from 'vitest';
-import { runCli } from '../support/cli.js';
+import { runCli, type CliRun } from '../support/cli.js';
+import { envelopeProblems } from '../support/envelope.js';
 
 interface Step {
   id: string;
@@ -15,8 +16,15 @@ interface Step {
   processes: Record<string, { measured: { app: number }; predicted: number | null }>;
 }
 
-function checkReport(stderr: string, report: { ok: boolean; steps: Step[]; jobs: { lost: number; duplicates: number; main: { produced: number } }; claims: { verdict: string }[] }) {
-  expect(report.ok).toBe(true);
+type DemoReport = { steps: Step[]; jobs: { lost: number; duplicates: number; main: { produced: number } }; claims: { verdict: string }[] };
+
+/** The demo's document and what it measured; its envelope is checked here, as json-envelope.test.ts skips the slow demo. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function checkReport(run: CliRun): DemoReport & Record<string, any> {
+  expect(envelopeProblems(run.json())).toEqual([]);
+  expect(run.json()).toMatchObject({ ok: true, command: 'demo' });
+  const report = run.result();
+  const stderr = run.stderr;
   expect(report.jobs.lost).toBe(0);
   expect(report.jobs.duplicates).toBe(0);
   expect(report.jobs.main.produced).toBeGreaterThan(100);
@@ -35,14 +43,14 @@ function checkReport(stderr: string, report: { ok: boolean; steps: Step[]; jobs:
   expect([final.processes.api?.measured.app, final.processes.worker?.measured.app]).toEqual([1, 2]);
   // Phase 1 really moves the cache and limiters to the serve-http bridge; the default topology cannot reach 1-3, merged queues can.
   expect(report.claims.map((claim) => claim.verdict)).toEqual(['holds', 'holds', 'does not hold', 'holds', 'holds']);
+  return report;
 }
 
 describe('demo', () => {
   it('runs out of the box on a throwaway redis-server, in under 60 s, and leaves nothing running', { timeout: 120_000 }, async () => {
     const run = await runCli(['demo', '--json'], { timeoutMs: 110_000 });
     expect(run.exitCode, run.stderr).toBe(0);
-    const report = run.json();
-    checkReport(run.stderr, report);
+    const report = checkReport(run);
     expect(report.redis).toMatch(/^a throwaway redis-server on port \d+$/);
     expect(report.cleanup.serverStopped).toBe(true);
     expect(report.durationMs).toBeLessThan(60_000);
@@ -68,8 +76,7 @@ describe('demo', () => {
     try {
       const run = await runCli(['demo', '--json'], { env: { REDIS_URL: url }, timeoutMs: 110_000 });
       expect(run.exitCode, run.stderr).toBe(0);
-      const report = run.json();
-      checkReport(run.stderr, report);
+      const report = checkReport(run);
       expect(report.cleanup.serverStopped).toBe(false);
       expect(report.cleanup.keysRemoved).toBeGreaterThan(0);
       expect(await redis.keys('demo-*')).toEqual([]);

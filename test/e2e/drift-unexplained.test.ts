@@ -20,17 +20,17 @@ async function driftAfter(write: (keys: ReturnType<typeof stateKeys>) => Promise
   const ns = uniqueNamespace('drift');
   const keys = stateKeys(ns);
   if (flip) expect((await cli(ns, ['phase2', '--tier', 'non-critical', '--yes'])).exitCode).toBe(0);
-  expect((await cli(ns, ['status'])).json().drift.ok).toBe(true);
+  expect((await cli(ns, ['status'])).result().drift.ok).toBe(true);
   await write(keys);
   const status = await cli(ns, ['status']);
-  return { status, messages: status.json().drift.findings.map((finding: { message: string }) => finding.message).join('; ') };
+  return { status, messages: status.result().drift.findings.map((finding: { message: string }) => finding.message).join('; ') };
 }
 
 describe('unexplained state is drift', () => {
   it('a tier set by HSET, with no audit entry', async () => {
     const { status, messages } = await driftAfter((keys) => admin.hset(keys.state, 'tier:critical', 'bullmq'));
     expect(status.exitCode).toBe(4);
-    expect(status.json().drift).toMatchObject({ ok: false, wiped: false });
+    expect(status.result().drift).toMatchObject({ ok: false, wiped: false });
     expect(messages).toContain('tier:critical is "bullmq" but no audit entry set it');
   });
 
@@ -51,9 +51,9 @@ describe('unexplained state is drift', () => {
     await admin.hset(stateKeys(ns).state, 'useBullmq', 'true');
     const status = await cli(ns, ['status']);
     expect(status.exitCode).toBe(4);
-    expect(status.json().drift).toMatchObject({ ok: false, wiped: false });
+    expect(status.result().drift).toMatchObject({ ok: false, wiped: false });
     const preflight = await cli(ns, ['preflight', '--phase', '2']);
-    expect(preflight.json().checks.find((check: { id: string }) => check.id === 'flags.drift')).toMatchObject({ status: 'fail' });
+    expect(preflight.result().checks.find((check: { id: string }) => check.id === 'flags.drift')).toMatchObject({ status: 'fail' });
   });
 
   it('every change made by the tool, over several versions, is explained', async () => {

@@ -91,7 +91,7 @@ describe('sinks', () => {
     const ns = uniqueNamespace();
     const run = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--namespace', ns, '--config', config], { env: { REDIS_URL: inject('redisUrl') } });
     expect(run.exitCode).toBe(0);
-    expect(run.json().sinks.dotenv).toMatchObject({ ok: true, changed: true });
+    expect(run.result().sinks.dotenv).toMatchObject({ ok: true, changed: true });
     expect(readFileSync(envFile, 'utf8')).toBe(
       '# production settings\nDATABASE_URL=postgres://db/app\nUSE_BULLMQ=true # managed by redis-migrate\nBULLMQ_TIERS=non-critical\nUSE_HTTP_REDIS=false\n',
     );
@@ -104,11 +104,11 @@ describe('sinks', () => {
     const config = writePlan(planDocument({ sinks: { hooks: [{ name: 'broken-platform', command: ['sh', '-c', 'echo "token=abc123secret denied" >&2; exit 7'] }] } }));
     const run = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--namespace', ns, '--config', config], { env: { REDIS_URL: inject('redisUrl') } });
     expect(run.exitCode).toBe(0);
-    const report = run.json();
+    const report = run.result();
     expect(report.flags.USE_BULLMQ).toBe(true);
     expect(report.warnings.join('\n')).toContain('hook broken-platform (USE_BULLMQ): exited with code 7');
     expect(report.sinks.hooks[0]).toMatchObject({ ok: false, exitCode: 7 });
-    const audit = (await runCli(['audit', '--json', '--namespace', ns], { env: { REDIS_URL: inject('redisUrl') } })).json();
+    const audit = (await runCli(['audit', '--json', '--namespace', ns], { env: { REDIS_URL: inject('redisUrl') } })).result();
     expect(audit.entries.map((e: { kind: string }) => e.kind)).toEqual(['flip', 'sink']);
     expect(JSON.stringify(audit.entries[1].details)).toContain('exited with code 7');
   });

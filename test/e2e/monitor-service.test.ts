@@ -59,8 +59,9 @@ describe('monitor as a service', () => {
     }
     const result = await child;
     expect(result.exitCode, String(result.stderr)).toBe(0);
-    const summary = JSON.parse(String(result.stdout));
-    expect(summary).toMatchObject({ ok: true, stopped: 'interrupted', metrics: { url: `${url}/metrics` } });
+    const document = JSON.parse(String(result.stdout));
+    expect(document).toMatchObject({ ok: true, command: 'monitor', result: { stopped: 'interrupted', metrics: { url: `${url}/metrics` } } });
+    const summary = document.result;
     expect(summary.failedSamples).toBeGreaterThan(0);
     expect(String(result.stderr)).toMatch(/sample failed[\s\S]*Redis answers again/);
     expect(String(result.stderr)).toContain('queue-lib-loaded prom-client');

@@ -18,7 +18,7 @@ describe('observe commands as a process', () => {
   it('plan --json carries the connection budget and says the target is not reachable', async () => {
     const run = await runCli(['plan', '--json', '--redis-url', inject('redisUrl'), '--namespace', uniqueNamespace()]);
     expect(run.exitCode).toBe(0);
-    const { budget } = run.json();
+    const { budget } = run.result();
     expect(budget.steps.map((step: { id: string }) => step.id)).toEqual(['legacy', 'phase1', 'phase2:non-critical', 'phase2:medium', 'phase2:critical', 'final']);
     expect(budget).toMatchObject({ target: 3, final: 12, reachable: false, current: 'legacy' });
     const human = await runCli(['plan', '--redis-url', inject('redisUrl'), '--namespace', uniqueNamespace()]);
@@ -58,9 +58,11 @@ describe('observe commands as a process', () => {
     const result = await child;
     expect(result.exitCode).toBe(0);
     const lines = String(result.stdout).trim().split('\n');
-    const summary = JSON.parse(lines[lines.length - 1]!);
-    expect(summary).toMatchObject({ type: 'summary', ok: true, stopped: 'interrupted' });
-    expect(summary.samples).toBeGreaterThanOrEqual(2);
+    // Sample lines, then the --json document on one line: the same envelope.
+    expect(lines.slice(0, -1).every((line) => JSON.parse(line).type === 'sample')).toBe(true);
+    const last = JSON.parse(lines[lines.length - 1]!);
+    expect(last).toMatchObject({ ok: true, command: 'monitor', schemaVersion: 1, result: { stopped: 'interrupted' } });
+    expect(last.result.samples).toBeGreaterThanOrEqual(2);
   });
 
   it('--watch with --json is a usage error', async () => {
@@ -82,7 +84,7 @@ describe('observe commands as a process', () => {
       expect(readFileSync(join(dir, '.env'), 'utf8')).toContain('USE_BULLMQ=true');
       const before = await runCli(['status', '--json', ...common]);
       expect(before.exitCode).toBe(0);
-      expect(before.json().drift).toMatchObject({ ok: true });
+      expect(before.result().drift).toMatchObject({ ok: true });
 
       // Restart without persistence: same port, empty dataset.
       await server.stop();
@@ -94,8 +96,8 @@ describe('observe commands as a process', () => {
 
       const status = await runCli(['status', '--json', ...common]);
       expect(status.exitCode).toBe(4);
-      const doc = status.json();
-      expect(doc.ok).toBe(false);
+      expect(status.json().ok).toBe(false);
+      const doc = status.result();
       expect(doc.drift.wiped).toBe(true);
       expect([...new Set(doc.drift.findings.map((f: { source: string }) => f.source))].sort()).toEqual(['dotenv', 'instances']);
       expect(doc.drift.fix).toMatch(/persistence/);
@@ -103,7 +105,7 @@ describe('observe commands as a process', () => {
       expect(human.exitCode).toBe(4);
       expect(human.stdout).toContain('Drift: the migration state was wiped');
       const preflight = await runCli(['preflight', '--phase', '1', '--json', ...common]);
-      expect(preflight.json().checks.find((c: { id: string }) => c.id === 'flags.drift')).toMatchObject({ status: 'fail' });
+      expect(preflight.result().checks.find((c: { id: string }) => c.id === 'flags.drift')).toMatchObject({ status: 'fail' });
     } finally {
       await flags.close();
     }

@@ -8,7 +8,7 @@ const ids = (doc: Doc) => doc.checks.map((check) => check.id);
 describe('each phase shows the gate that runs', () => {
   it('plan lists exactly the checks phase1, phase2 --tier T and preflight --phase N run', async () => {
     const ns = uniqueNamespace('gates');
-    // No HTTP endpoint: phase 1's HTTP checks fail, so phase1 stops (exit 3) and reports what it ran.
+    // No HTTP endpoint: phase 1's HTTP checks fail, so phase1 is refused (exit 3) and reports what it ran.
     const run = (args: string[]) => runCli([...args, '--json', '--namespace', ns], { env: { REDIS_URL: inject('redisUrl') } });
     const [plan, phase1, phase2, ...preflights] = await Promise.all([
       run(['plan']),
@@ -18,16 +18,17 @@ describe('each phase shows the gate that runs', () => {
       run(['preflight', '--phase', '2']),
       run(['preflight', '--phase', '3']),
     ]);
-    const gates = Object.fromEntries(plan.json().phases.map((phase: { id: string; checks: string[] }) => [phase.id, phase.checks]));
+    const gates = Object.fromEntries(plan.result().phases.map((phase: { id: string; checks: string[] }) => [phase.id, phase.checks]));
 
     const failing = (doc: Doc) => JSON.stringify(doc.checks?.filter((check) => check.status === 'fail') ?? doc);
     expect(phase1.exitCode).toBe(3);
-    expect(ids(phase1.json())).toEqual(gates.phase1);
+    expect(phase1.error().code).toBe('change.blocked');
+    expect(ids(phase1.error().details as Doc)).toEqual(gates.phase1);
     // phase2 runs gate.soak as its gate, under the lock, against the state it flips: the report's `gate`.
-    expect(phase2.exitCode, failing(phase2.json())).toBe(0);
-    expect([...ids(phase2.json()), 'gate.soak'].sort()).toEqual([...gates.phase2].sort());
-    expect(phase2.json().gate).toMatchObject({ previous: null, open: true });
-    preflights.forEach((preflight, index) => expect(ids(preflight.json()), `preflight --phase ${index + 1}`).toEqual(gates[`phase${index + 1}`]));
+    expect(phase2.exitCode, failing(phase2.result())).toBe(0);
+    expect([...ids(phase2.result()), 'gate.soak'].sort()).toEqual([...gates.phase2].sort());
+    expect(phase2.result().gate).toMatchObject({ previous: null, open: true });
+    preflights.forEach((preflight, index) => expect(ids(preflight.result()), `preflight --phase ${index + 1}`).toEqual(gates[`phase${index + 1}`]));
 
     // What the issue saw: phase 1 lists its HTTP checks, phase 3 no phase-2-only check, phase 2 the TLS and drift checks.
     expect(gates.phase1).toEqual(expect.arrayContaining(['http.configured', 'redis.reachable']));
@@ -37,7 +38,7 @@ describe('each phase shows the gate that runs', () => {
 
   it('phase2 reports on the connection it made, as preflight does', async () => {
     const run = await runCli(['phase2', '--tier', 'non-critical', '--dry-run', '--json', '--namespace', uniqueNamespace('gates')], { env: { REDIS_URL: inject('redisUrl') } });
-    const status = Object.fromEntries(run.json().checks.map((check: { id: string; status: string }) => [check.id, check.status]));
+    const status = Object.fromEntries(run.result().checks.map((check: { id: string; status: string }) => [check.id, check.status]));
     expect({ reachable: status['redis.reachable'], auth: status['redis.auth'], tls: status['redis.tls'] }).toEqual({ reachable: 'pass', auth: 'pass', tls: 'pass' });
   });
 

@@ -49,7 +49,7 @@ function phase1(namespace: string, args: string[], token = TEST_TOKEN) {
 
 async function httpFlag(namespace: string): Promise<boolean> {
   const status = await runCli(['status', '--json', '--config', planFile(namespace), '--redis-url', inject('redisUrl')]);
-  return status.json().flags.USE_HTTP_REDIS as boolean;
+  return status.result().flags.USE_HTTP_REDIS as boolean;
 }
 
 describe('phase1 with the HTTP checks', () => {
@@ -58,8 +58,9 @@ describe('phase1 with the HTTP checks', () => {
     await tcp.set(`${namespace}:cache:a`, 'plain');
     const first = await phase1(namespace, ['--yes']);
     expect(first.exitCode).toBe(0);
-    const report = first.json();
-    expect(report).toMatchObject({ ok: true, blocked: false, changed: true, flags: { USE_HTTP_REDIS: true } });
+    expect(first.json().ok).toBe(true);
+    const report = first.result();
+    expect(report).toMatchObject({ blocked: null, changed: true, flags: { USE_HTTP_REDIS: true } });
     // Phase 1's checks from the registry: the Redis connection and server, drift, then the HTTP endpoint.
     expect(report.checks.map((check: { id: string }) => check.id)).toEqual([
       'redis.reachable',
@@ -81,16 +82,16 @@ describe('phase1 with the HTTP checks', () => {
     expect(report.checks.filter((check: { status: string }) => check.status !== 'pass').map((check: { id: string }) => check.id)).toEqual(['redis.persistence']);
     const again = await phase1(namespace, ['--yes']);
     expect(again.exitCode).toBe(0);
-    expect(again.json()).toMatchObject({ changed: false });
+    expect(again.result()).toMatchObject({ changed: false });
   });
 
-  it('stops with exit 3 and changes nothing when a check fails; the token never prints', async () => {
+  it('is refused with exit 3 and changes nothing when a check fails; the token never prints', async () => {
     const namespace = uniqueNamespace('p1bad');
     const run = await phase1(namespace, ['--yes'], 'wrong-token-abcdef');
     expect(run.exitCode).toBe(3);
-    const report = run.json();
-    expect(report).toMatchObject({ ok: false, blocked: true, changed: false });
-    expect(report.checks.find((check: { id: string }) => check.id === 'http.auth')).toMatchObject({ status: 'fail' });
+    const error = run.error();
+    expect(error).toMatchObject({ code: 'change.blocked', details: { blocked: { gate: null, ungatedTiers: [] } } });
+    expect(error.details.blocked.checks).toEqual([expect.objectContaining({ id: 'http.auth', status: 'fail' })]);
     expect(await httpFlag(namespace)).toBe(false);
     expect(run.stdout + run.stderr).not.toContain('wrong-token-abcdef');
   });
@@ -103,7 +104,7 @@ describe('phase1 with the HTTP checks', () => {
     });
     expect(run.exitCode).toBe(3);
     expect(run.stdout).toMatch(/fail\s+http\.auth/);
-    expect(run.stdout).toMatch(/phase1: blocked by 1 failing check\(s\) \(http\.auth\); nothing was changed\./);
+    expect(run.stdout).toMatch(/phase1: refused, nothing was changed:\n\s+- 1 failing preflight check\(s\): http\.auth/);
   });
 
   it('passes failing checks only with --force --reason, recorded as forced in the audit', async () => {
@@ -114,9 +115,9 @@ describe('phase1 with the HTTP checks', () => {
     expect(dryRun.exitCode).toBe(3);
     const forced = await phase1(namespace, ['--yes', '--force', '--reason', 'INC-7: Upstash token rotates tonight'], 'wrong-token-abcdef');
     expect(forced.exitCode).toBe(0);
-    expect(forced.json()).toMatchObject({ changed: true, blocked: false, gate: { forced: true, message: 'failing preflight checks: http.auth' } });
+    expect(forced.result()).toMatchObject({ changed: true, blocked: null, gate: { forced: true, message: 'failing preflight checks: http.auth' } });
     expect(await httpFlag(namespace)).toBe(true);
     const audit = await runCli(['audit', '--json', '--config', planFile(namespace), '--redis-url', inject('redisUrl')]);
-    expect(audit.json().entries[0]).toMatchObject({ kind: 'forced', reason: 'INC-7: Upstash token rotates tonight' });
+    expect(audit.result().entries[0]).toMatchObject({ kind: 'forced', reason: 'INC-7: Upstash token rotates tonight' });
   });
 });

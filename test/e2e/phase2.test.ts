@@ -25,12 +25,14 @@ describe('phase2 and status through the CLI', () => {
     const ns = uniqueNamespace();
     const flip = await cli(ns, ['phase2', '--tier', 'non-critical', '--yes']);
     expect(flip.exitCode).toBe(0);
-    const report = flip.json();
-    expect(report).toMatchObject({ ok: true, changed: true, version: 1, after: { useBullmq: 'true', 'tier:non-critical': 'bullmq' } });
+    expect(flip.json()).toMatchObject({ ok: true, command: 'phase2', schemaVersion: 1 });
+    const report = flip.result();
+    expect(report).toMatchObject({ changed: true, version: 1, blocked: null, after: { useBullmq: 'true', 'tier:non-critical': 'bullmq' } });
     expect(report.flags).toMatchObject({ USE_BULLMQ: true, USE_HTTP_REDIS: false, BULLMQ_TIERS: ['non-critical'] });
 
-    const status = (await cli(ns, ['status'])).json();
-    expect(status.ok).toBe(true);
+    const statusRun = await cli(ns, ['status']);
+    expect(statusRun.json().ok).toBe(true);
+    const status = statusRun.result();
     expect(status.flags).toMatchObject({ USE_BULLMQ: true, USE_HTTP_REDIS: false, BULLMQ_TIERS: ['non-critical'] });
     expect(status.version).toBe(1);
     const tier = status.tiers.find((t: { name: string }) => t.name === 'non-critical');
@@ -40,7 +42,7 @@ describe('phase2 and status through the CLI', () => {
 
     const again = await cli(ns, ['phase2', '--tier', 'non-critical', '--yes']);
     expect(again.exitCode).toBe(0);
-    expect(again.json()).toMatchObject({ ok: true, changed: false, version: 1 });
+    expect(again.json()).toMatchObject({ ok: true, result: { changed: false, version: 1 } });
     expect(await admin.xlen(stateKeys(ns).audit)).toBe(1);
   });
 
@@ -51,16 +53,18 @@ describe('phase2 and status through the CLI', () => {
     expect(run.json().error.message).toContain('valid tiers: non-critical, medium, critical');
   });
 
-  it('a closed gate exits 3 with how long is left, and opens once the soak window has passed', async () => {
+  it('a closed gate is refused with exit 3 and how long is left, and opens once the soak window has passed', async () => {
     const ns = uniqueNamespace();
     expect((await cli(ns, ['phase2', '--tier', 'non-critical', '--yes'])).exitCode).toBe(0);
     const closed = await cli(ns, ['phase2', '--tier', 'medium', '--yes']);
     expect(closed.exitCode).toBe(3);
-    const error = closed.json().error;
-    expect(error.code).toBe('gate.closed');
+    const error = closed.error();
+    expect(error.code).toBe('change.blocked');
     expect(error.message).toMatch(/tier "non-critical" has soaked \S+ of 24h; \S+ left/);
-    expect(error.details.remainingMs).toBeGreaterThan(23 * HOUR);
-    expect(error.details.remainingMs).toBeLessThanOrEqual(24 * HOUR);
+    expect(error.details.blocked).toMatchObject({ gate: { open: false, previous: 'non-critical' }, checks: [], ungatedTiers: [] });
+    expect(error.details.blocked.gate.remainingMs).toBeGreaterThan(23 * HOUR);
+    expect(error.details.blocked.gate.remainingMs).toBeLessThanOrEqual(24 * HOUR);
+    expect(error.details.moved).toEqual([expect.objectContaining({ tier: 'medium', to: 'bullmq' })]);
     // Skipping a tier is gated too: critical needs medium.
     expect((await cli(ns, ['phase2', '--tier', 'critical', '--yes'])).exitCode).toBe(3);
 
@@ -68,7 +72,7 @@ describe('phase2 and status through the CLI', () => {
     await backdateHistory(admin, stateKeys(ns), '24h');
     const open = await cli(ns, ['phase2', '--tier', 'medium', '--yes']);
     expect(open.exitCode).toBe(0);
-    expect(open.json()).toMatchObject({ changed: true, gate: { open: true, previous: 'non-critical' } });
+    expect(open.result()).toMatchObject({ changed: true, gate: { open: true, previous: 'non-critical' } });
     // Medium has only just started its own soak.
     expect((await cli(ns, ['phase2', '--tier', 'critical', '--yes'])).json().error.message).toMatch(/tier "medium" has soaked \S+ of 24h/);
   });
@@ -82,8 +86,8 @@ describe('phase2 and status through the CLI', () => {
 
     const forced = await cli(ns, ['phase2', '--tier', 'medium', '--force', '--reason', 'INC-42 hotfix', '--yes']);
     expect(forced.exitCode).toBe(0);
-    expect(forced.json()).toMatchObject({ changed: true, gate: { open: false, forced: true } });
-    const audit = (await cli(ns, ['audit'])).json();
+    expect(forced.result()).toMatchObject({ changed: true, gate: { open: false, forced: true } });
+    const audit = (await cli(ns, ['audit'])).result();
     const last = audit.entries.at(-1);
     expect(last).toMatchObject({ kind: 'forced', reason: 'INC-42 hotfix', command: 'phase2 --tier medium --force', version: 2 });
     expect(last.details.gate.message).toContain('non-critical');
@@ -93,7 +97,7 @@ describe('phase2 and status through the CLI', () => {
     const ns = uniqueNamespace();
     const dry = await cli(ns, ['phase2', '--tier', 'non-critical', '--dry-run']);
     expect(dry.exitCode).toBe(0);
-    expect(dry.json()).toMatchObject({ dryRun: true, changed: false, version: 0, after: { useBullmq: 'true', 'tier:non-critical': 'bullmq' } });
+    expect(dry.result()).toMatchObject({ dryRun: true, changed: false, version: 0, after: { useBullmq: 'true', 'tier:non-critical': 'bullmq' } });
     expect(await admin.exists(stateKeys(ns).state, stateKeys(ns).audit, stateKeys(ns).lock)).toBe(0);
     const human = await runCli(['phase2', '--tier', 'non-critical', '--dry-run', '--namespace', ns], { env: { REDIS_URL: inject('redisUrl') } });
     expect(human.stdout).toContain('(dry run): nothing was changed');
@@ -115,15 +119,15 @@ describe('phase2 and status through the CLI', () => {
     const config = writePlan({ ...defaultPlanDocument(), http: fastHttpChecks() });
     const run = await runCli(['phase1', '--yes', '--json', '--namespace', ns, '--config', config], { env: { REDIS_URL: inject('redisUrl'), ...rest.env } }).finally(() => rest.close());
     expect(run.exitCode).toBe(0);
-    expect(run.json()).toMatchObject({ changed: true, flags: { USE_HTTP_REDIS: true, USE_BULLMQ: false } });
-    const status = (await cli(ns, ['status'])).json();
+    expect(run.result()).toMatchObject({ changed: true, flags: { USE_HTTP_REDIS: true, USE_BULLMQ: false } });
+    const status = (await cli(ns, ['status'])).result();
     expect(status.baselines.map((b: { step: string }) => b.step)).toEqual(['phase1']);
     expect(typeof status.baselines[0].connections).toBe('number');
   });
 });
 
 describe('phase2 runs the tier preflight checks first', () => {
-  it('a failing check (eviction policy) blocks the flip with exit 3; --force --reason passes it, audited', async () => {
+  it('a failing check (eviction policy) blocks the flip with exit 3; --force --reason passes it, audited; a closed gate and the check: one refusal naming both', async () => {
     const { startRedis } = await import('../support/redis-server.js');
     const server = await startRedis({ args: ['--maxmemory-policy', 'allkeys-lru'] });
     try {
@@ -131,17 +135,35 @@ describe('phase2 runs the tier preflight checks first', () => {
       const run = (args: string[]) => runCli([...args, '--json', '--namespace', ns, '--redis-url', server.url]);
       const blocked = await run(['phase2', '--tier', 'non-critical', '--yes']);
       expect(blocked.exitCode).toBe(3);
-      const report = blocked.json();
-      expect(report).toMatchObject({ ok: false, blocked: true, changed: false });
-      expect(report.checks.find((c: { id: string }) => c.id === 'redis.eviction-policy')).toMatchObject({ status: 'fail' });
-      expect(report.checks.some((c: { id: string }) => c.id === 'gate.soak')).toBe(false);
+      const error = blocked.error();
+      expect(error.code).toBe('change.blocked');
+      expect(error.details.blocked).toMatchObject({ gate: null, checks: [expect.objectContaining({ id: 'redis.eviction-policy', status: 'fail' })], ungatedTiers: [] });
+      // Every check that ran, for the record; gate.soak is the change's own gate, not a check here.
+      expect(error.details.checks.some((c: { id: string }) => c.id === 'redis.reachable')).toBe(true);
+      expect(error.details.checks.some((c: { id: string }) => c.id === 'gate.soak')).toBe(false);
       expect(await server.client().exists(stateKeys(ns).state)).toBe(0);
 
       const forced = await run(['phase2', '--tier', 'non-critical', '--yes', '--force', '--reason', 'cache-only Redis, accepted']);
       expect(forced.exitCode).toBe(0);
-      expect(forced.json()).toMatchObject({ changed: true, blocked: false, gate: { forced: true, message: expect.stringContaining('redis.eviction-policy') } });
-      const audit = (await run(['audit'])).json();
+      expect(forced.result()).toMatchObject({ changed: true, blocked: null, gate: { forced: true, message: expect.stringContaining('redis.eviction-policy') } });
+      const audit = (await run(['audit'])).result();
       expect(audit.entries.at(-1)).toMatchObject({ kind: 'forced', reason: 'cache-only Redis, accepted' });
+
+      // The next tier, while non-critical soaks and the check still fails: one refusal naming both causes.
+      const both = await run(['phase2', '--tier', 'medium', '--yes']);
+      expect(both.exitCode).toBe(3);
+      const refused = both.error();
+      expect(refused.code).toBe('change.blocked');
+      expect(refused.details.blocked.gate).toMatchObject({ open: false, previous: 'non-critical' });
+      expect(refused.details.blocked.checks.map((c: { id: string }) => c.id)).toEqual(['redis.eviction-policy']);
+      expect(refused.message).toMatch(/gate closed: .*; 1 failing preflight check\(s\): redis\.eviction-policy/);
+      // People see both causes too, with the check's own fix.
+      const human = await runCli(['phase2', '--tier', 'medium', '--namespace', ns, '--redis-url', server.url]);
+      expect(human.exitCode).toBe(3);
+      expect(human.stdout).toMatch(/refused, nothing was changed:\n\s+- gate closed: tier "non-critical" has soaked/);
+      expect(human.stdout).toMatch(/- 1 failing preflight check\(s\): redis\.eviction-policy/);
+      expect(human.stdout).toContain('noeviction');
+      expect(await server.client().hget(stateKeys(ns).state, 'tier:medium')).toBeNull();
     } finally {
       await server.stop();
     }

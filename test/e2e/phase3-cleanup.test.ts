@@ -99,8 +99,9 @@ describe('phase3 cleanup on a mixed keyspace', () => {
     // Dry run (no --yes): counts, memory, blockers; deletes nothing.
     const dry = await cli(['phase3', 'cleanup', '--json']);
     expect(dry.exitCode).toBe(3);
-    const preview = dry.json();
-    expect(preview).toMatchObject({ ok: false, mode: 'dry-run', blocked: true, targets: MIGRATED });
+    expect(dry.json().ok).toBe(false);
+    const preview = dry.result();
+    expect(preview).toMatchObject({ mode: 'dry-run', blocked: true, targets: MIGRATED });
     expect(preview.blockers.find((b: { code: string }) => b.code === 'legacy-backlog').counts).toEqual({ waiting: 1, active: 1, delayed: 2 });
     expect(preview.memory.estimatedBytes).toBeGreaterThan(0);
     expect(preview.kept.notTargeted['sync-v2']).toBeGreaterThan(0);
@@ -109,14 +110,14 @@ describe('phase3 cleanup on a mixed keyspace', () => {
     // --yes without --force: refused with the numbers, nothing deleted.
     const refused = await cli(['phase3', 'cleanup', '--yes', '--json']);
     expect(refused.exitCode).toBe(3);
-    expect(refused.json().blockers.map((b: { code: string }) => b.code)).toEqual(['legacy-backlog']);
+    expect(refused.result().blockers.map((b: { code: string }) => b.code)).toEqual(['legacy-backlog']);
     expect((await keyspace(admin)).size).toBe(before.size);
     expect((await cli(['phase3', 'cleanup', '--yes', '--force', '--json'])).exitCode).toBe(2); // --force needs --reason
 
     const backup = join(dir, 'backup-1.ndjson');
     const run = await cli(['phase3', 'cleanup', '--yes', '--force', '--reason', 'drained by hand', '--backup', backup, '--json']);
     expect(run.exitCode).toBe(0);
-    const report = run.json();
+    const report = run.result();
     const after = await keyspace(admin);
 
     const planted = new Set(APP_KEYS.map(([key]) => key));
@@ -145,7 +146,7 @@ describe('phase3 cleanup on a mixed keyspace', () => {
     }
 
     // Audit: counts and the reason, never key names.
-    const audit = (await cli(['audit', '--json'])).json();
+    const audit = (await cli(['audit', '--json'])).result();
     const cleanup = audit.entries.filter((entry: { kind: string }) => entry.kind === 'cleanup');
     expect(cleanup.map((entry: { details: { event: string } }) => entry.details.event)).toEqual(['started', 'finished']);
     expect(cleanup[1]).toMatchObject({ reason: 'drained by hand', details: { deleted: expected.length } });
@@ -154,7 +155,7 @@ describe('phase3 cleanup on a mixed keyspace', () => {
     // Idempotent: a second run finds nothing.
     const again = await cli(['phase3', 'cleanup', '--yes', '--force', '--reason', 'again', '--json']);
     expect(again.exitCode).toBe(0);
-    expect(again.json().keys.total).toBe(0);
+    expect(again.result().keys.total).toBe(0);
 
     // Restore: the deleted keys come back with their values; a second restore changes nothing.
     const lines = readFileSync(backup, 'utf8').trim().split('\n');
@@ -162,18 +163,18 @@ describe('phase3 cleanup on a mixed keyspace', () => {
     expect(JSON.parse(lines.at(-1) as string)).toEqual({ end: { records: expected.length, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) } });
     const restored = await cli(['phase3', 'restore', backup, '--yes', '--json']);
     expect(restored.exitCode).toBe(0);
-    expect(restored.json()).toMatchObject({ restored: expected.length, conflicts: { count: 0 } });
+    expect(restored.result()).toMatchObject({ restored: expected.length, conflicts: { count: 0 } });
     const back = await keyspace(admin);
     for (const key of expected) expect(back.get(key)).toBe(before.get(key));
     expect(await admin.hget('bull:sync:custom:order-7', 'data')).toBe('{"n":2}');
     const twice = await cli(['phase3', 'restore', backup, '--yes', '--json']);
-    expect(twice.json()).toMatchObject({ ok: true, restored: 0, identical: expected.length });
+    expect(twice.json()).toMatchObject({ ok: true, result: { restored: 0, identical: expected.length } });
 
     // A key changed since: a conflict (exit 3, named), left alone unless --replace.
     await admin.hset('bull:sync:custom:order-7', 'data', 'changed');
     const conflict = await cli(['phase3', 'restore', backup, '--yes', '--json']);
     expect(conflict.exitCode).toBe(3);
-    expect(conflict.json().conflicts).toEqual({ count: 1, sample: ['bull:sync:custom:order-7'] });
+    expect(conflict.result().conflicts).toEqual({ count: 1, sample: ['bull:sync:custom:order-7'] });
     expect(await admin.hget('bull:sync:custom:order-7', 'data')).toBe('changed');
     expect((await cli(['phase3', 'restore', backup, '--yes', '--replace', '--json'])).exitCode).toBe(0);
     expect(await admin.hget('bull:sync:custom:order-7', 'data')).toBe('{"n":2}');
@@ -184,11 +185,11 @@ describe('phase3 cleanup on a mixed keyspace', () => {
     for (const queue of MIGRATED) await fillWithBull({ port: server.port, queue });
     const early = await cli(['phase3', 'cleanup', '--yes', '--json']);
     expect(early.exitCode).toBe(0);
-    expect(early.json()).toMatchObject({ targets: [], keys: { total: 0 } });
-    expect(early.json().notes[0]).toContain('nothing to clean');
+    expect(early.result()).toMatchObject({ targets: [], keys: { total: 0 } });
+    expect(early.result().notes[0]).toContain('nothing to clean');
     // On BullMQ, still soaking: nothing yet either.
     await flipFirstTier();
-    const soaking = (await cli(['phase3', 'cleanup', '--yes', '--json'])).json();
+    const soaking = (await cli(['phase3', 'cleanup', '--yes', '--json'])).result();
     expect(soaking).toMatchObject({ targets: [], keys: { total: 0 } });
     expect(soaking.tiers[0]).toMatchObject({ tier: 'first', reason: expect.stringMatching(/^soaking: \S+ of 24h, \S+ left$/) });
 
@@ -197,7 +198,7 @@ describe('phase3 cleanup on a mixed keyspace', () => {
     try {
       const blocked = await cli(['phase3', 'cleanup', '--yes', '--json']);
       expect(blocked.exitCode).toBe(3);
-      expect(blocked.json().blockers).toEqual([expect.objectContaining({ code: 'legacy-worker', counts: { workers: 1 }, queues: ['calendar-sync'] })]);
+      expect(blocked.result().blockers).toEqual([expect.objectContaining({ code: 'legacy-worker', counts: { workers: 1 }, queues: ['calendar-sync'] })]);
       const human = await cli(['phase3', 'cleanup', '--yes']);
       expect(human.stdout).toContain('1 legacy worker still connected (calendar-sync');
     } finally {
@@ -205,7 +206,7 @@ describe('phase3 cleanup on a mixed keyspace', () => {
     }
     const run = await cli(['phase3', 'cleanup', '--yes', '--json']);
     expect(run.exitCode).toBe(0);
-    expect(run.json().keys.total).toBeGreaterThan(10);
+    expect(run.result().keys.total).toBeGreaterThan(10);
     expect(await admin.keys('bull:sync:*')).toEqual([]);
   }, 120_000);
 
@@ -215,14 +216,14 @@ describe('phase3 cleanup on a mixed keyspace', () => {
     await migrationReady();
     const run = await cli(['phase3', 'cleanup', '--yes', '--force', '--reason', 'try', '--json']);
     expect(run.exitCode).toBe(3);
-    const foreign = run.json().blockers.find((b: { code: string }) => b.code === 'foreign-keys');
+    const foreign = run.result().blockers.find((b: { code: string }) => b.code === 'foreign-keys');
     expect(foreign).toMatchObject({ overridable: false, queues: ['calendar-sync'] });
     expect(await admin.exists('bull:sync:id', 'bull:calendar-sync:marker')).toBe(2);
 
     const shared = writePlan({ namespace: NS, legacy: { prefix: 'bull' }, bullmq: { prefix: 'bull' }, tiers: [{ name: 'first', queues: ['sync'], soak: SOAK }] }, { dir: tempDir() });
     const sharedRun = await runCli(['phase3', 'cleanup', '--yes', '--force', '--reason', 'try', '--json', '--config', shared], { env: { REDIS_URL: server.url } });
     expect(sharedRun.exitCode).toBe(3);
-    expect(sharedRun.json().blockers[0]).toMatchObject({ code: 'shared-prefix', overridable: false });
+    expect(sharedRun.result().blockers[0]).toMatchObject({ code: 'shared-prefix', overridable: false });
     expect(await admin.exists('bull:sync:id')).toBe(1);
   }, 120_000);
 });
@@ -285,7 +286,7 @@ describe('phase3 cleanup interrupted', () => {
 
     const last = await cli(['phase3', 'cleanup', '--yes', '--backup', backup, '--json']);
     expect(last.exitCode).toBe(0);
-    const report = last.json();
+    const report = last.result();
     expect(report.run.resumed).toBe(true);
     // Counts carry across the three runs; kill -9 can lose the bookkeeping of the one batch in
     // flight (deleted, not yet counted), never a key: the keyspace and the backup are exact.
@@ -293,14 +294,14 @@ describe('phase3 cleanup interrupted', () => {
     expect(report.keys.total).toBeGreaterThan(legacy - 2 * 500);
     expect(await admin.keys('bull:sync:*')).toEqual([]);
     expect(await admin.hget(stateKeys(NS).cleanup, 'status')).toBe('done');
-    const events = (await cli(['audit', '--limit', '50', '--json'])).json().entries.filter((e: { kind: string }) => e.kind === 'cleanup').map((e: { details: { event: string } }) => e.details.event);
+    const events = (await cli(['audit', '--limit', '50', '--json'])).result().entries.filter((e: { kind: string }) => e.kind === 'cleanup').map((e: { details: { event: string } }) => e.details.event);
     expect(events).toEqual(['started', 'interrupted', 'resumed', 'resumed', 'finished']);
 
     // Every deleted key is in the backup (a key dumped twice restores once).
     const restored = await cli(['phase3', 'restore', backup, '--yes', '--json']);
     expect(restored.stdout).toContain('"verified"');
     expect(restored.exitCode).toBe(0);
-    const doc = restored.json();
+    const doc = restored.result();
     expect(doc.restored).toBe(legacy);
     expect(doc.conflicts.count).toBe(0);
     expect((await admin.keys('bull:sync:*')).length).toBe(legacy);

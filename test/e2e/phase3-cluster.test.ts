@@ -71,7 +71,7 @@ describe('phase3 cleanup on Redis Cluster', () => {
     const backup = join(dir, 'cluster.ndjson');
     const run = await cli(['phase3', 'cleanup', '--yes', '--batch', '500', '--backup', backup]);
     expect(run.exitCode).toBe(0);
-    expect(run.json()).toMatchObject({ keys: { total: LEGACY + 2 }, run: { nodes: 3 } });
+    expect(run.result()).toMatchObject({ keys: { total: LEGACY + 2 }, run: { nodes: 3 } });
     expect(await keysOnEveryMaster('bull:sync:*')).toEqual([0, 0, 0]);
     expect((await keysOnEveryMaster('bull:mail:*')).reduce((a, b) => a + b)).toBe(200);
     expect((await keysOnEveryMaster('{bullmq}:*')).reduce((a, b) => a + b)).toBe(200);
@@ -79,7 +79,7 @@ describe('phase3 cleanup on Redis Cluster', () => {
 
     const restored = await cli(['phase3', 'restore', backup, '--yes']);
     expect(restored.exitCode).toBe(0);
-    expect(restored.json().restored).toBe(LEGACY + 2);
+    expect(restored.result().restored).toBe(LEGACY + 2);
     expect((await keysOnEveryMaster('bull:sync:*')).reduce((a, b) => a + b)).toBe(LEGACY + 2);
   }, 120_000);
 });

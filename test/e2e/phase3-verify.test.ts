@@ -56,7 +56,7 @@ describe('phase3 verify', () => {
       await worker.close();
     }
     expect(early.exitCode).toBe(3);
-    const first = early.json();
+    const first = early.result();
     expect(first.missing).toEqual([
       'phase3.tiers-soaked',
       'phase3.flags-final',
@@ -79,7 +79,7 @@ describe('phase3 verify', () => {
 
     const done = await cli(['phase3', 'verify', '--window', '2s']);
     expect(done.exitCode).toBe(0);
-    const report = done.json();
+    const report = done.result();
     expect(status(report)).toEqual({
       'phase3.tiers-soaked': 'pass',
       'phase3.flags-final': 'pass',
@@ -97,10 +97,10 @@ describe('phase3 verify', () => {
     writeFileSync(join(dir, '.env'), readFileSync(join(dir, '.env'), 'utf8').replace('USE_BULLMQ=true', 'USE_BULLMQ=false'));
     const drifted = await cli(['phase3', 'verify', '--window', '1s']);
     expect(drifted.exitCode).toBe(3);
-    expect(drifted.json().missing).toEqual(['phase3.sinks']);
+    expect(drifted.result().missing).toEqual(['phase3.sinks']);
 
     // Every verification is in the audit trail, with its results.
-    const audit = (await cli(['audit', '--limit', '50'])).json();
+    const audit = (await cli(['audit', '--limit', '50'])).result();
     const notes = audit.entries.filter((entry: { command: string }) => entry.command === 'phase3 verify');
     expect(notes.map((entry: { details: { summary: string } }) => entry.details.summary)).toEqual([
       'phase3 verify: missing phase3.tiers-soaked, phase3.flags-final, phase3.legacy-keys, phase3.legacy-connections, phase3.connections-target, phase3.sinks, phase3.audit-trail',
@@ -113,7 +113,7 @@ describe('phase3 verify', () => {
     const busy = setInterval(() => void admin.get('app:busy'), 50); // ~1200 commands/min from "the app"
     try {
       const run = await cli(['phase3', 'verify', '--window', '1s']);
-      const idle = run.json().checks.find((check: { id: string }) => check.id === 'phase3.idle-commands');
+      const idle = run.result().checks.find((check: { id: string }) => check.id === 'phase3.idle-commands');
       expect(idle.status).toBe('fail');
       expect(idle.data.perMinute).toBeGreaterThan(300);
     } finally {

@@ -77,7 +77,7 @@ describe.skipIf(skip !== null)(`Prometheus scraping the monitor${skip ? ` (skipp
 
     const flip = await cli('phase2', '--tier', 'non-critical', '--yes', '--wait', '3s');
     expect(flip.exitCode, flip.stdout + flip.stderr).toBe(0);
-    const version = flip.json().version as number;
+    const version = flip.result().version as number;
     await waitFor(async () => (await value('redis_migrate_tier_effective_side{tier="non-critical",side="bullmq"}')) === 1, { timeoutMs: 20_000, intervalMs: 250, what: 'the flip in Prometheus' });
     // The same series was 1 on the legacy side before: Prometheus saw the tier move.
     expect(await value('max_over_time(redis_migrate_tier_effective_side{tier="non-critical",side="legacy"}[5m])')).toBe(1);
@@ -90,7 +90,7 @@ describe.skipIf(skip !== null)(`Prometheus scraping the monitor${skip ? ` (skipp
     // so that role differs by design; app connections exclude every redis-migrate connection.
     await waitFor(
       async () => {
-        const report = (await cli('connections')).json();
+        const report = (await cli('connections')).result();
         const roles = Object.keys(report.byRole).filter((role) => role !== 'redis-migrate');
         const [app, ...counts] = await Promise.all([value('redis_migrate_app_connections'), ...roles.map((role) => value(`redis_migrate_connections{role="${role}"}`))]);
         const same = app === report.app && roles.every((role, i) => counts[i] === report.byRole[role]);
@@ -107,7 +107,7 @@ describe.skipIf(skip !== null)(`Prometheus scraping the monitor${skip ? ` (skipp
     expect(await value('sum(redis_migrate_queue_jobs_failed_total)')).toBe(0);
 
     // SDK instances and the soak, as status --json has them.
-    const status = (await cli('status')).json();
+    const status = (await cli('status')).result();
     await waitFor(async () => (await value(`sum(redis_migrate_sdk_instances{version="${version}"})`)) === status.instances.current, { timeoutMs: 10_000, intervalMs: 250, what: 'SDK instances on the new version' });
     expect(status.instances.current).toBeGreaterThan(0);
     expect(await value('redis_migrate_sdk_instances_outdated')).toBe(0);

@@ -11,7 +11,7 @@ describe('the Redis URL', () => {
     expect(run.exitCode).toBe(2);
     expect(run.json().error).toMatchObject({ code: 'redis.db', message: expect.stringContaining('has no database 99: it has 16 database(s), numbered 0 to 15') });
     const status = await runCli(['status', '--json', '--namespace', ns, '--redis-url', `redis://${hostPort}/0`]);
-    expect(status.json().version).toBe(0);
+    expect(status.result().version).toBe(0);
     // The last database is fine.
     expect((await runCli(['status', '--json', '--namespace', ns, '--redis-url', `redis://${hostPort}/15`])).exitCode).toBe(0);
   });

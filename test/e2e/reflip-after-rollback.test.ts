@@ -24,25 +24,25 @@ describe('a re-flip after a rollback', () => {
     const ns = uniqueNamespace();
     expect((await cli(ns, ['phase2', '--tier', 'non-critical', '--yes'])).exitCode).toBe(0);
     const critical = await cli(ns, ['phase2', '--tier', 'critical', '--yes', '--force', '--reason', 'test']);
-    expect(moved(critical.json())).toEqual(['critical→bullmq']);
+    expect(moved(critical.result())).toEqual(['critical→bullmq']);
 
     const rollback = await cli(ns, ['rollback', '--yes']);
     expect(rollback.exitCode).toBe(0);
-    expect(rollback.json()).toMatchObject({
+    expect(rollback.result()).toMatchObject({
       changed: true,
       after: { useBullmq: 'false', 'tier:non-critical': 'legacy', 'tier:critical': 'legacy' },
       flags: { USE_BULLMQ: false, BULLMQ_TIERS: [] },
     });
-    expect(moved(rollback.json())).toEqual(['non-critical→legacy', 'critical→legacy']);
+    expect(moved(rollback.result())).toEqual(['non-critical→legacy', 'critical→legacy']);
 
     const reflip = await cli(ns, ['phase2', '--tier', 'non-critical', '--yes']);
     expect(reflip.exitCode).toBe(0);
-    expect(reflip.json()).toMatchObject({ changed: true, flags: { USE_BULLMQ: true, BULLMQ_TIERS: ['non-critical'] } });
-    expect(moved(reflip.json())).toEqual(['non-critical→bullmq']);
-    expect(reflip.json().tiers.find((tier: { name: string }) => tier.name === 'critical')).toMatchObject({ state: 'legacy', effective: 'legacy' });
+    expect(reflip.result()).toMatchObject({ changed: true, flags: { USE_BULLMQ: true, BULLMQ_TIERS: ['non-critical'] } });
+    expect(moved(reflip.result())).toEqual(['non-critical→bullmq']);
+    expect(reflip.result().tiers.find((tier: { name: string }) => tier.name === 'critical')).toMatchObject({ state: 'legacy', effective: 'legacy' });
 
     // The audit names every tier that moved, for each change.
-    const audit = (await cli(ns, ['audit'])).json();
+    const audit = (await cli(ns, ['audit'])).result();
     expect(audit.entries.map((entry: { details: { moved?: { tier: string; to: string }[] } }) => (entry.details.moved ?? []).map(({ tier, to }) => `${tier}→${to}`))).toEqual([
       ['non-critical→bullmq'],
       ['critical→bullmq'],
@@ -76,16 +76,18 @@ describe('a re-flip after a rollback', () => {
     for (const extra of [[], ['--force', '--reason', 'hotfix']]) {
       const refused = await cli(ns, ['phase2', '--tier', 'non-critical', '--yes', ...extra]);
       expect(refused.exitCode).toBe(3);
-      expect(refused.json().error).toMatchObject({ code: 'gate.ungated-tiers', details: { tiers: ['critical'] } });
-      expect(refused.json().error.fix).toContain('redis-migrate rollback');
+      expect(refused.error()).toMatchObject({ code: 'change.blocked', details: { blocked: { ungatedTiers: ['critical'], gate: null, checks: [] } } });
+      expect(refused.error().fix).toContain('redis-migrate rollback');
+      // --force passes gates and checks, never this: the fix does not offer it.
+      expect(refused.error().fix).not.toContain('--force');
     }
     expect(await admin.hget(keys.state, 'useBullmq')).toBe('false');
 
     // The fix it names: rollback returns the latent tiers to legacy (no queue moves), then the re-flip works.
     const rollback = await cli(ns, ['rollback', '--yes']);
-    expect(rollback.json()).toMatchObject({ changed: true, after: { 'tier:non-critical': 'legacy', 'tier:critical': 'legacy' }, moved: [] });
+    expect(rollback.result()).toMatchObject({ changed: true, after: { 'tier:non-critical': 'legacy', 'tier:critical': 'legacy' }, moved: [] });
     const reflip = await cli(ns, ['phase2', '--tier', 'non-critical', '--yes']);
     expect(reflip.exitCode).toBe(0);
-    expect(reflip.json().flags.BULLMQ_TIERS).toEqual(['non-critical']);
+    expect(reflip.result().flags.BULLMQ_TIERS).toEqual(['non-critical']);
   });
 });

@@ -90,7 +90,7 @@ describe('report --html', () => {
     const file = join(dir, 'report.html');
     const run = await cli(['report', '--html', file]);
     expect(run.exitCode).toBe(0);
-    expect(run.json()).toMatchObject({ ok: true, samples: connections.length, events: 4 });
+    expect(run.json()).toMatchObject({ ok: true, result: { samples: connections.length, events: 4 } });
     const html = readFileSync(file, 'utf8');
     expect(html).not.toContain(PASSWORD);
     expect(html).not.toContain(TYPED_SECRET);

@@ -96,7 +96,7 @@ describe('phase3 restore refuses a backup it cannot trust, whole, and audits the
     expect(await restoredKeys(f)).toBe(0);
     const allowed = await restore(f, `${f.ns}-cut.ndjson`, cut, ['--allow-unverified']);
     expect(allowed.exitCode).toBe(0);
-    expect(allowed.json()).toMatchObject({ restored: 2, verification: { status: 'unverified', records: 2, unsealed: 1 } });
+    expect(allowed.result()).toMatchObject({ restored: 2, verification: { status: 'unverified', records: 2, unsealed: 1 } });
     expect(await restoredKeys(f)).toBe(2);
     expect((await auditEvents(f)).map((e) => e.event)).toEqual(['refused', 'restored']);
   });
@@ -110,9 +110,9 @@ describe('phase3 restore refuses a backup it cannot trust, whole, and audits the
     expect(await restoredKeys(f)).toBe(0);
     const complete = await restore(f, `${f.ns}-full.ndjson`, backupText(f.header, f.batches));
     expect(complete.exitCode).toBe(0);
-    expect(complete.json()).toMatchObject({ restored: 3, verification: { status: 'verified', records: 3, unsealed: 0 } });
+    expect(complete.result()).toMatchObject({ restored: 3, verification: { status: 'verified', records: 3, unsealed: 0 } });
     expect(await admin.hget(f.legacy[1] as string, 'data')).toBe('{"n":2}');
     const again = await restore(f, `${f.ns}-v1.ndjson`, v1, ['--allow-unverified']);
-    expect(again.json()).toMatchObject({ restored: 0, identical: 3, verification: { status: 'unverified' } });
+    expect(again.result()).toMatchObject({ restored: 0, identical: 3, verification: { status: 'unverified' } });
   });
 });

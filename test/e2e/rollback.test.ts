@@ -28,13 +28,14 @@ describe('rollback', () => {
     );
     try {
       const flip = await cli(ns, ['phase2', '--tier', 'non-critical', '--yes']);
-      expect(flip.json().confirmations).toMatchObject({ live: 8, confirmed: 8 });
+      expect(flip.result().confirmations).toMatchObject({ live: 8, confirmed: 8 });
       expect(apps.every((app) => app.useBullMQ('token-health-reminder'))).toBe(true);
 
       const rollback = await cli(ns, ['rollback', '--yes', '--reason', 'error rate up']);
       expect(rollback.exitCode).toBe(0);
-      const report = rollback.json();
-      expect(report).toMatchObject({ ok: true, changed: true, version: 2, after: { useBullmq: 'false' } });
+      expect(rollback.json().ok).toBe(true);
+      const report = rollback.result();
+      expect(report).toMatchObject({ changed: true, version: 2, after: { useBullmq: 'false' } });
       expect(report.confirmations).toMatchObject({ live: 8, confirmed: 8, unconfirmed: [] });
       expect(report.confirmations.slowestMs).toBeGreaterThanOrEqual(0);
       // Every instance was back on legacy before the command returned.
@@ -43,13 +44,13 @@ describe('rollback', () => {
       expect(report.tiers.find((t: { name: string }) => t.name === 'non-critical')).toMatchObject({ state: 'legacy', effective: 'legacy' });
 
       const again = await cli(ns, ['rollback', '--yes']);
-      expect(again.json()).toMatchObject({ changed: false, version: 2, confirmations: { live: 8, confirmed: 8 } });
-      const audit = (await cli(ns, ['audit'])).json();
+      expect(again.result()).toMatchObject({ changed: false, version: 2, confirmations: { live: 8, confirmed: 8 } });
+      const audit = (await cli(ns, ['audit'])).result();
       expect(audit.entries.map((e: { kind: string }) => e.kind)).toEqual(['flip', 'rollback']);
       expect(audit.entries[1]).toMatchObject({ reason: 'error rate up', before: { useBullmq: 'true', 'tier:non-critical': 'bullmq' }, after: { useBullmq: 'false', 'tier:non-critical': 'legacy' } });
 
       const restore = await cli(ns, ['phase2', '--tier', 'non-critical', '--yes']);
-      expect(restore.json()).toMatchObject({ changed: true, after: { useBullmq: 'true' } });
+      expect(restore.result()).toMatchObject({ changed: true, after: { useBullmq: 'true' } });
       expect(apps.every((app) => app.useBullMQ('token-health-reminder'))).toBe(true);
     } finally {
       await Promise.all(apps.map((app) => app.close()));
@@ -66,8 +67,8 @@ describe('rollback', () => {
     await cli(ns, ['phase2', '--tier', 'non-critical', '--yes', '--wait', '0']);
     const rollback = await cli(ns, ['rollback', '--yes', '--wait', '300ms']);
     expect(rollback.exitCode).toBe(0);
-    expect(rollback.json().confirmations).toMatchObject({ live: 1, confirmed: 0, unconfirmed: [{ id: 'ghost', app: 'legacy-cron', pid: 4242 }] });
-    expect(rollback.json().warnings.join(' ')).toContain('1 of 1 live app instance(s) did not confirm');
+    expect(rollback.result().confirmations).toMatchObject({ live: 1, confirmed: 0, unconfirmed: [{ id: 'ghost', app: 'legacy-cron', pid: 4242 }] });
+    expect(rollback.result().warnings.join(' ')).toContain('1 of 1 live app instance(s) did not confirm');
   });
 
   it('instances that apply the rollback and shut down at once count as confirmed, listed as gone', async () => {
@@ -76,11 +77,11 @@ describe('rollback', () => {
       Array.from({ length: 20 }, () => connectFlags({ app: 'worker', redisUrl: inject('redisUrl'), namespace: ns, env: {}, heartbeatMs: 1000 })),
     );
     try {
-      expect((await cli(ns, ['phase2', '--tier', 'non-critical', '--yes'])).json().confirmations).toMatchObject({ live: 20, confirmed: 20 });
+      expect((await cli(ns, ['phase2', '--tier', 'non-critical', '--yes'])).result().confirmations).toMatchObject({ live: 20, confirmed: 20 });
       // Each app shuts down the moment it has applied the rollback (e.g. a deploy that was already stopping).
       for (const app of apps) app.once('change', () => void app.close());
       const rollback = await cli(ns, ['rollback', '--yes', '--wait', '5s']);
-      const report = rollback.json();
+      const report = rollback.result();
       expect(report.confirmations).toMatchObject({ live: 20, confirmed: 20, unconfirmed: [] });
       expect(report.confirmations.gone).toHaveLength(20);
       expect(report.confirmations.gone.every((instance: { confirmed: boolean }) => instance.confirmed)).toBe(true);
@@ -105,8 +106,8 @@ describe('rollback', () => {
     listener.on('message', () => void admin.multi().hdel(keys.instances, 'old-sdk').zrem(keys.heartbeats, 'old-sdk').exec());
     try {
       const rollback = await cli(ns, ['rollback', '--yes', '--wait', '500ms']);
-      expect(rollback.json().confirmations).toMatchObject({ live: 1, confirmed: 0, unconfirmed: [], gone: [{ id: 'old-sdk', app: 'cron', confirmed: false }] });
-      expect(rollback.json().warnings).toEqual([]);
+      expect(rollback.result().confirmations).toMatchObject({ live: 1, confirmed: 0, unconfirmed: [], gone: [{ id: 'old-sdk', app: 'cron', confirmed: false }] });
+      expect(rollback.result().warnings).toEqual([]);
     } finally {
       listener.disconnect();
     }
@@ -122,10 +123,10 @@ describe('rollback', () => {
     await cli(ns, ['phase2', '--tier', 'non-critical', '--yes']);
     await cli(ns, ['phase2', '--tier', 'medium', '--yes', '--force', '--reason', 'test']);
     const tier = await cli(ns, ['rollback', '--tier', 'non-critical', '--yes']);
-    expect(tier.json()).toMatchObject({ changed: true, after: { 'tier:non-critical': 'legacy' }, flags: { USE_BULLMQ: true, BULLMQ_TIERS: ['medium'] } });
-    expect(tier.json().notes.join(' ')).toContain('medium stay on BullMQ');
+    expect(tier.result()).toMatchObject({ changed: true, after: { 'tier:non-critical': 'legacy' }, flags: { USE_BULLMQ: true, BULLMQ_TIERS: ['medium'] } });
+    expect(tier.result().notes.join(' ')).toContain('medium stay on BullMQ');
     const http = await cli(ns, ['rollback', '--phase', '1', '--yes']);
-    expect(http.json()).toMatchObject({ changed: true, flags: { USE_HTTP_REDIS: false, USE_BULLMQ: true } });
+    expect(http.result()).toMatchObject({ changed: true, flags: { USE_HTTP_REDIS: false, USE_BULLMQ: true } });
     const bad = await cli(ns, ['rollback', '--tier', 'nope', '--yes']);
     expect(bad.exitCode).toBe(2);
     expect(bad.json().error.message).toContain('valid tiers');
@@ -138,8 +139,8 @@ describe('rollback', () => {
     const broken = writePlan('{ "namespace": "x", "tiers": [ ');
     const rollback = await cli(ns, ['rollback', '--yes'], ['--config', broken]);
     expect(rollback.exitCode).toBe(0);
-    expect(rollback.json()).toMatchObject({ changed: true, flags: { USE_BULLMQ: false } });
-    expect(rollback.json().warnings[0]).toContain('plan file unusable');
+    expect(rollback.result()).toMatchObject({ changed: true, flags: { USE_BULLMQ: false } });
+    expect(rollback.result().warnings[0]).toContain('plan file unusable');
     // Other state changes do wait for the lock.
     const blocked = await cli(ns, ['phase1', '--yes']);
     expect(blocked.exitCode).toBe(5);
@@ -162,8 +163,8 @@ describe('rollback', () => {
       const broken = writePlan('not json at all');
       const json = await runCli(['rollback', '--yes', '--json', '--config', broken], { env });
       expect(json.exitCode, json.stdout).toBe(0);
-      expect(json.json()).toMatchObject({ namespace: 'default', changed: true, flags: { USE_BULLMQ: false } });
-      expect(json.json().warnings.filter((w: string) => w.includes('plan file unusable'))).toHaveLength(1);
+      expect(json.result()).toMatchObject({ namespace: 'default', changed: true, flags: { USE_BULLMQ: false } });
+      expect(json.result().warnings.filter((w: string) => w.includes('plan file unusable'))).toHaveLength(1);
       expect(json.stderr).not.toContain('plan file unusable');
 
       const human = await runCli(['rollback', '--yes', '--config', broken], { env });
@@ -176,7 +177,7 @@ describe('rollback', () => {
       const yaml = writePlan('namespace: shop\ntiers: [\n', { name: 'redis-migrate.config.yaml' });
       const named = await runCli(['rollback', '--yes', '--json', '--config', yaml], { env });
       expect(named.exitCode, named.stdout).toBe(0);
-      expect(named.json()).toMatchObject({ namespace: 'shop', changed: true });
+      expect(named.result()).toMatchObject({ namespace: 'shop', changed: true });
     } finally {
       await server.stop();
     }

@@ -47,18 +47,18 @@ describe('runbook --var values', () => {
       const first = await run();
       // The second step fails (audit takes no --reason): the run stops there, to be resumed.
       expect(first.exitCode).toBe(3);
-      const log = readFileSync(first.json().log, 'utf8');
+      const log = readFileSync(first.result().log, 'utf8');
       expect(log).not.toContain(token);
       expect(first.stdout + first.stderr).not.toContain(token);
       expect(JSON.parse(log)).toMatchObject({ vars: { token: '***', tier: 'medium' }, steps: [{ id: 'call', title: 'Call the platform for medium', excerpt: expect.stringContaining('calling with *** for medium') }, { id: 'note', command: 'redis-migrate audit --limit 1 --reason ***' }] });
-      expect(first.json().vars).toEqual({ token: '***', tier: 'medium' });
+      expect(first.result().vars).toEqual({ token: '***', tier: 'medium' });
       const audit = JSON.stringify(await admin.xrange(stateKeys(ns).audit, '-', '+'));
       expect(audit).toContain('--reason ***');
       expect(audit).not.toContain(token);
 
       // Same values: the same run resumes at the failed step (matched by a keyed digest, not the values).
       const second = await run();
-      expect(second.json()).toMatchObject({ resumed: true, run: first.json().run, startedAt: 'note' });
+      expect(second.result()).toMatchObject({ resumed: true, run: first.result().run, startedAt: 'note' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

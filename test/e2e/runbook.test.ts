@@ -55,7 +55,7 @@ describe('runbook run', () => {
     try {
       const first = await run(dir, ['book', '--yes', '--namespace', ns]);
       expect(first.exitCode).toBe(3);
-      const report = first.json();
+      const report = first.result();
       expect(report.failed).toMatchObject({ step: 'precondition', exitCode: 7 });
       expect(report.failed.excerpt).toContain('release.flag is missing');
       expect(report.steps.map((step: { status: string }) => step.status)).toEqual(['done', 'failed', 'pending', 'pending']);
@@ -65,7 +65,7 @@ describe('runbook run', () => {
       writeFileSync(join(dir, 'release.flag'), '');
       const second = await run(dir, ['book', '--yes', '--namespace', ns]);
       expect(second.exitCode).toBe(0);
-      expect(second.json()).toMatchObject({ ok: true, resumed: true, completed: true, startedAt: 'precondition', run: report.run });
+      expect(second.json()).toMatchObject({ ok: true, result: { resumed: true, completed: true, startedAt: 'precondition', run: report.run } });
       expect(readFileSync(join(dir, 'counter.txt'), 'utf8')).toBe('run\n'); // step 1 did not run again
       // The redis-migrate step ran with the same binary, in the namespace given to the runner.
       expect(await admin.hget(stateKeys(ns).state, 'tier:non-critical')).toBe('bullmq');
@@ -77,7 +77,7 @@ describe('runbook run', () => {
       expect(log.steps.map((step: { id: string; status: string }) => `${step.id}:${step.status}`)).toEqual(['count:done', 'precondition:failed', 'precondition:done', 'flip:done', 'after:done']);
       expect(log.steps[3]).toMatchObject({ actor: 'ops-tester', exitCode: 0, confirmation: '--yes', command: 'redis-migrate phase2 --tier non-critical --yes --wait 0' });
 
-      const audit = (await runCli(['audit', '--limit', '50', '--json', '--namespace', ns], { env: { REDIS_URL: inject('redisUrl') } })).json();
+      const audit = (await runCli(['audit', '--limit', '50', '--json', '--namespace', ns], { env: { REDIS_URL: inject('redisUrl') } })).result();
       const steps = audit.entries.filter((entry: { kind: string }) => entry.kind === 'runbook');
       expect(steps.map((entry: { details: { summary: string } }) => entry.details.summary)).toEqual([
         'count: done',
@@ -111,7 +111,7 @@ describe('runbook run', () => {
 
       const confirmed = await run(dir, ['book', '--yes', '--confirm-manual', 'eyes']);
       expect(confirmed.exitCode).toBe(0);
-      const log = JSON.parse(readFileSync(confirmed.json().log, 'utf8'));
+      const log = JSON.parse(readFileSync(confirmed.result().log, 'utf8'));
       expect(log.steps[1]).toMatchObject({ id: 'eyes', status: 'done', confirmation: '--confirm-manual' });
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -129,7 +129,7 @@ describe('runbook run', () => {
       expect(typo.json().error.message).toContain('has no variable "teir"');
       const from = await run(dir, ['book', '--yes', '--var', 'tier=critical', '--from', 'two']);
       expect(from.exitCode).toBe(0);
-      expect(from.json().steps.map((step: { status: string }) => step.status)).toEqual(['skipped', 'done']);
+      expect(from.result().steps.map((step: { status: string }) => step.status)).toEqual(['skipped', 'done']);
       expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('two-critical\n');
       expect((await run(dir, ['book', '--yes', '--var', 'tier=x', '--from', 'three'])).json().error.code).toBe('runbook.unknown-step');
     } finally {
@@ -153,7 +153,7 @@ describe('runbook run', () => {
       writeFileSync(join(dir, 'fast.flag'), '');
       const resumed = await run(dir, ['book', '--yes']);
       expect(resumed.exitCode).toBe(0);
-      expect(resumed.json()).toMatchObject({ resumed: true, startedAt: 'slow' });
+      expect(resumed.result()).toMatchObject({ resumed: true, startedAt: 'slow' });
       expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('first\nslow\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -166,7 +166,7 @@ describe('runbook run', () => {
       const down = `redis://127.0.0.1:${await freePort()}`;
       const result = await run(dir, ['book', '--yes', '--timeout', '1s'], { REDIS_URL: down });
       expect(result.exitCode).toBe(0);
-      const report = result.json();
+      const report = result.result();
       expect(report.steps.map((step: { status: string; exitCode: number }) => [step.status, step.exitCode])).toEqual([
         ['done', 1],
         ['done', 0],
@@ -191,9 +191,9 @@ describe('the shipped rollback runbook', () => {
         timeoutMs: 60_000,
       });
       expect(result.exitCode).toBe(0);
-      expect(result.json()).toMatchObject({ completed: true });
+      expect(result.result()).toMatchObject({ completed: true });
       expect(await admin.hget(stateKeys(ns).state, 'useBullmq')).toBe('false');
-      const log = JSON.parse(readFileSync(result.json().log, 'utf8'));
+      const log = JSON.parse(readFileSync(result.result().log, 'utf8'));
       expect(log.steps[0].command).toBe('redis-migrate rollback --yes --reason "on-call rollback (runbook)" --wait 5s');
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -208,7 +208,7 @@ describe('runbook evidence', () => {
       const secret = 'S3cretPW-xyz';
       const result = await run(dir, ['book', '--yes', '--timeout', '1s'], { REDIS_URL: `redis://:${secret}@127.0.0.1:${await freePort()}` });
       expect(result.exitCode).toBe(0);
-      const text = readFileSync(result.json().log, 'utf8');
+      const text = readFileSync(result.result().log, 'utf8');
       expect(text).toContain('pw=***');
       expect(text).toContain('url=redis://***@127.0.0.1');
       expect(text).not.toContain(secret);
@@ -228,7 +228,7 @@ describe('runbook wait steps', () => {
     try {
       const result = await run(dir, ['book', '--yes', '--namespace', ns]);
       expect(result.exitCode).toBe(0);
-      const log = JSON.parse(readFileSync(result.json().log, 'utf8'));
+      const log = JSON.parse(readFileSync(result.result().log, 'utf8'));
       expect(log.steps[0]).toMatchObject({ id: 'soak', status: 'done', command: 'redis-migrate monitor --duration 1s --interval 500ms' });
       expect(log.steps[0].durationMs).toBeGreaterThanOrEqual(1000);
       expect(await admin.xlen(stateKeys(ns).samples)).toBeGreaterThanOrEqual(2);
@@ -242,7 +242,7 @@ describe('runbook list and show', () => {
   it('lists the shipped runbooks and renders one for a terminal with variables filled in', async () => {
     const list = await runCli(['runbook', 'list', '--json'], { cwd: tempDir('list') });
     expect(list.exitCode).toBe(0);
-    expect(list.json().runbooks.map((entry: { name: string }) => entry.name)).toEqual(['phase1', 'phase2-tier', 'phase3', 'redis-down', 'rollback']);
+    expect(list.result().runbooks.map((entry: { name: string }) => entry.name)).toEqual(['phase1', 'phase2-tier', 'phase3', 'redis-down', 'rollback']);
     const show = await runCli(['runbook', 'show', 'phase2-tier', '--var', 'tier=medium']);
     expect(show.exitCode).toBe(0);
     expect(show.stdout).toContain('$ redis-migrate phase2 --tier medium --yes --wait 5s');
@@ -270,7 +270,7 @@ describe('runbook run on a terminal', () => {
       expect(result.exitCode).toBe(130);
       expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('one\n');
       const resumed = await run(dir, ['book', '--yes']);
-      expect(resumed.json()).toMatchObject({ ok: true, resumed: true, startedAt: 'two' });
+      expect(resumed.json()).toMatchObject({ ok: true, result: { resumed: true, startedAt: 'two' } });
       expect(readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('one\ntwo\n');
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -15,7 +15,7 @@ describe('scan', () => {
     const dir = tempDir('scan');
     const run = await runCli(['scan', JS, '--json', '--sarif', join(dir, 'out.sarif')], { cwd: dir });
     expect(run.exitCode).toBe(3);
-    const report = run.json();
+    const report = run.result();
     expect(report.summary.files).toBe(8);
     expect(report.findings.length).toBe(report.summary.findings);
     expect(report.findings[0]).toEqual(expect.objectContaining({ file: expect.any(String), line: expect.any(Number), column: expect.any(Number), endLine: expect.any(Number), rule: expect.any(String), severity: expect.any(String), api: expect.any(String), replacement: expect.any(String) }));
@@ -36,7 +36,7 @@ describe('scan', () => {
     writeFileSync(join(clean, 'index.ts'), "const queue = new Set<string>();\nqueue.add('x');\n");
     const ok = await runCli(['scan', '--json'], { cwd: clean });
     expect(ok.exitCode).toBe(0);
-    expect(ok.json()).toEqual(expect.objectContaining({ ok: true, findings: [] }));
+    expect(ok.json()).toMatchObject({ ok: true, result: { findings: [] } });
   });
 
   it('bad input: a missing path or an unknown --only library is one line and exit 2', async () => {
@@ -58,7 +58,7 @@ describe('scan', () => {
     expect(run.stderr).toMatch(/went to the most careful tier "critical": audio, video/);
     // The plan it wrote compares cleanly with the same code.
     const scan = await runCli(['scan', '--json', '--only', 'queues', '--config', join(dir, 'plan.json')], { cwd: dir });
-    expect(scan.json().queues.found.every((queue: { tier: string | null }) => queue.tier === 'critical')).toBe(true);
+    expect(scan.result().queues.found.every((queue: { tier: string | null }) => queue.tier === 'critical')).toBe(true);
   });
 });
 
@@ -73,7 +73,7 @@ describe('preflight --phase 3: code.legacy-usage', () => {
     writePlan({ ...defaultPlanDocument(), namespace, code: { paths: ['src'] } }, { dir });
     const check = async () => {
       const run = await runCli(['preflight', '--phase', '3', '--json', '--redis-url', redisUrl], { cwd: dir });
-      return { run, result: run.json().checks.find((entry: { id: string }) => entry.id === 'code.legacy-usage') };
+      return { run, result: run.result().checks.find((entry: { id: string }) => entry.id === 'code.legacy-usage') };
     };
 
     const before = await check();

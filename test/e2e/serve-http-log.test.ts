@@ -16,7 +16,7 @@ describe('serve-http --log-requests', () => {
       let text = '';
       child.stdout?.on('data', (chunk: Buffer) => {
         text += chunk.toString('utf8');
-        if (text.includes('\n')) resolve(JSON.parse(text) as { url: string });
+        if (text.includes('\n')) resolve((JSON.parse(text) as { result: { url: string } }).result);
       });
       child.once('exit', () => reject(new Error(`exited before ready: ${text}`)));
     });

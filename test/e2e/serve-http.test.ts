@@ -32,8 +32,10 @@ function firstLine(child: ResultPromise, lines = 1): Promise<string> {
 describe('serve-http', () => {
   it('prints one JSON document when ready, serves @upstash/redis, and stops cleanly on SIGTERM', async () => {
     const child = start(['--json']);
-    const ready = JSON.parse(await firstLine(child)) as { ok: boolean; url: string; token: string; tokenSource: string; port: number; redis: string };
-    expect(ready).toMatchObject({ ok: true, tokenSource: 'generated', redis: inject('redisUrl') });
+    const document = JSON.parse(await firstLine(child));
+    expect(document).toMatchObject({ ok: true, command: 'serve-http', schemaVersion: 1 });
+    const ready = document.result as { url: string; token: string; tokenSource: string; port: number; redis: string };
+    expect(ready).toMatchObject({ tokenSource: 'generated', redis: inject('redisUrl') });
     expect(ready.url).toBe(`http://127.0.0.1:${ready.port}`);
     expect(ready.token.length).toBeGreaterThanOrEqual(32);
 

@@ -52,15 +52,15 @@ describe('a tier name from Redis never runs a command', () => {
 
     const status = await cli(['status', '--json'], config, ns);
     expect(status.exitCode).toBe(4);
-    expect(status.json().drift.findings).toContainEqual({ source: 'plan', message: expect.stringContaining(JSON.stringify(name)) });
-    expect(status.json().flags.BULLMQ_TIERS).toEqual([]);
+    expect(status.result().drift.findings).toContainEqual({ source: 'plan', message: expect.stringContaining(JSON.stringify(name)) });
+    expect(status.result().flags.BULLMQ_TIERS).toEqual([]);
 
     // The gate's drift check refuses the flip; forced past it, the flip still never carries the name.
     const gated = await cli(['phase2', '--tier', 'non-critical', '--yes', '--wait', '0', '--json'], config, ns);
     expect(gated.exitCode).toBe(3);
     const flip = await cli(['phase2', '--tier', 'non-critical', '--yes', '--wait', '0', '--json', '--force', '--reason', 'test'], config, ns);
     expect(flip.exitCode).toBe(0);
-    expect(flip.json().flags.BULLMQ_TIERS).toEqual(['non-critical']);
+    expect(flip.result().flags.BULLMQ_TIERS).toEqual(['non-critical']);
     expect(readFileSync(envFile, 'utf8')).toContain('BULLMQ_TIERS=non-critical\n');
     expect(readFileSync(hookLog, 'utf8')).toContain('BULLMQ_TIERS=non-critical|non-critical\n');
     expect(readFileSync(hookLog, 'utf8')).not.toContain('touch');

@@ -32,8 +32,8 @@ describe('verify and loadtest', () => {
   it('verify --tier passes every queue of the tier, reports per queue and leaves no key behind', async () => {
     const run = await runCli(['verify', '--tier', 'non-critical', '--json'], { env });
     expect(run.exitCode, run.stderr).toBe(0);
-    const report = run.json();
-    expect(report.ok).toBe(true);
+    expect(run.json().ok).toBe(true);
+    const report = run.result();
     expect(report.queues.map((queue: { queue: string }) => queue.queue)).toEqual(['webhook-health-check', 'notification-reminder', 'token-health-reminder']);
     for (const queue of report.queues) {
       expect(queue.checks.map((check: { name: string; ok: boolean }) => [check.name, check.ok])).toEqual([
@@ -51,8 +51,8 @@ describe('verify and loadtest', () => {
   it('verify exits 3 with a per-queue failure when the events do not arrive in time', async () => {
     const run = await runCli(['verify', '--tier', 'critical', '--deadline', '1ms', '--json'], { env });
     expect(run.exitCode).toBe(3);
-    const report = run.json();
-    expect(report.ok).toBe(false);
+    expect(run.json().ok).toBe(false);
+    const report = run.result();
     expect(report.queues.every((queue: { ok: boolean }) => !queue.ok)).toBe(true);
     expect(await keysUnder(report.prefix)).toEqual([]);
   });
@@ -66,8 +66,9 @@ describe('verify and loadtest', () => {
   it('loadtest --jobs runs every job, measures, and cleans up', async () => {
     const run = await runCli(['loadtest', '--jobs', '300', '--tier', 'medium', '--concurrency', '4', '--json'], { env });
     expect(run.exitCode, run.stderr).toBe(0);
-    const report = run.json();
-    expect(report).toMatchObject({ ok: true, jobs: 300, completed: 300, failed: 0, tier: 'medium', concurrency: 4 });
+    const report = run.result();
+    expect(run.json().ok).toBe(true);
+    expect(report).toMatchObject({ jobs: 300, completed: 300, failed: 0, tier: 'medium', concurrency: 4 });
     expect(report.queues).toHaveLength(5);
     expect(report.perQueue.reduce((sum: number, queue: { completed: number }) => sum + queue.completed, 0)).toBe(300);
     expect(report.throughput).toBeGreaterThan(0);
@@ -87,7 +88,7 @@ describe('verify and loadtest', () => {
   it('loadtest --rate paces the adds', async () => {
     const run = await runCli(['loadtest', '--jobs', '100', '--rate', '200', '--tier', 'critical', '--json'], { env });
     expect(run.exitCode, run.stderr).toBe(0);
-    const report = run.json();
+    const report = run.result();
     expect(report.rate).toBe(200);
     expect(report.enqueueMs).toBeGreaterThanOrEqual(400);
   });

@@ -39,7 +39,7 @@ describe('zero lost jobs across flips and rollbacks', () => {
       cwd: plan.path.replace(/\/[^/]+$/, ''),
     });
     expect(run.exitCode, `${args.join(' ')}: ${run.stdout}${run.stderr}`).toBe(0);
-    return run.json();
+    return run.result();
   }
 
   it('processes every job exactly once while tiers move back and forth', { timeout: 120_000 }, async () => {

@@ -71,8 +71,8 @@ describe('connections against real Bull and BullMQ clients', () => {
       expect(s.byRole['redis-migrate']).toBe(0);
       const run = await runCli(['connections', '--json', '--redis-url', server.url]);
       expect(run.exitCode).toBe(0);
-      const doc = run.json();
-      expect(doc.ok).toBe(true);
+      expect(run.json().ok).toBe(true);
+      const doc = run.result();
       expect(Object.keys(doc.byRole)).toEqual(['legacy-worker', 'legacy-events', 'bullmq-worker', 'bullmq-events', 'bullmq-shared', 'flags-sdk', 'cache-tcp', 'redis-migrate', 'other']);
       // The test's own inspecting connection is another redis-migrate:cli connection; the command's own is left out.
       expect(doc.byRole['redis-migrate']).toBe(1);

@@ -57,25 +57,27 @@ describe('monitor against a worker that fails every job', () => {
       // Without --auto-rollback: the breach is printed, audited and recorded against the tier's soak.
       const watch = await runCli(['monitor', '--duration', '3s', '--interval', '500ms', '--json', ...common], { timeoutMs: 60_000 });
       expect(watch.exitCode).toBe(3);
-      const summary = watch.json();
-      expect(summary).toMatchObject({ ok: false, stopped: 'duration', rollback: null });
+      expect(watch.json().ok).toBe(false);
+      const summary = watch.result();
+      expect(summary).toMatchObject({ stopped: 'duration', rollback: null });
       expect(summary.breaches[0]).toMatchObject({ threshold: 'maxFailureRate', queue: 'webhook-health-check', tiers: ['non-critical'] });
       expect(summary.samples).toBeGreaterThanOrEqual(3);
 
       // gate.soak and phase2 read the breach: the next tier's gate is closed although the 1s soak has passed.
       const gate = await runCli(['phase2', '--tier', 'medium', '--yes', '--json', ...common]);
       expect(gate.exitCode).toBe(3);
-      expect(gate.json().error.message).toMatch(/breach/);
+      expect(gate.error()).toMatchObject({ code: 'change.blocked', details: { blocked: { gate: { reason: 'previous-breached' } } } });
+      expect(gate.error().message).toMatch(/breach/);
       const preflight = await runCli(['preflight', '--tier', 'medium', '--json', ...common]);
-      expect(preflight.json().checks.find((c: { id: string }) => c.id === 'gate.soak')).toMatchObject({ status: 'fail' });
+      expect(preflight.result().checks.find((c: { id: string }) => c.id === 'gate.soak')).toMatchObject({ status: 'fail' });
       // --force --reason still passes a gate the breach closed, and says so in the audit.
       const forced = await runCli(['phase2', '--tier', 'medium', '--yes', '--json', '--wait', '0', '--force', '--reason', 'test: breach understood', ...common]);
       expect(forced.exitCode).toBe(0);
-      expect(forced.json().gate).toMatchObject({ open: false, forced: true, reason: 'previous-breached' });
+      expect(forced.result().gate).toMatchObject({ open: false, forced: true, reason: 'previous-breached' });
 
       const auto = await runCli(['monitor', '--duration', '30s', '--interval', '500ms', '--auto-rollback', '--yes', '--json', ...common], { timeoutMs: 60_000 });
       expect(auto.exitCode).toBe(3);
-      const rolled = auto.json();
+      const rolled = auto.result();
       expect(rolled.stopped).toBe('breach');
       expect(rolled.rollback).toMatchObject({ changed: true, flags: { USE_BULLMQ: false } });
       expect(rolled.elapsedMs).toBeLessThan(30_000);
@@ -83,9 +85,9 @@ describe('monitor against a worker that fails every job', () => {
       await fleet.close();
     }
 
-    const status = (await runCli(['status', '--json', ...common])).json();
+    const status = (await runCli(['status', '--json', ...common])).result();
     expect(status.flags.USE_BULLMQ).toBe(false);
-    const audit = (await runCli(['audit', '--json', '--limit', '50', ...common])).json();
+    const audit = (await runCli(['audit', '--json', '--limit', '50', ...common])).result();
     expect(audit.entries.map((e: { kind: string }) => e.kind)).toEqual(expect.arrayContaining(['breach', 'rollback']));
     expect(audit.entries.find((e: { kind: string }) => e.kind === 'rollback').command).toContain('monitor --auto-rollback');
     const samples = await inspect.xrange(keys.samples, '-', '+');
@@ -95,7 +97,7 @@ describe('monitor against a worker that fails every job', () => {
     expect(sample.queues['webhook-health-check']).toBeDefined();
   });
 
-  it('a healthy soak: no breach, healthy time recorded, --ndjson streams samples then a summary', async () => {
+  it('a healthy soak: no breach, healthy time recorded, --ndjson streams samples then the envelope', async () => {
     const namespace = uniqueNamespace('healthy');
     const common = ['--config', config, '--redis-url', server.url, '--namespace', namespace];
     expect((await runCli(['phase2', '--tier', 'non-critical', '--yes', '--wait', '0', ...common])).exitCode).toBe(0);
@@ -103,14 +105,15 @@ describe('monitor against a worker that fails every job', () => {
     expect(run.exitCode).toBe(0);
     const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
     expect(lines.filter((line) => line.type === 'sample').length).toBeGreaterThanOrEqual(3);
-    const summary = lines[lines.length - 1];
-    expect(summary).toMatchObject({ type: 'summary', ok: true, breaches: [] });
+    expect(lines.slice(0, -1).every((line) => line.type === 'sample')).toBe(true);
+    expect(lines[lines.length - 1]).toMatchObject({ ok: true, command: 'monitor', schemaVersion: 1, result: { breaches: [] } });
+    const summary = lines[lines.length - 1].result;
     expect(summary.commands.projectedMonthlyCost).toBeGreaterThanOrEqual(0);
     expect(summary.commands.per100kCommands).toBe(0.2);
     const soak = await inspect.hgetall(stateKeys(namespace).soak);
     expect(Number(soak['non-critical:healthyMs'])).toBeGreaterThan(1000);
     const gate = await runCli(['preflight', '--tier', 'medium', '--json', ...common]);
-    expect(gate.json().checks.find((c: { id: string }) => c.id === 'gate.soak')).toMatchObject({ status: 'pass' });
+    expect(gate.result().checks.find((c: { id: string }) => c.id === 'gate.soak')).toMatchObject({ status: 'pass' });
   });
 
   it('--auto-rollback without --yes is a usage error', async () => {

@@ -41,6 +41,7 @@ describe('phases/ lists the steps the phases run', () => {
     ctx = new CommandContext(
       { redisUrl: server.url, config: plan, namespace: uniqueNamespace('steps'), yes: true },
       { stdout: discard(), stderr: discard(), env: {}, interactive: false, cwd: dir },
+      'phase-steps',
     );
   });
 

@@ -31,8 +31,8 @@ describe('preflight against purpose-started servers', () => {
     servers.push(server);
     const run = await runCli(['preflight', '--phase', '2', '--json', '--redis-url', server.url, '--namespace', uniqueNamespace()]);
     expect(run.exitCode).toBe(3);
-    const doc = run.json();
-    expect(doc.ok).toBe(false);
+    expect(run.json().ok).toBe(false);
+    const doc = run.result();
     expect(byId(doc, 'redis.eviction-policy')).toMatchObject({ status: 'fail' });
     expect(byId(doc, 'redis.eviction-policy').message).toContain('allkeys-lru');
     expect(byId(doc, 'redis.eviction-policy').fix).toContain('noeviction');
@@ -45,7 +45,7 @@ describe('preflight against purpose-started servers', () => {
     const url = `redis://:wrong-password-xyz@127.0.0.1:${server.port}`;
     const run = await runCli(['preflight', '--json', '--redis-url', url]);
     expect(run.exitCode).toBe(3);
-    const doc = run.json();
+    const doc = run.result();
     expect(byId(doc, 'redis.auth')).toMatchObject({ status: 'fail' });
     expect(byId(doc, 'redis.auth').fix).toMatch(/password/);
     expect(byId(doc, 'redis.reachable').status).toBe('pass');
@@ -64,7 +64,7 @@ describe('preflight against purpose-started servers', () => {
       const args = ['preflight', '--json', '--redis-url', server.url, '--namespace', uniqueNamespace()];
       const plain = await runCli(args);
       expect(plain.exitCode, plain.stdout).toBe(0);
-      const http = plain.json().checks.filter((check: CheckDoc) => check.id.startsWith('http.'));
+      const http = plain.result().checks.filter((check: CheckDoc) => check.id.startsWith('http.'));
       expect(http).toHaveLength(8);
       for (const check of http) {
         expect(check.status, check.id).toBe('skip');
@@ -73,24 +73,24 @@ describe('preflight against purpose-started servers', () => {
       // Asked for by name, phase 1 is checked: not configured is a failure then.
       const explicit = await runCli(['preflight', '--phase', '1', ...args.slice(1)]);
       expect(explicit.exitCode).toBe(3);
-      expect(byId(explicit.json(), 'http.configured').status).toBe('fail');
+      expect(byId(explicit.result(), 'http.configured').status).toBe('fail');
       // Half configured (a URL, no token) is a mistake, not "not configured": it fails.
       const half = await runCli(args, { env: { UPSTASH_REDIS_REST_URL: 'https://example.invalid' } });
       expect(half.exitCode).toBe(3);
-      expect(byId(half.json(), 'http.configured').status).toBe('fail');
+      expect(byId(half.result(), 'http.configured').status).toBe('fail');
       // Configured: plain preflight runs phase 1's checks too.
       const rest = await restEndpoint(server.url);
       const config = planFile({ http: fastHttpChecks() });
       const configured = await runCli([...args, '--config', config], { env: rest.env }).finally(() => rest.close());
       expect(configured.exitCode).toBe(0);
-      expect(byId(configured.json(), 'http.auth').status).toBe('pass');
+      expect(byId(configured.result(), 'http.auth').status).toBe('pass');
     });
 
     it('a plan with the same prefix for both libraries fails the collision check', async () => {
       const config = planFile({ bullmq: { prefix: 'bull' } });
       const run = await runCli(['preflight', '--phase', '2', '--json', '--config', config, '--redis-url', server.url, '--namespace', uniqueNamespace()]);
       expect(run.exitCode).toBe(3);
-      expect(byId(run.json(), 'bullmq.prefix-collision')).toMatchObject({ status: 'fail' });
+      expect(byId(run.result(), 'bullmq.prefix-collision')).toMatchObject({ status: 'fail' });
     });
 
     it('a Bull repeatable and a BullMQ scheduler for the same queue warn; --strict makes it exit 3', async () => {
@@ -102,7 +102,7 @@ describe('preflight against purpose-started servers', () => {
         await modern.upsertJobScheduler('hourly', { pattern: '0 * * * *' }, { name: 'refresh' });
         const args = ['preflight', '--phase', '2', '--json', '--redis-url', server.url, '--namespace', uniqueNamespace()];
         const run = await runCli(args);
-        const check = byId(run.json(), 'legacy.repeatables');
+        const check = byId(run.result(), 'legacy.repeatables');
         expect(check.status).toBe('warn');
         expect(check.message).toContain('token-refresh');
         expect(check.message).toMatch(/twice/);
@@ -148,8 +148,8 @@ describe('preflight against purpose-started servers', () => {
         () => rest.close(),
       );
       expect(run.exitCode).toBe(0);
-      expect(run.json().summary.fail).toBe(0);
-      expect(byId(run.json(), 'http.auth').status).toBe('pass');
+      expect(run.result().summary.fail).toBe(0);
+      expect(byId(run.result(), 'http.auth').status).toBe('pass');
     });
   });
 
@@ -157,7 +157,7 @@ describe('preflight against purpose-started servers', () => {
     const port = await freePort();
     const run = await runCli(['preflight', '--phase', '2', '--json', '--timeout', '2s', '--redis-url', `redis://127.0.0.1:${port}`]);
     expect(run.exitCode).toBe(3);
-    const doc = run.json();
+    const doc = run.result();
     expect(byId(doc, 'redis.reachable')).toMatchObject({ status: 'fail' });
     expect(byId(doc, 'redis.eviction-policy').status).toBe('skip');
     expect(byId(doc, 'legacy.backlog').status).toBe('skip');
@@ -166,7 +166,7 @@ describe('preflight against purpose-started servers', () => {
 
   it('the shared server answers the catalogue for every phase (smoke)', async () => {
     const run = await runCli(['preflight', '--json', '--redis-url', inject('redisUrl'), '--namespace', uniqueNamespace()]);
-    const ids = run.json().checks.map((check: CheckDoc) => check.id);
+    const ids = run.result().checks.map((check: CheckDoc) => check.id);
     expect(ids).toEqual([
       'redis.reachable', 'redis.auth', 'redis.tls', 'redis.version', 'redis.eviction-policy', 'redis.persistence', 'redis.maxclients-headroom',
       'bullmq.prefix-collision', 'bullmq.cluster-hashtag', 'legacy.backlog', 'legacy.repeatables', 'flags.drift', 'gate.soak', 'code.legacy-usage',

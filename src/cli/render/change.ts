@@ -1,4 +1,5 @@
 /** Human text for phase1, phase2 and rollback reports. */
+import { blockedCauses, blockedFix } from '../../usecases/blocked.js';
 import type { ChangeReport } from '../../usecases/change.js';
 import { chalk, table } from '../format.js';
 import { movesText } from '../../state/model.js';
@@ -24,7 +25,13 @@ export function render(report: ChangeReport): string {
       .filter((field) => !field.endsWith(':queues'))
       .map((field) => [fieldLabel(field, report.flags.names), report.before[field] || '-', report.after[field] ?? '']),
   ]);
-  if (report.dryRun) {
+  if (report.blocked) {
+    // Every cause at once, each with what to do: the refusal the JSON error document carries too.
+    lines.push(chalk.red(chalk.bold(`${report.command}: refused, nothing was changed:`)));
+    for (const cause of blockedCauses(report.blocked)) lines.push(chalk.red(`  - ${cause}`));
+    lines.push(`fix: ${blockedFix(report.blocked)}`);
+    if (Object.keys(report.after).length) lines.push(`Would change:\n${diff}`);
+  } else if (report.dryRun) {
     lines.push(chalk.bold(`${report.command} (dry run): nothing was changed.`));
     lines.push(Object.keys(report.after).length ? `Would change:\n${diff}` : 'It would change nothing: the state is already so.');
   } else if (report.changed) {
@@ -32,12 +39,12 @@ export function render(report: ChangeReport): string {
   } else {
     lines.push(chalk.bold(`${report.command}: nothing to change, the state already is so (version ${report.version}).`));
   }
-  if (report.gate) {
+  if (report.gate && !report.blocked) {
     if (report.gate.forced) lines.push(chalk.yellow(`Gate passed by --force: ${report.gate.message}. Recorded in the audit.`));
     else if (!report.gate.open) lines.push(chalk.yellow(`Gate closed: ${report.gate.message}.`));
     else if (report.gate.previous) lines.push(`Gate open: tier "${report.gate.previous}" has soaked.`);
   }
-  if (report.moved.length) lines.push(`${report.dryRun ? 'Would move' : 'Moved'}: ${movesText(report.moved)}`);
+  if (report.moved.length) lines.push(`${report.dryRun || report.blocked ? 'Would move' : 'Moved'}: ${movesText(report.moved)}`);
   lines.push(`Flags: ${flagsLine(report.flags)}`);
   lines.push(confirmationLine(report));
   for (const instance of report.confirmations.unconfirmed.slice(0, 10)) {

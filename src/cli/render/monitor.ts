@@ -5,11 +5,6 @@ import type { MonitorReport, MonitorView } from '../../usecases/monitor.js';
 import { chalk, heading, table, timestamp } from '../format.js';
 import { columnChart, sparkline } from './chart.js';
 
-/** The monitor's report with how its samples were shown. */
-export interface MonitorReportView extends MonitorReport {
-  format: 'human' | 'ndjson';
-}
-
 const percent = (rate: number | null) => (rate === null ? '-' : `${(rate * 100).toFixed(1)} %`);
 
 function money(value: number, currency: string): string {
@@ -80,8 +75,7 @@ export function renderDashboard(report: MonitorView): string {
   return lines.join('\n');
 }
 
-export function render(report: MonitorReportView): string {
-  if (report.format === 'ndjson') return JSON.stringify({ type: 'summary', ...report, series: undefined, last: undefined });
+export function render(report: MonitorReport): string {
   const lines = [...header(report, report.elapsedMs)];
   lines.push(`Stopped: ${report.stopped === 'breach' ? chalk.red('breach, rolled back') : report.stopped === 'interrupted' ? 'Ctrl-C' : 'duration reached'}`);
   lines.push(...charts(report), ...costLines(report));
