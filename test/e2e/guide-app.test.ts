@@ -116,7 +116,7 @@ describe.each(['per-queue', 'merged'] as const)('an app written from the guide, 
   async function cli(...args: string[]): Promise<void> {
     const run = await runCli([...args, '--yes', '--json', '--wait', '3s'], { env: { REDIS_URL: server.url, REDIS_MIGRATE_ACTOR: 'guide-app-test' }, cwd: dirname(planFile.path) });
     expect(run.exitCode, `${args.join(' ')}: ${run.stdout}${run.stderr}`).toBe(0);
-    expect(run.json().changed, args.join(' ')).toBe(true);
+    expect(run.result().changed, args.join(' ')).toBe(true);
   }
 
   /** The workers a worker process runs once it has settled, with these tiers on BullMQ. */
