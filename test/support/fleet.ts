@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { backlogKeys } from '../../src/adapters/queues/naming.js';
 import { defaultPlanDocument } from '../../src/plan/default-plan.js';
-import { waitFor as waitForCondition } from './wait.js';
 
 /** The default plan with short soak windows, written to a temporary file. */
 export function shortSoakPlan(namespace: string, soak = '2s'): { path: string; cleanup(): void } {
@@ -19,13 +18,6 @@ export function shortSoakPlan(namespace: string, soak = '2s'): { path: string; c
   const path = join(dir, 'redis-migrate.config.json');
   writeFileSync(path, JSON.stringify(document, null, 2));
   return { path, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
-}
-
-/**
- * @deprecated Use `waitFor` from ./wait.js; kept for test/e2e/zero-loss.test.ts until it moves.
- */
-export function waitFor(what: string, check: () => boolean | Promise<boolean>, timeoutMs = 30_000, everyMs = 200): Promise<boolean> {
-  return waitForCondition(check, { what, timeoutMs, intervalMs: everyMs });
 }
 
 /** Unfinished jobs per queue and system, read straight from the keyspace. */

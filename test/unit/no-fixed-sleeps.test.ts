@@ -12,9 +12,6 @@ const TEST_DIR = fileURLToPath(new URL('..', import.meta.url));
 const SELF = relative(TEST_DIR, fileURLToPath(import.meta.url)); // its examples below are sleeps
 const LIMIT_MS = 500;
 
-/** Files other branches own right now; the lead moves them onto waitFor, then they leave this list. */
-const NOT_YET_MOVED = new Set(['e2e/zero-loss.test.ts']);
-
 /** `setTimeout(resolve, N)` inside a promise, or `sleep(N)` / `delay(N)` / `pause(N)`, with a literal N. */
 const SLEEP = /setTimeout\(\s*(?:r|res|resolve|done)\s*,\s*([\d_]+)\s*\)|\b(?:sleep|delay|pause)\(\s*([\d_]+)\s*\)/g;
 
@@ -52,7 +49,7 @@ describe('no fixed sleeps in tests', () => {
   it(`none over ${LIMIT_MS} ms under test/`, () => {
     const found = sourceFiles(TEST_DIR)
       .map((path) => relative(TEST_DIR, path))
-      .filter((file) => file !== SELF && !NOT_YET_MOVED.has(file))
+      .filter((file) => file !== SELF)
       .flatMap((file) => fixedSleeps(readFileSync(join(TEST_DIR, file), 'utf8')).filter((sleep) => sleep.ms > LIMIT_MS).map((sleep) => `${file}:${sleep.line} sleeps ${sleep.ms} ms`));
     expect(found).toEqual([]);
   });
