@@ -1,0 +1,87 @@
+// Load for the serve-http stress test, in its own process so that building and sending it does not
+// slow down the test's own measurements. Loopback only, for a fixed time:
+//   - 3 loops sending 10 MB /pipeline bodies of 1.1 million PINGs (the issue's crash),
+//   - 1 loop declaring an 11 MB body,
+//   - 2 loops sending valid 9 MB pipelines (9,000 SETs of 1 KB), which the bridge may run or refuse with 429,
+//   - a subscriber that never reads, while 64 KB messages are published to its channel.
+// Prints "ready" once everything runs, then one JSON line: the statuses each attack got.
+// Usage: node bridge-attack.mjs <bridge url> <token> <redis url> <seconds> [pings,oversize,valid,sse]
+import { connect } from 'node:net';
+import { Redis } from 'ioredis';
+
+const [url, token, redisUrl, seconds, only] = process.argv.slice(2);
+const wanted = new Set((only ?? 'pings,oversize,valid,sse').split(','));
+const port = Number(new URL(url).port);
+const deadline = Date.now() + Number(seconds) * 1000;
+const MB = 1024 * 1024;
+
+function head(path, length) {
+  return `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+}
+
+/** Sends a request and resolves with the status of the answer (0 when the connection broke first). */
+function exchange(requestHead, body) {
+  return new Promise((resolve) => {
+    const socket = connect({ port, host: '127.0.0.1' });
+    let text = '';
+    const done = (status) => {
+      socket.destroy();
+      resolve(status);
+    };
+    socket.on('error', () => done(Number(text.slice(9, 12)) || 0));
+    socket.on('data', (chunk) => {
+      text += chunk.toString('latin1');
+      if (text.includes('\r\n\r\n')) done(Number(text.slice(9, 12)));
+    });
+    socket.on('close', () => done(Number(text.slice(9, 12)) || 0));
+    socket.write(requestHead);
+    if (body) socket.write(body);
+  });
+}
+
+const results = {};
+async function loop(name, request) {
+  if (!wanted.has(name)) return;
+  const counts = (results[name] ??= {});
+  while (Date.now() < deadline) {
+    const status = await request();
+    counts[status] = (counts[status] ?? 0) + 1;
+  }
+}
+
+const pings = Buffer.from(`[${'["PING"],'.repeat(Math.floor((10 * MB - 10) / 9))}["PING"]]`);
+const value = 'v'.repeat(1000);
+const sets = Buffer.from(JSON.stringify(Array.from({ length: 9000 }, (_, i) => ['SET', `stress:${i}`, value])));
+const oversize = Buffer.alloc(MB, 0x20);
+
+// The subscriber that never reads: headers in, then the socket is paused for good.
+const channel = `stress:slow:${process.pid}`;
+const subscriber = connect({ port, host: '127.0.0.1' });
+subscriber.on('error', () => undefined);
+subscriber.write(`POST /subscribe/${channel} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\nContent-Length: 2\r\n\r\n[]`);
+await new Promise((resolve) => subscriber.once('data', resolve));
+subscriber.pause();
+const publisher = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+const message = 'm'.repeat(64 * 1024);
+let published = 0;
+async function publish() {
+  if (!wanted.has('sse')) return;
+  while (Date.now() < deadline) {
+    await publisher.publish(channel, message);
+    published++;
+  }
+}
+
+console.log('ready');
+await Promise.all([
+  loop('pings', () => exchange(head('/pipeline', pings.length), pings)),
+  loop('pings', () => exchange(head('/pipeline', pings.length), pings)),
+  loop('pings', () => exchange(head('/pipeline', pings.length), pings)),
+  loop('oversize', () => exchange(head('/pipeline', 11 * MB), oversize)),
+  loop('valid', () => exchange(head('/pipeline', sets.length), sets)),
+  loop('valid', () => exchange(head('/pipeline', sets.length), sets)),
+  publish(),
+]);
+subscriber.destroy();
+publisher.disconnect();
+console.log(JSON.stringify({ ...results, publishedMB: (published * 64) / 1024 }));
