@@ -70,6 +70,8 @@ export function readBody(
     finished = true;
     req.off('data', onData);
     req.off('end', onEnd);
+    // Refused mid-body: stop reading the socket now (it closes once the answer is out).
+    if ('refused' in body && body.refused.close) req.pause();
     done(body);
   };
   // `unread`: the rest of the body is still on its way, so the connection closes after the answer.

@@ -49,6 +49,8 @@ export interface HttpServerOptions {
 }
 
 const UNAUTHORIZED = errorJson('Unauthorized');
+/** Time to receive a whole request, headers and body (10 MB takes well under a second on loopback). */
+export const REQUEST_TIMEOUT_MS = 30_000;
 const JSON_TYPE = 'application/json';
 
 function anyWrites(commands: RedisCommand[]): boolean {
@@ -68,6 +70,8 @@ export class HttpFrontend {
     this.server = createServer((req, res) => this.handle(req, res));
     // Keep sockets open between the SDK's bursts (Node's default is 5 s).
     this.server.keepAliveTimeout = options.keepAliveTimeoutMs;
+    // A body trickled in holds its share of the in-flight budget: 30 s, not Node's 5 minutes.
+    this.server.requestTimeout = REQUEST_TIMEOUT_MS;
   }
 
   private authorized(header: string | undefined): boolean {

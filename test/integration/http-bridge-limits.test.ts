@@ -229,4 +229,28 @@ describe('server-sent events', () => {
     expect(last?.event).toBe('error');
     expect(last?.data).toMatch(new RegExp(`^error,${channel},ERR slow subscriber: more than 64 KB of messages waited unread`));
   });
+
+  it("hands the reason to @upstash/redis's error listeners", async () => {
+    run++;
+    const channel = key('sdk-slow');
+    // A backlog smaller than one message: the SDK reads fast, but not that fast.
+    const strict = await startTestBridge(server.url, { maxSseBacklogBytes: 1024 });
+    try {
+      const subscriber = new Upstash({ url: strict.url, token: TEST_TOKEN }).subscribe<string>([channel]);
+      const errors: unknown[] = [];
+      subscriber.on('error', (error) => errors.push(error));
+      await waitFor(async () => (await direct.pubsub('NUMSUB', channel))[1] === 1, { what: 'the subscription' });
+      await waitFor(
+        async () => {
+          await direct.publish(channel, 'x'.repeat(256 * KB));
+          return errors.length > 0;
+        },
+        { what: 'the error event', timeoutMs: 20_000 },
+      );
+      expect(errors[0]).toEqual({ channel, message: expect.stringMatching(/^ERR slow subscriber: more than 1 KB of messages waited unread/) });
+      await subscriber.unsubscribe();
+    } finally {
+      await strict.close();
+    }
+  });
 });

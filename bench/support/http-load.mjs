@@ -1,0 +1,124 @@
+// Load generation against the HTTP bridge: a closed loop, a minimal raw HTTP/1.1 keep-alive client
+// (so the generator takes as little CPU as possible from the bridge on a 2-core machine), the bridge
+// started as the real CLI in its own process, and its CPU time from /proc.
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { percentile } from '../support.mjs';
+
+export const TOKEN = 'bench-token-0123456789';
+
+/**
+ * Closed loop: `concurrency` workers each await `once(i)` back to back; latencies after the
+ * warm-up, for `seconds`.
+ */
+export async function load(concurrency, once, { seconds, warmupMs = 1000 }) {
+  const latencies = [];
+  let measuring = false;
+  let stop = false;
+  const worker = async (i) => {
+    while (!stop) {
+      const start = performance.now();
+      await once(i);
+      if (measuring) latencies.push(performance.now() - start);
+    }
+  };
+  const workers = Array.from({ length: concurrency }, (_, i) => worker(i));
+  await new Promise((r) => setTimeout(r, warmupMs));
+  measuring = true;
+  const begin = performance.now();
+  await new Promise((r) => setTimeout(r, seconds * 1000));
+  measuring = false;
+  const elapsed = (performance.now() - begin) / 1000;
+  const count = latencies.length;
+  stop = true;
+  await Promise.all(workers);
+  latencies.sort((a, b) => a - b);
+  return { rps: count / elapsed, count, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+}
+
+/** One keep-alive HTTP/1.1 connection; `send(buffer)` resolves when the whole answer is in. */
+export function rawHttp(port) {
+  const socket = connect({ port, host: '127.0.0.1', noDelay: true });
+  let buffered = Buffer.alloc(0);
+  let pending;
+  socket.on('data', (chunk) => {
+    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+    const headerEnd = buffered.indexOf('\r\n\r\n');
+    if (headerEnd === -1) return;
+    const head = buffered.subarray(0, headerEnd).toString('latin1');
+    const length = Number(/content-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+    if (buffered.length < headerEnd + 4 + length) return;
+    const status = head.slice(9, 12);
+    const body = buffered.subarray(headerEnd + 4, headerEnd + 4 + length);
+    buffered = buffered.subarray(headerEnd + 4 + length);
+    const done = pending;
+    pending = undefined;
+    if (status !== '200' || body.includes('"error"')) done.reject(new Error(`HTTP ${status}: ${body.toString().slice(0, 200)}`));
+    else done.resolve();
+  });
+  socket.on('error', (error) => pending?.reject(error));
+  return {
+    ready: new Promise((resolve) => socket.once('connect', resolve)),
+    send(request) {
+      return new Promise((resolve, reject) => {
+        pending = { resolve, reject };
+        socket.write(request);
+      });
+    },
+    close: () => socket.destroy(),
+  };
+}
+
+/** `count` connected raw clients. */
+export async function rawClients(port, count) {
+  return Promise.all(
+    Array.from({ length: count }, async () => {
+      const client = rawHttp(port);
+      await client.ready;
+      return client;
+    }),
+  );
+}
+
+/** The bytes of a POST as @upstash/redis sends it (base64 answers, a sync token). */
+export function httpRequest(port, path, body) {
+  const json = typeof body === 'string' ? body : JSON.stringify(body);
+  return Buffer.from(
+    `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\n` +
+      `Upstash-Encoding: base64\r\nUpstash-Sync-Token: 1\r\nContent-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`,
+  );
+}
+
+/** `serve-http` of the CLI at `bin`, in its own process, once it prints its ready document. */
+export async function startServeHttp(bin, redisUrl) {
+  const child = spawn(process.execPath, [bin, 'serve-http', '--json', '--port', '0', '--token', TOKEN, '--redis-url', redisUrl], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const ready = await new Promise((resolve, reject) => {
+    let text = '';
+    child.stdout.on('data', (chunk) => {
+      text += chunk;
+      if (text.includes('\n')) resolve(JSON.parse(text.split('\n')[0]));
+    });
+    child.once('exit', (code) => reject(new Error(`serve-http exited ${code}`)));
+  });
+  return {
+    ...ready,
+    child,
+    stop: () => {
+      child.kill('SIGTERM');
+      return new Promise((resolve) => child.once('exit', resolve));
+    },
+  };
+}
+
+/** CPU seconds a process has used (Linux /proc), to show how busy the bridge was. */
+export function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return NaN;
+  }
+}
