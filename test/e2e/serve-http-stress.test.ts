@@ -124,9 +124,10 @@ describe('serve-http under oversized pipelines and a stalled subscriber', () => 
     const report = `steady: ${latencies.length} requests, p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, ${failures} failed; bridge peak RSS ${memory.peak.toFixed(0)} MB; attack ${JSON.stringify(summary)}`;
     console.log(report);
 
-    // The attacks got their answers: 1.1 million commands and 11 MB are refused with 413.
+    // The attacks got their answers: 1.1 million commands and 11 MB are refused with 413 (or 429
+    // while large requests fill the budget; 0: the connection was reset under a body still being sent).
     expect(summary.pings?.['413'], report).toBeGreaterThan(0);
-    expect(Object.keys(summary.pings ?? {}), report).toEqual(['413']);
+    expect(Object.keys(summary.pings ?? {}).every((status) => ['413', '429', '0'].includes(status)), report).toBe(true);
     expect(summary.oversize?.['413'], report).toBeGreaterThan(0);
     expect(Object.keys(summary.valid ?? {}).every((status) => status === '200' || status === '429'), report).toBe(true);
     expect(summary.valid?.['200'], report).toBeGreaterThan(0);

@@ -3,7 +3,9 @@
 //   - 3 loops sending 10 MB /pipeline bodies of 1.1 million PINGs (the crash),
 //   - 1 loop declaring an 11 MB body,
 //   - 2 loops sending valid 9 MB pipelines (9,000 SETs of 1 KB), which the bridge may run or refuse with 429,
-//   - a subscriber that never reads, while 64 KB messages are published to its channel.
+//   - a subscriber that never reads, while up to 128 MB of 64 KB messages are published to its channel.
+// Each loop pauses a little between requests: the point is what the bridge holds and how it shares
+// its time, not how much CPU a load generator can burn on a 2-core machine.
 // Prints "ready" once everything runs, then one JSON line: the statuses each attack got.
 // Usage: node bridge-attack.mjs <bridge url> <token> <redis url> <seconds> [pings,oversize,valid,sse]
 import { connect } from 'node:net';
@@ -40,12 +42,15 @@ function exchange(requestHead, body) {
 }
 
 const results = {};
-async function loop(name, request) {
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function loop(name, request, pauseMs) {
   if (!wanted.has(name)) return;
   const counts = (results[name] ??= {});
   while (Date.now() < deadline) {
     const status = await request();
     counts[status] = (counts[status] ?? 0) + 1;
+    await pause(pauseMs);
   }
 }
 
@@ -66,7 +71,7 @@ const message = 'm'.repeat(64 * 1024);
 let published = 0;
 async function publish() {
   if (!wanted.has('sse')) return;
-  while (Date.now() < deadline) {
+  while (Date.now() < deadline && published < 2048) {
     await publisher.publish(channel, message);
     published++;
   }
@@ -74,12 +79,12 @@ async function publish() {
 
 console.log('ready');
 await Promise.all([
-  loop('pings', () => exchange(head('/pipeline', pings.length), pings)),
-  loop('pings', () => exchange(head('/pipeline', pings.length), pings)),
-  loop('pings', () => exchange(head('/pipeline', pings.length), pings)),
-  loop('oversize', () => exchange(head('/pipeline', 11 * MB), oversize)),
-  loop('valid', () => exchange(head('/pipeline', sets.length), sets)),
-  loop('valid', () => exchange(head('/pipeline', sets.length), sets)),
+  loop('pings', () => exchange(head('/pipeline', pings.length), pings), 50),
+  loop('pings', () => exchange(head('/pipeline', pings.length), pings), 50),
+  loop('pings', () => exchange(head('/pipeline', pings.length), pings), 50),
+  loop('oversize', () => exchange(head('/pipeline', 11 * MB), oversize), 50),
+  loop('valid', () => exchange(head('/pipeline', sets.length), sets), 100),
+  loop('valid', () => exchange(head('/pipeline', sets.length), sets), 100),
   publish(),
 ]);
 subscriber.destroy();
