@@ -2,7 +2,7 @@
 // slow down the test's own measurements. Loopback only, for a fixed time:
 //   - 3 loops sending 10 MB /pipeline bodies of 1.1 million PINGs (the issue's crash),
 //   - 1 loop declaring an 11 MB body,
-//   - 2 loops sending valid 9 MB pipelines (9,000 SETs of 1 KB), which the bridge may run or refuse with 429,
+//   - 2 loops sending valid 9 MB pipelines (900 SETs of 10 KB), which the bridge may run or refuse with 429,
 //   - a subscriber that never reads, while up to 128 MB of 64 KB messages are published to its channel.
 // Each loop pauses a little between requests: the point is what the bridge holds and how it shares
 // its time, not how much CPU a load generator can burn on a 2-core machine.
@@ -21,12 +21,17 @@ function head(path, length) {
   return `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
 }
 
-/** Sends a request and resolves with the status of the answer (0 when the connection broke first). */
+/**
+ * Sends a request and resolves with the status of the answer: 0 when the connection broke first,
+ * "timeout" when no answer came within 5 s (so the load always ends on time, answered or not).
+ */
 function exchange(requestHead, body) {
   return new Promise((resolve) => {
     const socket = connect({ port, host: '127.0.0.1' });
     let text = '';
+    const timer = setTimeout(() => done('timeout'), 5000);
     const done = (status) => {
+      clearTimeout(timer);
       socket.destroy();
       resolve(status);
     };
@@ -55,8 +60,8 @@ async function loop(name, request, pauseMs) {
 }
 
 const pings = Buffer.from(`[${'["PING"],'.repeat(Math.floor((10 * MB - 10) / 9))}["PING"]]`);
-const value = 'v'.repeat(1000);
-const sets = Buffer.from(JSON.stringify(Array.from({ length: 9000 }, (_, i) => ['SET', `stress:${i}`, value])));
+const value = 'v'.repeat(10_000);
+const sets = Buffer.from(JSON.stringify(Array.from({ length: 900 }, (_, i) => ['SET', `stress:${i}`, value])));
 const oversize = Buffer.alloc(MB, 0x20);
 
 // The subscriber that never reads: headers in, then the socket is paused for good.
