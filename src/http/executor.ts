@@ -4,9 +4,10 @@
  * transaction is one 400 error). Command names are sent upper-cased: ioredis keys its reply
  * transformers by lower-case name (`hgetall` → object), and the bridge wants Redis's raw replies.
  *
- * A long pipeline goes to Redis a slice at a time, each sent once the one before has answered, so
- * the commands of other requests on the same connection wait behind one slice, never the whole
- * pipeline, and the bridge never holds more than a slice of pending replies for it.
+ * A long pipeline goes to Redis a slice at a time (500 commands or 256 KB of arguments), each sent
+ * once the one before has answered, so the commands of other requests on the same connection wait
+ * behind one slice, never the whole pipeline, and the bridge never holds more than a slice of
+ * pending replies for it.
  */
 import { ReplyError, type Redis } from 'ioredis';
 import type { CommandPolicy } from './command-policy.js';
@@ -23,8 +24,21 @@ export interface Answer {
   headers?: Record<string, string>;
 }
 
-/** Commands of one pipeline sent to Redis at a time: ~1 ms of Redis work for simple commands. */
+/** Most commands of one pipeline sent to Redis at a time: ~1 ms of Redis work for simple ones. */
 export const PIPELINE_SLICE = 500;
+/** Argument bytes after which a slice ends early: a slice of large values is as much work. */
+export const PIPELINE_SLICE_BYTES = 256 * 1024;
+
+/** Where the slice that starts at `from` ends (exclusive): at least one command. */
+export function sliceEnd(commands: RedisCommand[], from: number): number {
+  let bytes = 0;
+  let to = from;
+  while (to < commands.length && to - from < PIPELINE_SLICE && bytes < PIPELINE_SLICE_BYTES) {
+    for (const arg of (commands[to] as RedisCommand).args) bytes += arg.length;
+    to++;
+  }
+  return to;
+}
 
 function isReplyError(error: unknown): error is Error {
   return error instanceof ReplyError;
@@ -74,10 +88,12 @@ export class Executor {
     // Auto-pipelining sends most commands alone: skip the bookkeeping for them (hot path).
     if (commands.length === 1) return { status: 200, body: `[${await this.item(client, commands[0] as RedisCommand, base64)}]` };
     const items = new Array<string>(commands.length);
-    for (let from = 0; from < commands.length; from += PIPELINE_SLICE) {
-      const to = Math.min(commands.length, from + PIPELINE_SLICE);
+    for (let from = 0; from < commands.length; ) {
+      const to = sliceEnd(commands, from);
+      const send = () => this.slice(client, commands, from, to, items, base64);
       // The first slice rides the pool's corked turn; later ones are corked here (one write each).
-      await (from === 0 ? this.slice(client, commands, from, to, items, base64) : this.pool.corked(client, () => this.slice(client, commands, from, to, items, base64)));
+      await (from === 0 ? send() : this.pool.corked(client, send));
+      from = to;
     }
     return { status: 200, body: `[${items.join(',')}]` };
   }

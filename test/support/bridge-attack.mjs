@@ -84,12 +84,12 @@ async function publish() {
 
 console.log('ready');
 await Promise.all([
-  loop('pings', () => exchange(head('/pipeline', pings.length), pings), 50),
-  loop('pings', () => exchange(head('/pipeline', pings.length), pings), 50),
-  loop('pings', () => exchange(head('/pipeline', pings.length), pings), 50),
-  loop('oversize', () => exchange(head('/pipeline', 11 * MB), oversize), 50),
-  loop('valid', () => exchange(head('/pipeline', sets.length), sets), 100),
-  loop('valid', () => exchange(head('/pipeline', sets.length), sets), 100),
+  loop('pings', () => exchange(head('/pipeline', pings.length), pings), 100),
+  loop('pings', () => exchange(head('/pipeline', pings.length), pings), 100),
+  loop('pings', () => exchange(head('/pipeline', pings.length), pings), 100),
+  loop('oversize', () => exchange(head('/pipeline', 11 * MB), oversize), 100),
+  loop('valid', () => exchange(head('/pipeline', sets.length), sets), 300),
+  loop('valid', () => exchange(head('/pipeline', sets.length), sets), 300),
   publish(),
 ]);
 subscriber.destroy();

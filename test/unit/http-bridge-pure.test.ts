@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CommandPolicy, isReadOnly } from '../../src/http/command-policy.js';
 import { encodeValue, errorJson, resultJson } from '../../src/http/encode.js';
+import { PIPELINE_SLICE, PIPELINE_SLICE_BYTES, sliceEnd } from '../../src/http/executor.js';
 import { commandFromPath, Invalid } from '../../src/http/request.js';
 import { scriptGuard, withGuard } from '../../src/http/script-guard.js';
 import { NOSCRIPT, ScriptTable, sha1, stripUpstashFlags } from '../../src/http/scripts.js';
@@ -153,6 +154,17 @@ describe('shebang rewriting', () => {
     flush.reply?.(Buffer.from('OK'));
     expect(table.size).toBe(0);
     expect(table.prepare({ name: 'EVALSHA', args: [sha1(original), '0'] }).command.args[0]).toContain(NOSCRIPT);
+  });
+});
+
+describe('pipeline slices', () => {
+  it('end at 500 commands, or earlier once their arguments reach 256 KB, and always hold one', () => {
+    const pings = Array.from({ length: 1200 }, () => ({ name: 'PING', args: [] }));
+    expect([sliceEnd(pings, 0), sliceEnd(pings, 500), sliceEnd(pings, 1000)]).toEqual([PIPELINE_SLICE, 1000, 1200]);
+    const big = Array.from({ length: 100 }, () => ({ name: 'SET', args: ['k', Buffer.alloc(10 * 1024)] }));
+    expect(sliceEnd(big, 0)).toBe(Math.ceil(PIPELINE_SLICE_BYTES / (10 * 1024 + 1)));
+    const huge = [{ name: 'SET', args: ['k', Buffer.alloc(PIPELINE_SLICE_BYTES * 3)] }, { name: 'GET', args: ['k'] }];
+    expect(sliceEnd(huge, 0)).toBe(1);
   });
 });
 
