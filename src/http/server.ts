@@ -67,11 +67,10 @@ export class HttpFrontend {
 
   constructor(private readonly options: HttpServerOptions) {
     this.secret = Buffer.from(options.token, 'utf8');
-    this.server = createServer((req, res) => this.handle(req, res));
+    // A body trickled in holds its share of the in-flight budget: 30 s, not Node's 5 minutes.
+    this.server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS }, (req, res) => this.handle(req, res));
     // Keep sockets open between the SDK's bursts (Node's default is 5 s).
     this.server.keepAliveTimeout = options.keepAliveTimeoutMs;
-    // A body trickled in holds its share of the in-flight budget: 30 s, not Node's 5 minutes.
-    this.server.requestTimeout = REQUEST_TIMEOUT_MS;
   }
 
   private authorized(header: string | undefined): boolean {
