@@ -264,6 +264,21 @@ export class CommandParser {
       this.escapePending = false;
       from = i + 1;
     }
+    // Most strings are short and plain: one pass in JS finds their end, without a native search.
+    if (this.pieces.length === 0 && !this.escaped) {
+      const limit = Math.min(chunk.length, from + SHORT_STRING);
+      let ascii = true;
+      for (let j = from; j < limit; j++) {
+        const byte = chunk[j] as number;
+        if (byte === QUOTE) {
+          if (ascii && this.current.length > 0) this.pushValue(chunk.toString('latin1', i, j));
+          else this.finishString(chunk, i, j);
+          return j + 1;
+        }
+        if (byte === BACKSLASH) break;
+        if (byte >= 0x80) ascii = false;
+      }
+    }
     for (;;) {
       const quote = chunk.indexOf(QUOTE, from);
       const end = quote === -1 ? chunk.length : quote;
@@ -317,6 +332,10 @@ export class CommandParser {
     }
     if (value === undefined) return void (this.failure = this.syntax('a string has a malformed escape'));
     if (isName && value === '') return void (this.failure = this.invalid('ERR the command name must be a non-empty string'));
+    this.pushValue(value);
+  }
+
+  private pushValue(value: Arg): void {
     this.current.push(value);
     this.state = State.AfterValue;
   }
