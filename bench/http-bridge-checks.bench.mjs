@@ -52,7 +52,6 @@ for (const side of sides) {
   const [client] = await rawClients(port, 1);
   await client.send(httpRequest(port, '/pipeline', [['set', 'bench:k', 'x'.repeat(32)], ['set', 'bench:big', 'x'.repeat(1024)], ['script', 'load', SCRIPT]]));
   client.close();
-  side.clients = await rawClients(port, 64);
 }
 const sha = createHash('sha1').update(SCRIPT).digest('hex');
 
@@ -76,11 +75,14 @@ for (const scenario of scenarios) {
   for (let round = 0; round < ROUNDS; round++) {
     const order = round % 2 === 0 ? [0, 1] : [1, 0];
     for (const index of order) {
-      const { bridge, clients } = sides[index];
+      const { bridge } = sides[index];
       const request = httpRequest(bridge.port, scenario.path ?? '/pipeline', scenario.body());
+      // Fresh connections each time: the bridge closes keep-alive ones idle for 30 s.
+      const clients = await rawClients(bridge.port, scenario.concurrency);
       const cpuBefore = cpuSeconds(bridge.child.pid);
       const result = await load(scenario.concurrency, (i) => clients[i].send(request), { seconds: SECONDS, warmupMs: 500 });
       const cpu = cpuSeconds(bridge.child.pid) - cpuBefore;
+      for (const client of clients) client.close();
       // CPU over the warm-up and the measured window, per request in the window (both builds alike).
       results[index].push({ ...result, cpuUs: (cpu / (result.count * ((SECONDS + 0.5) / SECONDS))) * 1e6 });
     }
@@ -107,9 +109,6 @@ for (const { scenario, before, after } of table) {
   );
 }
 
-for (const side of sides) {
-  for (const client of side.clients) client.close();
-  await side.bridge.stop();
-}
+for (const side of sides) await side.bridge.stop();
 await redisServer.stop();
 rmSync(baselineDir, { recursive: true, force: true });

@@ -17,6 +17,8 @@ export type { RequestLogEntry };
 export interface BridgeStats extends HttpStats {
   /** Subscribers dropped for leaving more than the backlog limit unread. */
   droppedSubscribers: number;
+  /** Bytes the requests in flight hold now (bodies and answers), against `maxInFlightBytes`. */
+  inFlightBytes: number;
 }
 export { CONNECTION_NAME } from './redis-pool.js';
 
@@ -83,6 +85,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     notice(`Redis ${pool.serverVersion} is older than 7.0: scripts can change Lua's library functions there, so the guard that keeps EVAL from calling admin commands (FLUSHALL, MIGRATE...) can be bypassed; use Redis 7 or later`);
   }
   const policy = new CommandPolicy({ allowFlush: options.allowFlush ?? false });
+  const budget = new InFlightBudget(options.maxInFlightBytes ?? DEFAULT_LIMITS.maxInFlightBytes);
   const hub = new SubscriptionHub(() => pool.subscriber(), options.maxSseBacklogBytes ?? DEFAULT_LIMITS.maxSseBacklogBytes, notice);
   const frontend = new HttpFrontend({
     token: options.token,
@@ -92,7 +95,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
       maxRequestBytes: options.maxRequestBytes ?? DEFAULT_LIMITS.maxRequestBytes,
       maxPipelineCommands: options.maxPipelineCommands ?? DEFAULT_LIMITS.maxPipelineCommands,
     },
-    budget: new InFlightBudget(options.maxInFlightBytes ?? DEFAULT_LIMITS.maxInFlightBytes),
+    budget,
     keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? 30_000,
     ...(options.onRequest ? { onRequest: options.onRequest } : {}),
   });
@@ -109,7 +112,7 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
     url: `http://${shownHost}:${port}`,
     host,
     port,
-    stats: () => ({ ...frontend.stats, droppedSubscribers: hub.dropped }),
+    stats: () => ({ ...frontend.stats, droppedSubscribers: hub.dropped, inFlightBytes: budget.usedBytes }),
     close(graceMs = 5000) {
       closing ??= frontend.close(graceMs).finally(() => pool.close());
       return closing;
