@@ -37,30 +37,47 @@ export async function load(concurrency, once, { seconds, warmupMs = 1000 }) {
   return { rps: count / elapsed, count, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
 }
 
-/** One keep-alive HTTP/1.1 connection; `send(buffer)` resolves when the whole answer is in. */
+/**
+ * One keep-alive HTTP/1.1 connection; `send(buffer)` resolves when the whole answer is in. A
+ * connection the bridge closed (idle past its keep-alive timeout) is opened again on the next send.
+ */
 export function rawHttp(port) {
-  const socket = connect({ port, host: '127.0.0.1', noDelay: true });
+  let socket;
+  let ready;
   let buffered = Buffer.alloc(0);
   let pending;
-  socket.on('data', (chunk) => {
-    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
-    const headerEnd = buffered.indexOf('\r\n\r\n');
-    if (headerEnd === -1) return;
-    const head = buffered.subarray(0, headerEnd).toString('latin1');
-    const length = Number(/content-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
-    if (buffered.length < headerEnd + 4 + length) return;
-    const status = head.slice(9, 12);
-    const body = buffered.subarray(headerEnd + 4, headerEnd + 4 + length);
-    buffered = buffered.subarray(headerEnd + 4 + length);
-    const done = pending;
-    pending = undefined;
-    if (status !== '200' || body.includes('"error"')) done.reject(new Error(`HTTP ${status}: ${body.toString().slice(0, 200)}`));
-    else done.resolve();
-  });
-  socket.on('error', (error) => pending?.reject(error));
+  const open = () => {
+    socket = connect({ port, host: '127.0.0.1', noDelay: true });
+    buffered = Buffer.alloc(0);
+    ready = new Promise((resolve) => socket.once('connect', resolve));
+    socket.on('data', (chunk) => {
+      buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
+      const headerEnd = buffered.indexOf('\r\n\r\n');
+      if (headerEnd === -1) return;
+      const head = buffered.subarray(0, headerEnd).toString('latin1');
+      const length = Number(/content-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
+      if (buffered.length < headerEnd + 4 + length) return;
+      const status = head.slice(9, 12);
+      const body = buffered.subarray(headerEnd + 4, headerEnd + 4 + length);
+      buffered = buffered.subarray(headerEnd + 4 + length);
+      const done = pending;
+      pending = undefined;
+      if (status !== '200' || body.includes('"error"')) done.reject(new Error(`HTTP ${status}: ${body.toString().slice(0, 200)}`));
+      else done.resolve();
+    });
+    socket.on('error', (error) => pending?.reject(error));
+    socket.on('close', () => pending?.reject(new Error('the connection closed before the answer')));
+  };
+  open();
   return {
-    ready: new Promise((resolve) => socket.once('connect', resolve)),
-    send(request) {
+    get ready() {
+      return ready;
+    },
+    async send(request) {
+      if (socket.destroyed) {
+        open();
+        await ready;
+      }
       return new Promise((resolve, reject) => {
         pending = { resolve, reject };
         socket.write(request);

@@ -127,6 +127,14 @@ function unescapeBytes(raw: Buffer): Buffer | undefined {
   return out.subarray(0, length);
 }
 
+/** The text of plain ASCII bytes; short ones are built in JS, cheaper than a call into the runtime. */
+function asciiText(bytes: Buffer, from: number, to: number): string {
+  if (to - from > 24) return bytes.toString('latin1', from, to);
+  let text = '';
+  for (let i = from; i < to; i++) text += String.fromCharCode(bytes[i] as number);
+  return text;
+}
+
 /**
  * Feed it the body chunk by chunk with `write`, then call `end`. Each call returns an error as soon
  * as one is certain (the caller can stop reading and answer at once).
@@ -134,8 +142,12 @@ function unescapeBytes(raw: Buffer): Buffer | undefined {
 export class CommandParser {
   private state = State.BeforeBody;
   private readonly commands: RedisCommand[] = [];
-  /** Arguments of the command being read; its name is the first. */
-  private current: Arg[] = [];
+  /** The command being read: its name once read (upper-cased), then its arguments. */
+  private name: string | undefined;
+  private args: Arg[] = [];
+  // Pipelines repeat names: the last one read, as sent and upper-cased.
+  private lastName = '';
+  private lastUpper = '';
   private failure: Invalid | TooManyCommands | undefined;
   // The string, number or literal being read, possibly across chunks.
   private pieces: Buffer[] = [];
@@ -230,9 +242,9 @@ export class CommandParser {
   }
 
   private commandEnd(): void {
-    const [name, ...args] = this.current;
-    this.commands.push({ name: (name as string).toUpperCase(), args });
-    this.current = [];
+    this.commands.push({ name: this.name as string, args: this.args });
+    this.name = undefined;
+    this.args = [];
     this.state = this.shape === 'command' ? State.AfterBody : State.AfterCommand;
   }
 
@@ -241,7 +253,7 @@ export class CommandParser {
       this.state = State.InString;
       return;
     }
-    if (this.current.length === 0) return void (this.failure = this.invalid('ERR the command name must be a non-empty string'));
+    if (this.name === undefined) return void (this.failure = this.invalid('ERR the command name must be a non-empty string'));
     if (byte === 0x2d || (byte >= 0x30 && byte <= 0x39)) {
       this.token = String.fromCharCode(byte);
       this.state = State.InNumber;
@@ -271,7 +283,7 @@ export class CommandParser {
       for (let j = from; j < limit; j++) {
         const byte = chunk[j] as number;
         if (byte === QUOTE) {
-          if (ascii && this.current.length > 0) this.pushValue(chunk.toString('latin1', i, j));
+          if (ascii && j > i) this.pushValue(asciiText(chunk, i, j));
           else this.finishString(chunk, i, j);
           return j + 1;
         }
@@ -322,7 +334,7 @@ export class CommandParser {
   private finishString(bytes: Buffer, from: number, to: number): void {
     const escaped = this.escaped;
     this.escaped = false;
-    const isName = this.current.length === 0;
+    const isName = this.name === undefined;
     let value: Arg | undefined;
     if (isName || to - from < SHORT_STRING) {
       const raw = bytes.toString('utf8', from, to);
@@ -336,7 +348,9 @@ export class CommandParser {
   }
 
   private pushValue(value: Arg): void {
-    this.current.push(value);
+    if (this.name !== undefined) this.args.push(value);
+    else if (value === this.lastName) this.name = this.lastUpper;
+    else this.name = this.lastUpper = (this.lastName = value as string).toUpperCase();
     this.state = State.AfterValue;
   }
 
@@ -345,9 +359,9 @@ export class CommandParser {
     this.token = '';
     if (this.state === State.InNumber) {
       if (!NUMBER.test(token)) return void (this.failure = this.syntax(`"${token}" is not a JSON number`));
-      this.current.push(token);
+      this.args.push(token);
     } else if (token === 'true' || token === 'false') {
-      this.current.push(token);
+      this.args.push(token);
     } else if (token === 'null') {
       return void (this.failure = this.badArgument());
     } else {
@@ -357,8 +371,7 @@ export class CommandParser {
   }
 
   private badArgument(): Invalid {
-    const name = (this.current[0] as string).toUpperCase();
-    return this.invalid(`ERR argument ${this.current.length} of ${name} must be a string, number or boolean`);
+    return this.invalid(`ERR argument ${this.args.length + 1} of ${this.name as string} must be a string, number or boolean`);
   }
 
   private shapeError(): Invalid {
