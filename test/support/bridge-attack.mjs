@@ -74,12 +74,30 @@ subscriber.pause();
 const publisher = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
 const message = 'm'.repeat(64 * 1024);
 let published = 0;
+// 1 MB at a time: flat out, Redis would drop the bridge's own subscriber connection (its 32 MB
+// pubsub output limit) whenever the bridge is slow to read on a loaded machine.
 async function publish() {
   if (!wanted.has('sse')) return;
   while (Date.now() < deadline && published < 2048) {
-    await publisher.publish(channel, message);
-    published++;
+    for (let i = 0; i < 16; i++, published++) await publisher.publish(channel, message);
+    await pause(20);
   }
+}
+
+/** After the load: what the subscriber that never read finds once it reads (the bridge's last event, and whether it closed). */
+async function subscriberOutcome() {
+  if (!wanted.has('sse')) return undefined;
+  let tail = '';
+  subscriber.on('data', (chunk) => (tail = (tail + chunk.toString('latin1')).slice(-1024)));
+  const closed = await new Promise((resolve) => {
+    const timer = setTimeout(() => resolve(false), 8000);
+    subscriber.once('close', () => {
+      clearTimeout(timer);
+      resolve(true);
+    });
+    subscriber.resume();
+  });
+  return { closed, errorEvent: tail.includes('event: error') && tail.includes('ERR slow subscriber') };
 }
 
 console.log('ready');
@@ -92,6 +110,7 @@ await Promise.all([
   loop('valid', () => exchange(head('/pipeline', sets.length), sets), 300),
   publish(),
 ]);
+const sse = await subscriberOutcome();
 subscriber.destroy();
 publisher.disconnect();
-console.log(JSON.stringify({ ...results, publishedMB: (published * 64) / 1024 }));
+console.log(JSON.stringify({ ...results, publishedMB: (published * 64) / 1024, sse }));
