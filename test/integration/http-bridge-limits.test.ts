@@ -131,12 +131,22 @@ describe('what a request carries', () => {
     expect(await direct.get(key('n'))).toBe('9007199254740993');
   });
 
-  it('runs a long pipeline slice by slice, every reply in its place', async () => {
+  it('runs a long pipeline slice by slice (by count and by bytes), every reply in its place', async () => {
     run++;
-    const commands = Array.from({ length: 100 }, (_, i) => (i % 10 === 9 ? ['GET', key('c')] : ['INCR', key('c')]));
-    const answer = await post(`${bridge.url}/pipeline`, commands);
-    let n = 0;
-    expect(answer.json).toEqual(commands.map((command) => (command[0] === 'INCR' ? { result: ++n } : { result: String(n) })));
+    const roomy = await startTestBridge(server.url);
+    try {
+      // 1,200 commands: three slices of at most 500.
+      const commands = Array.from({ length: 1200 }, (_, i) => (i % 10 === 9 ? ['GET', key('c')] : ['INCR', key('c')]));
+      const answer = await post(`${roomy.url}/pipeline`, commands);
+      let n = 0;
+      expect(answer.json).toEqual(commands.map((command) => (command[0] === 'INCR' ? { result: ++n } : { result: String(n) })));
+      // 60 values of 10 KB: slices end at 256 KB of arguments; each GET sees the SET before it.
+      const big = Array.from({ length: 60 }, (_, i) => [['SET', key(`v${i}`), `${i}:`.padEnd(10 * KB, 'v')], ['STRLEN', key(`v${i}`)]]).flat();
+      const sizes = await post(`${roomy.url}/pipeline`, big);
+      expect(sizes.json).toEqual(big.map((command) => (command[0] === 'SET' ? { result: 'OK' } : { result: 10 * KB })));
+    } finally {
+      await roomy.close();
+    }
   });
 });
 
