@@ -37,8 +37,11 @@ export function slowSubscriberEvent(name: string, backlogBytes: number): string 
 interface Stream {
   res: ServerResponse;
   names: string[];
-  /** Headers sent: messages that arrive before are not for this subscriber yet. */
-  ready: boolean;
+  /**
+   * Events that arrived between Redis confirming the subscription and the stream's headers: sent
+   * right after the confirmation, in order (Redis counts the subscriber as subscribed already).
+   */
+  early: string[] | undefined;
   release(): void;
 }
 
@@ -79,7 +82,8 @@ export class SubscriptionHub {
 
   /** Writes, then drops the stream if too much of what was written is still waiting. */
   private write(stream: Stream, text: string): void {
-    if (!stream.ready || stream.res.writableEnded) return;
+    if (stream.early) return void stream.early.push(text);
+    if (stream.res.writableEnded) return;
     stream.res.write(text);
     if (stream.res.writableLength > this.maxBacklogBytes) this.drop(stream);
   }
@@ -106,7 +110,7 @@ export class SubscriptionHub {
     const stream: Stream = {
       res,
       names,
-      ready: false,
+      early: [],
       release: () => {
         if (released) return;
         released = true;
@@ -142,8 +146,10 @@ export class SubscriptionHub {
     if (fresh.length) await (kind === 'subscribe' ? client.subscribe(...fresh) : client.psubscribe(...fresh));
     if (released) return;
     res.writeHead(200, { ...headers, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
-    stream.ready = true;
+    const early = stream.early ?? [];
+    stream.early = undefined;
     names.forEach((name, i) => this.write(stream, `data: ${kind},${sseText(name)},${i + 1}\n\n`));
+    for (const event of early) this.write(stream, event);
   }
 
   /** Ends every stream (shutdown). */
