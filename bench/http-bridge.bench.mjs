@@ -10,104 +10,24 @@
 // Upstash-Encoding: base64 (auto-pipelining). A last row drives @upstash/redis itself.
 //
 // Env: BENCH_SECONDS (default 5 per row), BENCH_CONCURRENCY (default 64).
-import { readFileSync } from 'node:fs';
-import { connect } from 'node:net';
+import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { Redis as Upstash } from '@upstash/redis';
 import { startLocalRedis } from '../dist/src/redis/local-server.js';
+import { cpuSeconds, httpRequest, load as closedLoop, rawClients, TOKEN } from './support/http-load.mjs';
 import { startServeHttp } from './support/serve-http.mjs';
 
 process.env.UPSTASH_DISABLE_TELEMETRY = '1';
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 const WARMUP_MS = 1000;
-const TOKEN = 'bench-token-0123456789';
-
-function percentile(sorted, p) {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] : NaN;
-}
-
-/** Closed loop: `concurrency` workers each await `once()` back to back; latencies after the warm-up. */
-async function load(concurrency, once) {
-  const latencies = [];
-  let measuring = false;
-  let stop = false;
-  const worker = async (i) => {
-    while (!stop) {
-      const start = performance.now();
-      await once(i);
-      if (measuring) latencies.push(performance.now() - start);
-    }
-  };
-  const workers = Array.from({ length: concurrency }, (_, i) => worker(i));
-  await new Promise((r) => setTimeout(r, WARMUP_MS));
-  measuring = true;
-  const begin = performance.now();
-  await new Promise((r) => setTimeout(r, SECONDS * 1000));
-  measuring = false;
-  const elapsed = (performance.now() - begin) / 1000;
-  const count = latencies.length;
-  stop = true;
-  await Promise.all(workers);
-  latencies.sort((a, b) => a - b);
-  return { rps: count / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
-}
-
-/** One keep-alive HTTP/1.1 connection; `send(buffer)` resolves when the whole answer is in. */
-function rawHttp(port) {
-  const socket = connect({ port, host: '127.0.0.1', noDelay: true });
-  let buffered = Buffer.alloc(0);
-  let pending;
-  socket.on('data', (chunk) => {
-    buffered = buffered.length ? Buffer.concat([buffered, chunk]) : chunk;
-    const headerEnd = buffered.indexOf('\r\n\r\n');
-    if (headerEnd === -1) return;
-    const head = buffered.subarray(0, headerEnd).toString('latin1');
-    const length = Number(/content-length:\s*(\d+)/i.exec(head)?.[1] ?? 0);
-    if (buffered.length < headerEnd + 4 + length) return;
-    const status = head.slice(9, 12);
-    buffered = buffered.subarray(headerEnd + 4 + length);
-    const done = pending;
-    pending = undefined;
-    if (status !== '200') done.reject(new Error(`HTTP ${status}: ${head}`));
-    else done.resolve();
-  });
-  socket.on('error', (error) => pending?.reject(error));
-  return {
-    ready: new Promise((resolve) => socket.once('connect', resolve)),
-    send(request) {
-      return new Promise((resolve, reject) => {
-        pending = { resolve, reject };
-        socket.write(request);
-      });
-    },
-    close: () => socket.destroy(),
-  };
-}
-
-function httpRequest(port, path, body) {
-  const json = JSON.stringify(body);
-  return Buffer.from(
-    `POST ${path} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\n` +
-      `Upstash-Encoding: base64\r\nUpstash-Sync-Token: 1\r\nContent-Length: ${Buffer.byteLength(json)}\r\n\r\n${json}`,
-  );
-}
-
-
-/** CPU seconds a process has used (Linux /proc), to show how busy the bridge was. */
-function cpuSeconds(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return NaN;
-  }
-}
+const BIN = fileURLToPath(new URL('../bin/redis-migrate.js', import.meta.url));
+const load = (concurrency, once) => closedLoop(concurrency, once, { seconds: SECONDS, warmupMs: WARMUP_MS });
 
 const fmt = (n, digits = 3) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 
 const redisServer = await startLocalRedis();
-const bridge = await startServeHttp(redisServer.url, TOKEN);
+const bridge = await startServeHttp(redisServer.url, TOKEN, { bin: BIN });
 const direct = new Redis(redisServer.url, { protocol: 2 });
 await direct.set('bench:k', 'x'.repeat(32));
 const rows = [];
@@ -122,11 +42,7 @@ async function row(name, concurrency, once, options = {}) {
   return result;
 }
 
-const clients = await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-  const client = rawHttp(bridge.port);
-  await client.ready;
-  return client;
-}));
+const clients = await rawClients(bridge.port, CONCURRENCY);
 const getRequest = httpRequest(bridge.port, '/pipeline', [['get', 'bench:k']]);
 const setRequest = httpRequest(bridge.port, '/pipeline', [['set', 'bench:k', 'x'.repeat(32)]]);
 const singleGet = httpRequest(bridge.port, '/', ['GET', 'bench:k']);
@@ -149,6 +65,5 @@ console.log(`added p50 latency at c=1: GET ${fmt(httpGet1.p50 - directGet1.p50)}
 
 for (const client of clients) client.close();
 direct.disconnect();
-bridge.child.kill('SIGTERM');
-await new Promise((resolve) => bridge.child.once('exit', resolve));
+await bridge.stop();
 await redisServer.stop();

@@ -259,6 +259,11 @@ export function buildProgram(io: Io, state: ProgramState): Command {
     .option('--token <token>', 'Bearer token clients must send (env UPSTASH_REDIS_REST_TOKEN; default: a random one)')
     .option('--pool <n>', 'Redis connections shared by plain commands and pipelines', '4')
     .option('--log-requests', 'log every request to stderr (method, path, status, time, command names)')
+    .option('--max-request-size <size>', 'largest request body; larger ones get 413 (default 10mb, as Upstash)')
+    .option('--max-pipeline-commands <n>', 'most commands in one /pipeline or /multi-exec request; more get 413 (default 10000)')
+    .option('--max-in-flight <size>', 'bytes all requests in flight may hold; large ones past 3/4 of it get 429 (default 32mb)')
+    .option('--max-sse-backlog <size>', 'unread bytes after which a subscriber is dropped (default 1mb)')
+    .option('--allow-flush', 'let FLUSHALL and FLUSHDB through (refused by default), for test suites that reset Redis')
     .action(action(async () => Promise.all([import('../commands/serve-http.js'), import('./render/serve-http.js')])));
 
   trackCommands(program, state);

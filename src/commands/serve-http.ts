@@ -9,7 +9,7 @@ import type { CommandContext } from '../cli/context.js';
 import { resultDocument, type Outcome } from '../cli/output.js';
 import type { Report } from '../usecases/report.js';
 import { EXIT, UsageError } from '../errors.js';
-import { startBridge, type Bridge } from '../http/index.js';
+import { DEFAULT_LIMITS, startBridge, type Bridge } from '../http/index.js';
 import { loggedPath } from '../http/request-log.js';
 import { registerSecret } from '../redact.js';
 import { isLoopbackHost, parseRedisUrl } from '../redis/url.js';
@@ -21,6 +21,19 @@ export interface ServeHttpOptions {
   token?: string;
   pool: string;
   logRequests?: boolean;
+  maxRequestSize?: string;
+  maxPipelineCommands?: string;
+  maxInFlight?: string;
+  maxSseBacklog?: string;
+  allowFlush?: boolean;
+}
+
+/** What one request or subscriber may hold (docs/http-bridge.md, "Limits"). */
+export interface ServeHttpLimits {
+  maxRequestBytes: number;
+  maxPipelineCommands: number;
+  maxInFlightBytes: number;
+  maxSseBacklogBytes: number;
 }
 
 export interface ServeHttpReport extends Report {
@@ -33,6 +46,9 @@ export interface ServeHttpReport extends Report {
   redis: string;
   pool: number;
   pid: number;
+  limits: ServeHttpLimits;
+  /** FLUSHALL / FLUSHDB let through (--allow-flush). */
+  allowFlush: boolean;
 }
 
 function integerOption(name: string, text: string, min: number, max: number): number {
@@ -41,6 +57,36 @@ function integerOption(name: string, text: string, min: number, max: number): nu
     throw new UsageError(`option.${name}`, `invalid --${name} "${text}"`, { fix: `give an integer from ${min} to ${max}` });
   }
   return value;
+}
+
+const UNIT_BYTES: Record<string, number> = { '': 1, b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** "10mb", "512kb", "1048576" → bytes (1 kb = 1024 bytes). */
+function sizeOption(name: string, text: string | undefined, fallback: number, min: number): number {
+  if (text === undefined) return fallback;
+  const match = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
+  const bytes = match ? Number(match[1]) * (UNIT_BYTES[(match[2] ?? '').toLowerCase()] ?? 1) : Number.NaN;
+  if (!Number.isSafeInteger(bytes) || bytes < min) {
+    throw new UsageError(`option.${name}`, `invalid --${name} "${text}"`, { fix: `give a size of at least ${min} bytes: bytes, or with a unit (512kb, 10mb, 1gb)` });
+  }
+  return bytes;
+}
+
+function chooseLimits(options: ServeHttpOptions): ServeHttpLimits {
+  const limits = {
+    maxRequestBytes: sizeOption('max-request-size', options.maxRequestSize, DEFAULT_LIMITS.maxRequestBytes, 1024),
+    maxPipelineCommands:
+      options.maxPipelineCommands === undefined ? DEFAULT_LIMITS.maxPipelineCommands : integerOption('max-pipeline-commands', options.maxPipelineCommands, 1, 10_000_000),
+    maxInFlightBytes: sizeOption('max-in-flight', options.maxInFlight, DEFAULT_LIMITS.maxInFlightBytes, 1024),
+    maxSseBacklogBytes: sizeOption('max-sse-backlog', options.maxSseBacklog, DEFAULT_LIMITS.maxSseBacklogBytes, 1024),
+  };
+  // Large requests share three quarters of the budget: one of the largest size must fit.
+  if (limits.maxInFlightBytes < 2 * limits.maxRequestBytes) {
+    throw new UsageError('option.max-in-flight', `--max-in-flight (${limits.maxInFlightBytes} bytes) is less than twice --max-request-size (${limits.maxRequestBytes} bytes)`, {
+      fix: 'raise --max-in-flight, or lower --max-request-size',
+    });
+  }
+  return limits;
 }
 
 function chooseToken(ctx: CommandContext, flag: string | undefined): { token: string; source: ServeHttpReport['tokenSource'] } {
@@ -72,6 +118,8 @@ async function listen(start: () => Promise<Bridge>, host: string, port: number):
 export async function run(ctx: CommandContext, options: ServeHttpOptions): Promise<Outcome<ServeHttpReport>> {
   const port = integerOption('port', options.port, 0, 65_535);
   const pool = integerOption('pool', options.pool, 1, 64);
+  const limits = chooseLimits(options);
+  const allowFlush = options.allowFlush === true;
   const { token, source } = chooseToken(ctx, options.token);
   registerSecret(token);
   const loaded = await ctx.plan();
@@ -93,6 +141,9 @@ export async function run(ctx: CommandContext, options: ServeHttpOptions): Promi
         port,
         poolSize: pool,
         timeoutMs: ctx.timeoutMs,
+        ...limits,
+        allowFlush,
+        onNotice: (message) => ctx.log(`serve-http: ${message}`),
         ...(options.logRequests
           ? { onRequest: (e) => ctx.log(`${e.method} ${loggedPath(e.path)} ${e.status} ${e.ms}ms ${e.commands.join(' ')}`) }
           : {}),
@@ -100,7 +151,19 @@ export async function run(ctx: CommandContext, options: ServeHttpOptions): Promi
     options.host,
     port,
   );
-  const report: ServeHttpReport = { ok: true, url: bridge.url, token, tokenSource: source, host: bridge.host, port: bridge.port, redis, pool, pid: process.pid };
+  const report: ServeHttpReport = {
+    ok: true,
+    url: bridge.url,
+    token,
+    tokenSource: source,
+    host: bridge.host,
+    port: bridge.port,
+    redis,
+    pool,
+    pid: process.pid,
+    limits,
+    allowFlush,
+  };
   // Straight to stdout, not through the redacting report writer: the token is the point here.
   // One line under --json too: a supervisor reads it as soon as it is there.
   ctx.io.stdout.write(`${ctx.json ? JSON.stringify(resultDocument(ctx.command, report, EXIT.ok)) : render(report)}\n`);
@@ -109,11 +172,13 @@ export async function run(ctx: CommandContext, options: ServeHttpOptions): Promi
     ctx.log(`warning: listening on ${options.host}, not loopback: anyone who can reach it and learns the token can use this Redis, and plain HTTP carries the token in clear`);
   }
   ctx.log(`serve-http: Upstash-compatible REST endpoint on ${bridge.url} for ${redis} (${pool} connections); stop with Ctrl-C or SIGTERM`);
+  if (allowFlush) ctx.log('serve-http: --allow-flush: FLUSHALL and FLUSHDB are let through; every key of this Redis is one request away');
   await stopped;
   interrupt.dispose();
   ctx.log('serve-http: stopping: finishing in-flight requests...');
   await bridge.close();
   const stats = bridge.stats();
-  ctx.log(`serve-http: stopped after ${stats.requests} requests (${stats.commands} commands, ${stats.errors} errors)`);
+  const overLimit = stats.overLimit + stats.droppedSubscribers > 0 ? `; over a limit: ${stats.overLimit} requests refused, ${stats.droppedSubscribers} slow subscribers dropped` : '';
+  ctx.log(`serve-http: stopped after ${stats.requests} requests (${stats.commands} commands, ${stats.errors} errors${overLimit})`);
   return { report, written: true, exitCode: EXIT.ok };
 }

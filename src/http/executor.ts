@@ -3,9 +3,14 @@
  * (errors inline, not atomic) or a transaction (atomic, on a leased connection; a discarded
  * transaction is one 400 error). Command names are sent upper-cased: ioredis keys its reply
  * transformers by lower-case name (`hgetall` → object), and the bridge wants Redis's raw replies.
+ *
+ * A long pipeline goes to Redis a slice at a time (500 commands or 256 KB of arguments), each sent
+ * once the one before has answered, so the commands of other requests on the same connection wait
+ * behind one slice, never the whole pipeline, and the bridge never holds more than a slice of
+ * pending replies for it.
  */
 import { ReplyError, type Redis } from 'ioredis';
-import { refusal } from './command-policy.js';
+import type { CommandPolicy } from './command-policy.js';
 import { errorJson, resultJson } from './encode.js';
 import type { RedisPool } from './redis-pool.js';
 import type { RedisCommand } from './request.js';
@@ -14,6 +19,25 @@ import { isScriptCommand, type ScriptTable } from './scripts.js';
 export interface Answer {
   status: number;
   body: string;
+  /** Close the connection after answering (the body was not read to its end). */
+  close?: boolean;
+  headers?: Record<string, string>;
+}
+
+/** Most commands of one pipeline sent to Redis at a time: ~1 ms of Redis work for simple ones. */
+export const PIPELINE_SLICE = 500;
+/** Argument bytes after which a slice ends early: a slice of large values is as much work. */
+export const PIPELINE_SLICE_BYTES = 256 * 1024;
+
+/** Where the slice that starts at `from` ends (exclusive): at least one command. */
+export function sliceEnd(commands: RedisCommand[], from: number): number {
+  let bytes = 0;
+  let to = from;
+  while (to < commands.length && to - from < PIPELINE_SLICE && bytes < PIPELINE_SLICE_BYTES) {
+    for (const arg of (commands[to] as RedisCommand).args) bytes += arg.length;
+    to++;
+  }
+  return to;
 }
 
 function isReplyError(error: unknown): error is Error {
@@ -38,6 +62,7 @@ export class Executor {
   constructor(
     private readonly pool: RedisPool,
     private readonly scripts: ScriptTable,
+    private readonly policy: CommandPolicy,
   ) {}
 
   private send(client: Redis, command: RedisCommand): Promise<unknown> {
@@ -48,7 +73,7 @@ export class Executor {
   }
 
   async single(command: RedisCommand, base64: boolean): Promise<Answer> {
-    const refused = refusal(command.name, command.args);
+    const refused = this.policy.refusal(command.name, command.args);
     if (refused) return { status: 400, body: errorJson(refused) };
     try {
       return { status: 200, body: resultJson(await this.send(this.pool.next(), command), base64) };
@@ -57,16 +82,27 @@ export class Executor {
     }
   }
 
-  /** All commands go to one connection in the same tick, so Redis runs them in order. */
+  /** All commands go to one connection, in order, so Redis runs them in order. */
   async pipeline(commands: RedisCommand[], base64: boolean): Promise<Answer> {
     const client = this.pool.next();
     // Auto-pipelining sends most commands alone: skip the bookkeeping for them (hot path).
     if (commands.length === 1) return { status: 200, body: `[${await this.item(client, commands[0] as RedisCommand, base64)}]` };
     const items = new Array<string>(commands.length);
+    for (let from = 0; from < commands.length; ) {
+      const to = sliceEnd(commands, from);
+      const send = () => this.slice(client, commands, from, to, items, base64);
+      // The first slice rides the pool's corked turn; later ones are corked here (one write each).
+      await (from === 0 ? send() : this.pool.corked(client, send));
+      from = to;
+    }
+    return { status: 200, body: `[${items.join(',')}]` };
+  }
+
+  private slice(client: Redis, commands: RedisCommand[], from: number, to: number, items: string[], base64: boolean): Promise<unknown> {
     const pending: Promise<void>[] = [];
-    for (let i = 0; i < commands.length; i++) {
+    for (let i = from; i < to; i++) {
       const command = commands[i] as RedisCommand;
-      const refused = refusal(command.name, command.args);
+      const refused = this.policy.refusal(command.name, command.args);
       if (refused) {
         items[i] = errorJson(refused);
         continue;
@@ -78,12 +114,11 @@ export class Executor {
         ),
       );
     }
-    await Promise.all(pending);
-    return { status: 200, body: `[${items.join(',')}]` };
+    return Promise.all(pending);
   }
 
   private async item(client: Redis, command: RedisCommand, base64: boolean): Promise<string> {
-    const refused = refusal(command.name, command.args);
+    const refused = this.policy.refusal(command.name, command.args);
     if (refused) return errorJson(refused);
     try {
       return resultJson(await this.send(client, command), base64);
@@ -99,7 +134,7 @@ export class Executor {
    */
   async transaction(commands: RedisCommand[], base64: boolean): Promise<Answer> {
     for (const command of commands) {
-      const refused = refusal(command.name, command.args);
+      const refused = this.policy.refusal(command.name, command.args);
       if (refused) return { status: 400, body: errorJson(`${refused} (transaction discarded)`) };
     }
     const prepared = commands.map((command) => (isScriptCommand(command.name) ? this.scripts.prepare(command) : { command }));

@@ -41,6 +41,8 @@ export class RedisPool {
   private constructor(
     private readonly options: PoolOptions,
     private readonly shared: Redis[],
+    /** `redis_version` from INFO, when the server tells. */
+    readonly serverVersion: string | undefined,
   ) {
     for (const client of shared) this.all.add(client);
   }
@@ -61,7 +63,7 @@ export class RedisPool {
         fix: 'point --redis-url at a standalone Redis (for development: redis-server --port 6379)',
       });
     }
-    return new RedisPool(options, clients);
+    return new RedisPool(options, clients, await serverVersion(clients[0] as Redis));
   }
 
   private flushScheduled = false;
@@ -76,7 +78,7 @@ export class RedisPool {
     const client = this.shared[this.cursor] as Redis;
     if (!this.flushScheduled) {
       this.flushScheduled = true;
-      const stream = (client as unknown as { stream?: NodeJS.WritableStream & { cork(): void; uncork(): void } }).stream;
+      const stream = socketOf(client);
       stream?.cork();
       setImmediate(() => {
         this.flushScheduled = false;
@@ -85,6 +87,17 @@ export class RedisPool {
       });
     }
     return client;
+  }
+
+  /** Runs `send` with `client`'s socket corked, so the commands it sends leave in one write. */
+  corked<T>(client: Redis, send: () => T): T {
+    const stream = socketOf(client);
+    stream?.cork();
+    try {
+      return send();
+    } finally {
+      stream?.uncork();
+    }
   }
 
   /** A connection for this transaction only; give it back with `release`. */
@@ -142,6 +155,18 @@ export class RedisPool {
     await Promise.all([...this.all].map((client) => client.quit().catch(() => client.disconnect())));
     this.all.clear();
   }
+}
+
+async function serverVersion(client: Redis): Promise<string | undefined> {
+  try {
+    return /^redis_version:(\S+)/m.exec(String(await client.info('server')))?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+function socketOf(client: Redis): (NodeJS.WritableStream & { cork(): void; uncork(): void }) | undefined {
+  return (client as unknown as { stream?: NodeJS.WritableStream & { cork(): void; uncork(): void } }).stream;
 }
 
 function connect(options: PoolOptions, role: string): Promise<Redis> {

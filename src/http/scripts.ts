@@ -1,14 +1,18 @@
 /**
- * Lua scripts written for Upstash, made to run on stock Redis (pure: no I/O).
+ * Lua scripts as the bridge runs them (pure: no I/O). Every script a client sends is rewritten:
  *
- * `@upstash/ratelimit` 2.1+ starts every script with `#!lua flags=allow-key-locking`, an
- * Upstash-only flag that Redis rejects ("Unexpected flag in script shebang"). So: strip that flag,
- * remember sha1(original) → rewritten, run EVALSHA of an original as EVAL of its rewrite, and answer
- * SCRIPT LOAD with the original's sha, because clients compare against the sha of what they sent.
- * Unknown shas pass through untouched so Redis answers NOSCRIPT and the client falls back to EVAL.
+ * - `@upstash/ratelimit` 2.1+ starts every script with `#!lua flags=allow-key-locking`, an
+ *   Upstash-only flag that Redis rejects ("Unexpected flag in script shebang"): the flag goes;
+ * - the admin-command guard (script-guard.ts) goes in front of the first line.
+ *
+ * The table remembers sha1(original) → rewrite, runs EVALSHA of an original as EVAL of its rewrite,
+ * and answers SCRIPT LOAD with the original's sha, because clients compare against the sha of what
+ * they sent. A sha it does not know gets NOSCRIPT, even when Redis has that script (loaded over TCP,
+ * unguarded): the client then falls back to EVAL with the text, which gets the guard.
  */
 import { createHash } from 'node:crypto';
-import type { RedisCommand } from './request.js';
+import { argText, type RedisCommand } from './request.js';
+import { withGuard } from './script-guard.js';
 
 /** Shebang flags only Upstash understands. */
 export const UPSTASH_ONLY_FLAGS: ReadonlySet<string> = new Set(['allow-key-locking']);
@@ -59,50 +63,67 @@ export interface PreparedScript {
   reply?: (result: unknown) => unknown;
 }
 
-// Scripts are few (a rate limiter has about six); the cap only guards against a client that sends
-// endless generated scripts.
+// Scripts are few (a rate limiter has about six); the caps only guard against a client that sends
+// endless generated scripts. Past either, the table starts over (clients fall back to EVAL).
 const MAX_SCRIPTS = 1000;
+const MAX_SCRIPT_CHARS = 16 * 1024 * 1024;
+
+/** What Redis answers for an unknown sha; a script that returns it keeps its place in a transaction. */
+export const NOSCRIPT = 'NOSCRIPT No matching script. Please use EVAL.';
+const NOSCRIPT_SCRIPT = `return redis.error_reply('${NOSCRIPT}')`;
 
 /** The sha map of one bridge. */
 export class ScriptTable {
   private readonly rewrittenBySha = new Map<string, string>();
   private readonly rewrittenByText = new Map<string, string>();
+  private chars = 0;
 
-  /** Number of scripts that needed a rewrite. */
+  /**
+   * @param guard the prologue every script gets (script-guard.ts). Without one (the app's own
+   * connection in redis-migrate/redis, where nothing needs guarding) a script that needs no rewrite
+   * runs as sent and a sha the table does not know goes to Redis as is, so Redis's own script
+   * cache serves it.
+   */
+  constructor(private readonly guard = '') {}
+
+  /** Number of scripts remembered. */
   get size(): number {
     return this.rewrittenBySha.size;
   }
 
-  /** The rewrite of `script` (remembered under the original's sha), or the script itself. */
+  /** The rewrite of `script`, remembered under the original's sha. */
   private rewrite(script: string): string {
     const known = this.rewrittenByText.get(script);
     if (known !== undefined) return known;
-    const rewritten = stripUpstashFlags(script);
+    const rewritten = withGuard(stripUpstashFlags(script), this.guard);
     if (rewritten === script) return script;
-    if (this.rewrittenByText.size >= MAX_SCRIPTS) {
-      this.rewrittenByText.clear();
-      this.rewrittenBySha.clear();
-    }
+    if (this.rewrittenByText.size >= MAX_SCRIPTS || this.chars + script.length + rewritten.length > MAX_SCRIPT_CHARS) this.forget();
     this.rewrittenByText.set(script, rewritten);
     this.rewrittenBySha.set(sha1(script), rewritten);
+    this.chars += script.length + rewritten.length;
     return rewritten;
+  }
+
+  private forget(): void {
+    this.rewrittenByText.clear();
+    this.rewrittenBySha.clear();
+    this.chars = 0;
   }
 
   prepare(command: RedisCommand): PreparedScript {
     const { name, args } = command;
-    const first = args[0];
+    const first = argText(args[0]);
     if (first === undefined) return { command };
     switch (name) {
       case 'EVAL':
-      case 'EVAL_RO': {
-        const rewritten = this.rewrite(first);
-        return rewritten === first ? { command } : { command: { name, args: [rewritten, ...args.slice(1)] } };
-      }
+      case 'EVAL_RO':
+        return { command: { name, args: [this.rewrite(first), ...args.slice(1)] } };
       case 'EVALSHA':
       case 'EVALSHA_RO': {
+        const evalName = name === 'EVALSHA' ? 'EVAL' : 'EVAL_RO';
         const rewritten = this.rewrittenBySha.get(first.toLowerCase());
-        if (rewritten === undefined) return { command };
-        return { command: { name: name === 'EVALSHA' ? 'EVAL' : 'EVAL_RO', args: [rewritten, ...args.slice(1)] } };
+        if (rewritten === undefined) return this.guard ? { command: { name: evalName, args: [NOSCRIPT_SCRIPT, '0'] } } : { command };
+        return { command: { name: evalName, args: [rewritten, ...args.slice(1)] } };
       }
       case 'SCRIPT':
         return this.prepareScript(command, first.toUpperCase());
@@ -113,20 +134,19 @@ export class ScriptTable {
 
   private prepareScript(command: RedisCommand, sub: string): PreparedScript {
     const { args } = command;
-    if (sub === 'LOAD' && args[1] !== undefined) {
-      const original = args[1];
-      const rewritten = this.rewrite(original);
-      if (rewritten === original) return { command };
+    const second = argText(args[1]);
+    if (sub === 'LOAD' && second !== undefined) {
+      const original = second;
       const sha = sha1(original);
-      return { command: { name: 'SCRIPT', args: [args[0] as string, rewritten] }, reply: () => sha };
+      return { command: { name: 'SCRIPT', args: [args[0] as string | Buffer, this.rewrite(original)] }, reply: () => sha };
     }
     if (sub === 'EXISTS') {
-      const shas = args.slice(1).map((sha) => sha.toLowerCase());
+      const shas = args.slice(1).map((sha) => argText(sha)?.toLowerCase());
       return {
         command,
-        // A remembered original runs (as EVAL of its rewrite), so it exists as far as the client can tell.
+        // What EVALSHA would find is what the table knows, whatever else Redis has cached.
         reply: (result) =>
-          Array.isArray(result) ? result.map((exists, i) => (this.rewrittenBySha.has(shas[i] ?? '') ? 1 : exists)) : result,
+          Array.isArray(result) ? result.map((exists, i) => (this.rewrittenBySha.has(shas[i] ?? '') ? 1 : this.guard ? 0 : exists)) : result,
       };
     }
     if (sub === 'FLUSH') {
@@ -134,8 +154,7 @@ export class ScriptTable {
       return {
         command,
         reply: (result) => {
-          this.rewrittenBySha.clear();
-          this.rewrittenByText.clear();
+          this.forget();
           return result;
         },
       };

@@ -10,10 +10,12 @@
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { InFlightBudget } from './budget.js';
+import { readBody, tooLarge, type BodyLimits } from './body.js';
 import { isReadOnly } from './command-policy.js';
 import { errorJson } from './encode.js';
 import type { Answer, Executor } from './executor.js';
-import { commandFromPath, Invalid, parseJson, toCommand, toCommands, type RedisCommand } from './request.js';
+import { commandFromPath, Invalid, type RedisCommand } from './request.js';
 import type { SubscribeKind, SubscriptionHub } from './sse.js';
 
 export interface RequestLogEntry {
@@ -25,11 +27,13 @@ export interface RequestLogEntry {
   ms: number;
 }
 
-export interface BridgeStats {
+export interface HttpStats {
   requests: number;
   commands: number;
   /** Answers with status 400 or more (auth failures included). */
   errors: number;
+  /** Requests refused for a limit: too large (413) or while the in-flight budget was full (429). */
+  overLimit: number;
   /** The current read-your-writes token; it grows with every request that writes. */
   syncToken: number;
 }
@@ -38,12 +42,15 @@ export interface HttpServerOptions {
   token: string;
   executor: Executor;
   hub: SubscriptionHub;
-  maxBodyBytes: number;
+  limits: BodyLimits;
+  budget: InFlightBudget;
   keepAliveTimeoutMs: number;
   onRequest?: (entry: RequestLogEntry) => void;
 }
 
 const UNAUTHORIZED = errorJson('Unauthorized');
+/** Time to receive a whole request, headers and body (10 MB takes well under a second on loopback). */
+export const REQUEST_TIMEOUT_MS = 30_000;
 const JSON_TYPE = 'application/json';
 
 function anyWrites(commands: RedisCommand[]): boolean {
@@ -53,14 +60,15 @@ function anyWrites(commands: RedisCommand[]): boolean {
 
 export class HttpFrontend {
   readonly server: Server;
-  readonly stats: BridgeStats = { requests: 0, commands: 0, errors: 0, syncToken: 0 };
+  readonly stats: HttpStats = { requests: 0, commands: 0, errors: 0, overLimit: 0, syncToken: 0 };
   private syncText = '0';
   private closing = false;
   private readonly secret: Buffer;
 
   constructor(private readonly options: HttpServerOptions) {
     this.secret = Buffer.from(options.token, 'utf8');
-    this.server = createServer((req, res) => this.handle(req, res));
+    // A body trickled in holds its share of the in-flight budget: 30 s, not Node's 5 minutes.
+    this.server = createServer({ requestTimeout: REQUEST_TIMEOUT_MS, headersTimeout: REQUEST_TIMEOUT_MS }, (req, res) => this.handle(req, res));
     // Keep sockets open between the SDK's bursts (Node's default is 5 s).
     this.server.keepAliveTimeout = options.keepAliveTimeoutMs;
   }
@@ -71,16 +79,20 @@ export class HttpFrontend {
     return given.length === this.secret.length && timingSafeEqual(given, this.secret);
   }
 
-  private send(res: ServerResponse, status: number, body: string): void {
+  private send(res: ServerResponse, answer: Answer): void {
+    const { status, body } = answer;
     if (status >= 400) this.stats.errors++;
+    if (status === 413 || status === 429) this.stats.overLimit++;
     if (res.headersSent) return void res.end(); // a stream that failed after it started
     const headers: Record<string, string | number> = {
       'Content-Type': JSON_TYPE,
       'Content-Length': Buffer.byteLength(body),
       'upstash-sync-token': this.syncText,
+      ...answer.headers,
     };
-    // While shutting down, let keep-alive sockets close after their last answer.
-    if (this.closing) headers.Connection = 'close';
+    // Closing drops the unread rest of a refused body; while shutting down, it lets keep-alive
+    // sockets go after their last answer.
+    if (this.closing || answer.close) headers.Connection = 'close';
     res.writeHead(status, headers);
     res.end(body);
   }
@@ -97,8 +109,12 @@ export class HttpFrontend {
     const query = url.indexOf('?');
     const path = query === -1 ? url : url.slice(0, query);
     let commands: RedisCommand[] = [];
+    // Everything this request holds in memory counts against the in-flight budget until it is answered.
+    const holding = this.options.budget.hold();
+    res.once('close', () => holding.release());
     const finish = (answer: Answer) => {
-      this.send(res, answer.status, answer.body);
+      holding.add(answer.body.length);
+      this.send(res, answer);
       this.options.onRequest?.({
         method: req.method ?? '',
         path,
@@ -107,9 +123,11 @@ export class HttpFrontend {
         ms: Math.round((performance.now() - started) * 100) / 100,
       });
     };
-    if (!this.authorized(req.headers.authorization)) return finish({ status: 401, body: UNAUTHORIZED });
+    // Answered from the headers alone; the connection closes, so no body is read.
+    if (!this.authorized(req.headers.authorization)) return finish({ status: 401, body: UNAUTHORIZED, close: true });
     const method = req.method;
-    if (method !== 'POST' && method !== 'GET') return finish({ status: 405, body: errorJson('Method Not Allowed: use POST') });
+    if (method !== 'POST' && method !== 'GET') return finish({ status: 405, body: errorJson('Method Not Allowed: use POST'), close: true });
+    if (Number(req.headers['content-length'] ?? 0) > this.options.limits.maxRequestBytes) return finish(tooLarge(this.options.limits));
     const encoding = req.headers['upstash-encoding'];
     const base64 = typeof encoding === 'string' && encoding.toLowerCase() === 'base64';
 
@@ -118,35 +136,28 @@ export class HttpFrontend {
     }
     const isPipeline = path === '/pipeline';
     const isTransaction = path === '/multi-exec';
-    if (method === 'GET' && path !== '/' && !isPipeline && !isTransaction) {
+    const isSingle = path === '/' || path === '';
+    if (method === 'GET' && !isSingle && !isPipeline && !isTransaction) {
       return void this.run(commandFromPath(path, undefined), base64).then(finish, (error: unknown) => finish(internal(error)));
     }
-    if (method === 'GET') return finish({ status: 405, body: errorJson('Method Not Allowed: use POST') });
+    if (method === 'GET') return finish({ status: 405, body: errorJson('Method Not Allowed: use POST'), close: true });
 
-    this.readBody(req, (body) => {
-      if (body === undefined) return finish({ status: 413, body: errorJson(`ERR request body larger than ${this.options.maxBodyBytes} bytes`) });
+    const shape = isPipeline || isTransaction ? 'commands' : isSingle ? 'command' : undefined;
+    const { limits, budget } = this.options;
+    readBody(req, shape, limits, holding, budget.limitBytes, (body) => {
+      if ('refused' in body) return finish(body.refused);
       let work: Promise<Answer>;
-      if (isPipeline || isTransaction) {
-        const parsed = parseJson(body);
-        const list = parsed instanceof Invalid ? parsed : toCommands(parsed);
-        if (list instanceof Invalid) return finish({ status: 400, body: errorJson(list.error) });
-        commands = list;
-        work = isPipeline ? this.options.executor.pipeline(list, base64) : this.options.executor.transaction(list, base64);
-        this.wrote(list);
-      } else if (path === '/' || path === '') {
-        const parsed = parseJson(body);
-        const command = parsed instanceof Invalid ? parsed : toCommand(parsed);
+      if ('text' in body) {
+        const command = commandFromPath(path, body.text);
         if (command instanceof Invalid) return finish({ status: 400, body: errorJson(command.error) });
         commands = [command];
         work = this.options.executor.single(command, base64);
-        this.wrote(commands);
       } else {
-        const command = commandFromPath(path, body);
-        if (command instanceof Invalid) return finish({ status: 400, body: errorJson(command.error) });
-        commands = [command];
-        work = this.options.executor.single(command, base64);
-        this.wrote(commands);
+        commands = body.commands;
+        const { executor } = this.options;
+        work = isPipeline ? executor.pipeline(commands, base64) : isTransaction ? executor.transaction(commands, base64) : executor.single(commands[0] as RedisCommand, base64);
       }
+      this.wrote(commands);
       work.then(finish, (error: unknown) => finish(internal(error)));
     });
   }
@@ -156,31 +167,6 @@ export class HttpFrontend {
     const answer = this.options.executor.single(command, base64);
     this.wrote([command]);
     return answer;
-  }
-
-  /** Calls back with the body as text, or undefined when it is over the limit. */
-  private readBody(req: IncomingMessage, done: (body: string | undefined) => void): void {
-    const limit = this.options.maxBodyBytes;
-    let first: Buffer | undefined;
-    let more: Buffer[] | undefined;
-    let size = 0;
-    let tooLarge = false;
-    req.on('data', (chunk: Buffer) => {
-      if (tooLarge) return;
-      size += chunk.length;
-      if (size > limit) {
-        tooLarge = true;
-        first = undefined;
-        more = undefined;
-        return;
-      }
-      if (first === undefined) first = chunk;
-      else (more ??= [first]).push(chunk);
-    });
-    req.on('end', () => {
-      if (tooLarge) return done(undefined);
-      done(more ? Buffer.concat(more).toString('utf8') : (first?.toString('utf8') ?? ''));
-    });
   }
 
   private async subscribe(path: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -193,9 +179,9 @@ export class HttpFrontend {
         .filter((part) => part !== '')
         .map((part) => decodeURIComponent(part));
     } catch {
-      return this.send(res, 400, errorJson('ERR malformed percent-encoding in the path'));
+      return this.send(res, { status: 400, body: errorJson('ERR malformed percent-encoding in the path') });
     }
-    if (names.length === 0) return this.send(res, 400, errorJson(`ERR ${kind} needs a channel: /${kind}/<name>`));
+    if (names.length === 0) return this.send(res, { status: 400, body: errorJson(`ERR ${kind} needs a channel: /${kind}/<name>`) });
     await this.options.hub.open(kind, names, req, res, { 'upstash-sync-token': this.syncText });
   }
 

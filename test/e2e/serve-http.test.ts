@@ -34,10 +34,14 @@ describe('serve-http', () => {
     const child = start(['--json']);
     const document = JSON.parse(await firstLine(child));
     expect(document).toMatchObject({ ok: true, command: 'serve-http', schemaVersion: 1 });
-    const ready = document.result as { url: string; token: string; tokenSource: string; port: number; redis: string };
+    const ready = document.result as { url: string; token: string; tokenSource: string; port: number; redis: string; limits: unknown };
     expect(ready).toMatchObject({ tokenSource: 'generated', redis: inject('redisUrl') });
     expect(ready.url).toBe(`http://127.0.0.1:${ready.port}`);
     expect(ready.token.length).toBeGreaterThanOrEqual(32);
+    expect(ready).toMatchObject({
+      limits: { maxRequestBytes: 10 * 1024 * 1024, maxPipelineCommands: 10_000, maxInFlightBytes: 32 * 1024 * 1024, maxSseBacklogBytes: 1024 * 1024 },
+      allowFlush: false,
+    });
 
     const redis = new Upstash({ url: ready.url, token: ready.token });
     const key = `${uniqueNamespace('serve')}:k`;
@@ -87,5 +91,23 @@ describe('serve-http', () => {
     const bad = await runCli(['serve-http', '--port', 'eighty', '--json']);
     expect(bad.exitCode).toBe(2);
     expect(bad.json().error.code).toBe('option.port');
+  });
+
+  it('takes its limits as sizes, and exits 2 with one line on a bad or inconsistent one', async () => {
+    const child = start(['--json', '--max-request-size', '512kb', '--max-pipeline-commands', '50', '--max-in-flight', '2MB', '--max-sse-backlog', '65536', '--allow-flush']);
+    const ready = JSON.parse(await firstLine(child)) as { limits: unknown; allowFlush: boolean };
+    expect(ready).toMatchObject({
+      limits: { maxRequestBytes: 512 * 1024, maxPipelineCommands: 50, maxInFlightBytes: 2 * 1024 * 1024, maxSseBacklogBytes: 65_536 },
+      allowFlush: true,
+    });
+    child.kill('SIGTERM');
+    const result = await child;
+    expect(String(result.stderr)).toMatch(/--allow-flush: FLUSHALL and FLUSHDB are let through/);
+    const unit = await runCli(['serve-http', '--json', '--max-request-size', '10 parsecs']);
+    expect(unit.exitCode).toBe(2);
+    expect(unit.json().error).toMatchObject({ code: 'option.max-request-size', message: 'invalid --max-request-size "10 parsecs"' });
+    const tight = await runCli(['serve-http', '--json', '--max-in-flight', '16mb']);
+    expect(tight.exitCode).toBe(2);
+    expect(tight.json().error.code).toBe('option.max-in-flight');
   });
 });

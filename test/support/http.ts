@@ -4,6 +4,7 @@
  * rejects Upstash-only script flags).
  */
 import { createServer, request, type Server } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import { startBridge, type Bridge, type BridgeOptions } from '../../src/http/index.js';
 
 export const TEST_TOKEN = 'test-token-7f3a9c';
@@ -89,4 +90,72 @@ export async function restEndpoint(redisUrl: string): Promise<{ env: Record<stri
 /** The plan's http section with a short budget window (the check otherwise measures for 5 s). */
 export function fastHttpChecks(): Record<string, unknown> {
   return { budgetWindow: '200ms', latencyWarnMs: 5000 };
+}
+
+export interface RawExchange {
+  socket: Socket;
+  /** Every byte written by `send` (so a test can tell how much of a body went out). */
+  sent(): number;
+  send(data: string | Buffer): void;
+  /** Status line, headers and body of the first answer, once it is all in (or the socket closes). */
+  answer: Promise<{ status: number; headers: string; body: string }>;
+  /** Resolves when the server closed the connection. */
+  closed: Promise<void>;
+}
+
+/**
+ * An HTTP/1.1 request written by hand over a socket, for what fetch cannot do: send headers and
+ * hold the body back, watch the connection close, stop reading.
+ */
+export function rawRequest(url: string, head: string[]): RawExchange {
+  const { hostname, port } = new URL(url);
+  const socket = connect({ host: hostname, port: Number(port) });
+  let written = 0;
+  let text = '';
+  socket.on('error', () => undefined);
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  const answer = new Promise<{ status: number; headers: string; body: string }>((resolve) => {
+    const settle = () => {
+      const end = text.indexOf('\r\n\r\n');
+      if (end === -1) return false;
+      const headers = text.slice(0, end);
+      const length = Number(/content-length:\s*(\d+)/i.exec(headers)?.[1] ?? Number.NaN);
+      const body = text.slice(end + 4);
+      if (Number.isFinite(length) && Buffer.byteLength(body) < length) return false;
+      resolve({ status: Number(headers.slice(9, 12)), headers, body });
+      return true;
+    };
+    socket.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+      settle();
+    });
+    socket.once('close', () => settle() || resolve({ status: 0, headers: '', body: text }));
+  });
+  const send = (data: string | Buffer) => {
+    if (socket.destroyed) return;
+    written += Buffer.byteLength(data);
+    socket.write(data);
+  };
+  send(`${head.join('\r\n')}\r\n\r\n`);
+  return { socket, sent: () => written, send, answer, closed };
+}
+
+/** Request head lines for the bridge: method and path, host, token, and any extra header lines. */
+export function headLines(method: string, path: string, extra: string[] = [], token = TEST_TOKEN): string[] {
+  return [`${method} ${path} HTTP/1.1`, 'Host: 127.0.0.1', `Authorization: Bearer ${token}`, 'Content-Type: application/json', ...extra];
+}
+
+/** The body of a raw HTTP/1.1 response with `Transfer-Encoding: chunked`, as far as it arrived. */
+export function dechunkedBody(raw: Buffer): string {
+  let at = raw.indexOf('\r\n\r\n') + 4;
+  const parts: Buffer[] = [];
+  while (at < raw.length) {
+    const eol = raw.indexOf('\r\n', at);
+    if (eol === -1) break;
+    const size = Number.parseInt(raw.toString('latin1', at, eol), 16);
+    if (!(size > 0)) break;
+    parts.push(raw.subarray(eol + 2, Math.min(raw.length, eol + 2 + size)));
+    at = eol + 2 + size + 2;
+  }
+  return Buffer.concat(parts).toString('utf8');
 }

@@ -76,7 +76,8 @@ export class TcpSide {
     const name = line[0] as string;
     if (!SCRIPT_COMMANDS.has(name)) return line;
     const { command } = this.scripts.prepare({ name: name.toUpperCase(), args: line.slice(1) });
-    return [command.name.toLowerCase(), ...command.args];
+    // The adapter sends text only, so the table hands text back.
+    return [command.name.toLowerCase(), ...command.args.map((arg) => (typeof arg === 'string' ? arg : arg.toString('utf8')))];
   }
 
   send(line: string[]): Promise<unknown> {
