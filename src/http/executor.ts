@@ -68,8 +68,16 @@ export class Executor {
   private send(client: Redis, command: RedisCommand): Promise<unknown> {
     if (!isScriptCommand(command.name)) return client.callBuffer(command.name, command.args);
     const prepared = this.scripts.prepare(command);
-    const sent = client.callBuffer(prepared.command.name, prepared.command.args);
+    const sent = client.callBuffer(prepared.command.name, prepared.command.args).catch((error: unknown) => {
+      throw this.asSent(error);
+    });
     return prepared.reply ? sent.then(prepared.reply) : sent;
+  }
+
+  /** A script's error names the script the client sent, not the bridge's rewrite of it. */
+  private asSent<T>(error: T): T {
+    if (error instanceof Error) error.message = this.scripts.originalShas(error.message);
+    return error;
   }
 
   async single(command: RedisCommand, base64: boolean): Promise<Answer> {
@@ -155,14 +163,15 @@ export class Executor {
       }
       if (exec.status === 'rejected') {
         const cause = failures.find((failure) => failure !== exec);
-        const detail = cause ? `: ${errorText(cause.reason)}` : '';
+        const detail = cause ? `: ${errorText(this.asSent(cause.reason))}` : '';
         return { status: 400, body: errorJson(`${errorText(exec.reason).replace(/\.$/, '')}${detail}`) };
       }
       const results = exec.value;
       if (!Array.isArray(results)) return { status: 400, body: errorJson('EXECABORT the transaction was aborted') };
       const items = results.map((result: unknown, i) => {
         const reply = prepared[i]?.reply;
-        return itemJson(reply && !(result instanceof Error) ? reply(result) : result, base64);
+        if (result instanceof Error) return itemJson(this.asSent(result), base64);
+        return itemJson(reply ? reply(result) : result, base64);
       });
       return { status: 200, body: `[${items.join(',')}]` };
     } finally {

@@ -76,6 +76,8 @@ const NOSCRIPT_SCRIPT = `return redis.error_reply('${NOSCRIPT}')`;
 export class ScriptTable {
   private readonly rewrittenBySha = new Map<string, string>();
   private readonly rewrittenByText = new Map<string, string>();
+  /** sha1(rewrite) → sha1(original): Redis names the rewrite in its errors, the client knows the original. */
+  private readonly originalByRewrittenSha = new Map<string, string>();
   private chars = 0;
 
   /**
@@ -100,13 +102,23 @@ export class ScriptTable {
     if (this.rewrittenByText.size >= MAX_SCRIPTS || this.chars + script.length + rewritten.length > MAX_SCRIPT_CHARS) this.forget();
     this.rewrittenByText.set(script, rewritten);
     this.rewrittenBySha.set(sha1(script), rewritten);
+    this.originalByRewrittenSha.set(sha1(rewritten), sha1(script));
     this.chars += script.length + rewritten.length;
     return rewritten;
+  }
+
+  /** An error of a rewritten script as the client's own script would give it (`script: <sha>` of what it sent). */
+  originalShas(message: string): string {
+    return message.replace(/script: ([0-9a-f]{40})/g, (text, sha: string) => {
+      const original = this.originalByRewrittenSha.get(sha);
+      return original ? `script: ${original}` : text;
+    });
   }
 
   private forget(): void {
     this.rewrittenByText.clear();
     this.rewrittenBySha.clear();
+    this.originalByRewrittenSha.clear();
     this.chars = 0;
   }
 
