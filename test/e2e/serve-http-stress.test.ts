@@ -85,7 +85,7 @@ beforeAll(async () => {
     let text = '';
     bridge.stdout?.on('data', (chunk: Buffer) => {
       text += chunk.toString('utf8');
-      if (text.includes('\n')) resolve((JSON.parse(text.split('\n')[0] as string) as { url: string }).url);
+      if (text.includes('\n')) resolve((JSON.parse(text.split('\n')[0] as string) as { result: { url: string } }).result.url);
     });
     void bridge.then(() => reject(new Error(`serve-http exited: ${stderr}`)));
   });
