@@ -26,7 +26,7 @@ async function driftAfter(write: (keys: ReturnType<typeof stateKeys>) => Promise
   return { status, messages: status.result().drift.findings.map((finding: { message: string }) => finding.message).join('; ') };
 }
 
-describe('unexplained state is drift', () => {
+describe.concurrent('unexplained state is drift', () => {
   it('a tier set by HSET, with no audit entry', async () => {
     const { status, messages } = await driftAfter((keys) => admin.hset(keys.state, 'tier:critical', 'bullmq'));
     expect(status.exitCode).toBe(4);

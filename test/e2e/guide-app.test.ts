@@ -77,7 +77,9 @@ interface App {
   exited: Promise<number | null>;
 }
 
-describe.each(['per-queue', 'merged'] as const)('an app written from the guide, %s topology', (topology) => {
+// The two topologies run side by side: each has its own redis-server, plan and processes.
+describe.concurrent('an app written from the guide', () => {
+describe.each(['per-queue', 'merged'] as const)('%s topology', (topology) => {
   let server: RedisServer;
   let planFile: ReturnType<typeof shortSoakPlan>;
   const namespace = uniqueNamespace(`guide-${topology}`);
@@ -220,4 +222,5 @@ describe.each(['per-queue', 'merged'] as const)('an app written from the guide, 
     expect(String(await admin.client('LIST'))).not.toMatch(/name=(guide:|redis-migrate:sdk:)/);
     expect(record.logs.filter((line) => /unhandled|TypeError|ReferenceError/.test(line))).toEqual([]);
   });
+});
 });

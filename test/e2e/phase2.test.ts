@@ -20,7 +20,7 @@ function cli(namespace: string, args: string[], config?: string) {
   return runCli([...args, '--json', '--namespace', namespace, ...(config ? ['--config', config] : [])], { env: { REDIS_URL: inject('redisUrl') } });
 }
 
-describe('phase2 and status through the CLI', () => {
+describe.concurrent('phase2 and status through the CLI', () => {
   it('flips a tier, reports it in status, and a second run changes nothing', async () => {
     const ns = uniqueNamespace();
     const flip = await cli(ns, ['phase2', '--tier', 'non-critical', '--yes']);
@@ -126,7 +126,7 @@ describe('phase2 and status through the CLI', () => {
   });
 });
 
-describe('phase2 runs the tier preflight checks first', () => {
+describe.concurrent('phase2 runs the tier preflight checks first', () => {
   it('a failing check (eviction policy) blocks the flip with exit 3; --force --reason passes it, audited; a closed gate and the check: one refusal naming both', async () => {
     const { startRedis } = await import('../support/redis-server.js');
     const server = await startRedis({ args: ['--maxmemory-policy', 'allkeys-lru'] });

@@ -19,7 +19,7 @@ function cli(namespace: string, args: string[]) {
 
 const moved = (report: { moved: { tier: string; to: string }[] }) => report.moved.map(({ tier, to }) => `${tier}→${to}`);
 
-describe('a re-flip after a rollback', () => {
+describe.concurrent('a re-flip after a rollback', () => {
   it('turns on only the tier it names: rollback returned every tier to legacy, and says so', async () => {
     const ns = uniqueNamespace();
     expect((await cli(ns, ['phase2', '--tier', 'non-critical', '--yes'])).exitCode).toBe(0);

@@ -20,7 +20,7 @@ function cli(namespace: string, args: string[], extra: string[] = []) {
   return runCli([...args, '--json', '--namespace', namespace, ...extra], { env: { REDIS_URL: inject('redisUrl') } });
 }
 
-describe('rollback', () => {
+describe.concurrent('rollback', () => {
   it('puts every queue back on legacy, reports how many app instances confirmed, and is idempotent', async () => {
     const ns = uniqueNamespace();
     const apps: FlagsClient[] = await Promise.all(
