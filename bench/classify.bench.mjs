@@ -7,7 +7,9 @@ import { classifyConnections, classifyContextFromPlan, summarizeConnections } fr
 import { defaultPlan } from '../dist/src/plan/default-plan.js';
 
 const fixture = (name) => readFileSync(fileURLToPath(new URL(`../test/fixtures/${name}`, import.meta.url)), 'utf8');
-const templates = [...fixture('client-list-7.0-bull.txt').split('\n'), ...fixture('client-list-7.0-bullmq.txt').split('\n')].filter((line) => line.startsWith('id='));
+const templates = [...fixture('client-list-7.0-bull.txt').split('\n'), ...fixture('client-list-7.0-bullmq.txt').split('\n')].filter((line) =>
+  line.startsWith('id='),
+);
 const lines = [];
 for (let i = 0; lines.length < 10_000; i++) {
   const template = templates[i % templates.length];
@@ -21,7 +23,10 @@ const tiers = plan.tiers.map((tier) => tier.name);
 
 function once() {
   const clients = parseClientList(text);
-  const connections = classifyConnections(clients.map((client) => ({ client, node: null })), ctx);
+  const connections = classifyConnections(
+    clients.map((client) => ({ client, node: null })),
+    ctx,
+  );
   return summarizeConnections(connections, tiers);
 }
 
@@ -37,6 +42,8 @@ for (let i = 0; i < runs; i++) {
 times.sort((a, b) => a - b);
 const pct = (p) => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))].toFixed(2);
 console.log(`clients: ${summary.total} (${(text.length / 1e6).toFixed(2)} MB of CLIENT LIST text)`);
-console.log(`parse + classify + summarize, ${runs} runs: median ${pct(50)} ms, p95 ${pct(95)} ms, max ${times[times.length - 1].toFixed(2)} ms (target < 50 ms)`);
+console.log(
+  `parse + classify + summarize, ${runs} runs: median ${pct(50)} ms, p95 ${pct(95)} ms, max ${times[times.length - 1].toFixed(2)} ms (target < 50 ms)`,
+);
 console.log(`by role: ${JSON.stringify(summary.byRole)}`);
 process.exitCode = Number(pct(50)) < 50 ? 0 : 1;

@@ -68,13 +68,18 @@ try {
   await new Promise((resolve) => setTimeout(resolve, 20));
 
   const info = (await client.info('server')).match(/redis_version:(\S+)/)?.[1];
-  console.log(`machine: ${cpus()[0]?.model} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GB; node ${process.version}; redis ${info}; ${new Date().toISOString()}`);
+  console.log(
+    `machine: ${cpus()[0]?.model} x${cpus().length}, ${Math.round(totalmem() / 2 ** 30)} GB; node ${process.version}; redis ${info}; ${new Date().toISOString()}`,
+  );
   console.log(`keys: ${KEYS.toLocaleString('en-US')} legacy keys of one queue (60 % job hashes, 30 % log lists, 10 % lock strings)`);
 
   const results = [];
   for (let round = 1; round <= ROUNDS; round++) {
     await fillLegacyKeys({ port: server.port, queue: QUEUE, count: KEYS });
-    const baseline = await run('sh', ['-c', `redis-cli -p ${server.port} --scan --pattern 'bull:${QUEUE}:*' | xargs -n 1000 redis-cli -p ${server.port} unlink > /dev/null`]);
+    const baseline = await run('sh', [
+      '-c',
+      `redis-cli -p ${server.port} --scan --pattern 'bull:${QUEUE}:*' | xargs -n 1000 redis-cli -p ${server.port} unlink > /dev/null`,
+    ]);
     const baselineLeft = await legacyLeft(client);
 
     await fillLegacyKeys({ port: server.port, queue: QUEUE, count: KEYS });
@@ -108,7 +113,9 @@ try {
   const worst = results.reduce((a, b) => (a.speedup < b.speedup ? a : b));
   const peak = Math.max(...results.map((r) => r.rssMb));
   const pass = worst.speedup >= TARGET_SPEEDUP && peak < MAX_RSS_MB;
-  console.log(`${pass ? 'PASS' : 'FAIL'}: slowest speedup ${worst.speedup.toFixed(2)}x (target >= ${TARGET_SPEEDUP}x), peak RSS ${peak.toFixed(0)} MB (target < ${MAX_RSS_MB} MB)`);
+  console.log(
+    `${pass ? 'PASS' : 'FAIL'}: slowest speedup ${worst.speedup.toFixed(2)}x (target >= ${TARGET_SPEEDUP}x), peak RSS ${peak.toFixed(0)} MB (target < ${MAX_RSS_MB} MB)`,
+  );
   process.exitCode = pass ? 0 : 1;
 } finally {
   client.disconnect();

@@ -18,16 +18,32 @@ const rows = [];
 let agree = 0;
 const http = await startHttpEndpoint(server.url);
 try {
-  for (const [label, kv] of [['phase 1 moves cache/limiters to HTTP', 'http'], ['cache/limiters stay on TCP', 'tcp']]) {
-    for (const [topology, walk] of [['single', walkMain], ['split', walkMerged]]) {
-      const world = new DemoWorld({ label: `b${rows.length}`, topology, kv, redisUrl: server.url, local: server, http: kv === 'http' ? http : undefined, soak: '1s', io }, client);
+  for (const [label, kv] of [
+    ['phase 1 moves cache/limiters to HTTP', 'http'],
+    ['cache/limiters stay on TCP', 'tcp'],
+  ]) {
+    for (const [topology, walk] of [
+      ['single', walkMain],
+      ['split', walkMerged],
+    ]) {
+      const world = new DemoWorld(
+        { label: `b${rows.length}`, topology, kv, redisUrl: server.url, local: server, http: kv === 'http' ? http : undefined, soak: '1s', io },
+        client,
+      );
       try {
         const steps = await walk({ log: () => undefined, world, ledger: new Ledger(2000), rate: '40', started: Date.now() });
         for (const step of steps) {
           if (step.measured.app === step.predicted.total) agree++;
-          const per = Object.keys(step.processes).length > 1 ? Object.entries(step.processes).map(([n, p]) => `${n} ${p.measured.app} (${p.predicted})`).join(', ') : '';
+          const per =
+            Object.keys(step.processes).length > 1
+              ? Object.entries(step.processes)
+                  .map(([n, p]) => `${n} ${p.measured.app} (${p.predicted})`)
+                  .join(', ')
+              : '';
           const name = topology === 'single' ? 'one process, one BullMQ queue per queue' : 'API process + worker process, merged BullMQ queue';
-          rows.push(`| ${label} | ${name} | ${step.command === '-' ? 'baseline' : step.command} | ${step.onBullmq}/11 | **${step.measured.app}** | ${step.predicted.total} (${step.predicted.step}) | ${per} |`);
+          rows.push(
+            `| ${label} | ${name} | ${step.command === '-' ? 'baseline' : step.command} | ${step.onBullmq}/11 | **${step.measured.app}** | ${step.predicted.total} (${step.predicted.step}) | ${per} |`,
+          );
         }
       } finally {
         await world.cleanup();

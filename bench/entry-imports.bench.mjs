@@ -11,7 +11,13 @@ import { fileURLToPath } from 'node:url';
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const root = process.env.ENTRY_ROOT || fileURLToPath(new URL('..', import.meta.url));
 // ioredis alone: the floor every entry point shares (each opens Redis connections with it).
-const entries = [['(nothing)', null], ['ioredis', 'node_modules/ioredis/package.json'], ['redis-migrate/flags', 'dist/src/flags/index.js'], ['redis-migrate/queues', 'dist/src/adapters/queues/index.js'], ['redis-migrate/redis', 'dist/src/adapters/redis/index.js']];
+const entries = [
+  ['(nothing)', null],
+  ['ioredis', 'node_modules/ioredis/package.json'],
+  ['redis-migrate/flags', 'dist/src/flags/index.js'],
+  ['redis-migrate/queues', 'dist/src/adapters/queues/index.js'],
+  ['redis-migrate/redis', 'dist/src/adapters/redis/index.js'],
+];
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 function measure(specifier) {
@@ -19,7 +25,11 @@ function measure(specifier) {
   return JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' }));
 }
 
-console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, node ${process.version}, load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+console.log(
+  `machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, node ${process.version}, load average ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ')}`,
+);
 let baseRss = 0;
 for (const [name, built] of entries) {
   if (built && !existsSync(`${root}/${built}`)) {
@@ -30,5 +40,7 @@ for (const [name, built] of entries) {
   const ms = median(runs.map((run) => run.ms));
   const rss = median(runs.map((run) => run.rss)) / 2 ** 20;
   if (!built) baseRss = rss;
-  console.log(`${name.padEnd(22)} import ${ms.toFixed(1).padStart(6)} ms (median of ${RUNS}), resident ${rss.toFixed(1)} MiB${built ? ` (+${(rss - baseRss).toFixed(1)} MiB over an empty process)` : ''}`);
+  console.log(
+    `${name.padEnd(22)} import ${ms.toFixed(1).padStart(6)} ms (median of ${RUNS}), resident ${rss.toFixed(1)} MiB${built ? ` (+${(rss - baseRss).toFixed(1)} MiB over an empty process)` : ''}`,
+  );
 }

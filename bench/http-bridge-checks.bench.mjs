@@ -51,7 +51,13 @@ const SCRIPT = `#!lua flags=allow-key-locking\nlocal n = redis.call('INCR', KEYS
 for (const side of sides) {
   const port = side.bridge.port;
   const [client] = await rawClients(port, 1);
-  await client.send(httpRequest(port, '/pipeline', [['set', 'bench:k', 'x'.repeat(32)], ['set', 'bench:big', 'x'.repeat(1024)], ['script', 'load', SCRIPT]]));
+  await client.send(
+    httpRequest(port, '/pipeline', [
+      ['set', 'bench:k', 'x'.repeat(32)],
+      ['set', 'bench:big', 'x'.repeat(1024)],
+      ['script', 'load', SCRIPT],
+    ]),
+  );
   client.close();
 }
 const sha = createHash('sha1').update(SCRIPT).digest('hex');
@@ -97,12 +103,19 @@ for (const scenario of scenarios) {
   table.push({ scenario, before, after });
   console.log(
     `${scenario.name.padEnd(30)} c=${String(scenario.concurrency).padStart(2)}  ` +
-      sides.map((side, i) => `${side.name}: ${Math.round([before, after][i].rps)} req/s p50 ${fmt([before, after][i].p50, 3)} ms p99 ${fmt([before, after][i].p99, 3)} ms CPU ${fmt([before, after][i].cpuUs, 1)} µs/req`).join(' | ') +
+      sides
+        .map(
+          (side, i) =>
+            `${side.name}: ${Math.round([before, after][i].rps)} req/s p50 ${fmt([before, after][i].p50, 3)} ms p99 ${fmt([before, after][i].p99, 3)} ms CPU ${fmt([before, after][i].cpuUs, 1)} µs/req`,
+        )
+        .join(' | ') +
       `  → CPU ${after.cpuUs >= before.cpuUs ? '+' : ''}${fmt(after.cpuUs - before.cpuUs, 1)} µs/req`,
   );
 }
 
-console.log('\n| scenario | C | req/s before | req/s after | p50 ms before | p50 ms after | p99 ms before | p99 ms after | CPU µs/req before | CPU µs/req after |');
+console.log(
+  '\n| scenario | C | req/s before | req/s after | p50 ms before | p50 ms after | p99 ms before | p99 ms after | CPU µs/req before | CPU µs/req after |',
+);
 console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
 for (const { scenario, before, after } of table) {
   console.log(

@@ -38,7 +38,9 @@ async function row(name, concurrency, once, options = {}) {
   const result = await load(concurrency, once);
   const cores = options.pid ? (cpuSeconds(options.pid) - cpuBefore) / ((performance.now() - wallBefore) / 1000) : NaN;
   rows.push({ name, concurrency, ...result, cores });
-  console.log(`${name.padEnd(44)} c=${String(concurrency).padStart(3)}  ${Math.round(result.rps).toString().padStart(7)} req/s  p50 ${fmt(result.p50)} ms  p99 ${fmt(result.p99)} ms${Number.isFinite(cores) ? `  bridge CPU ${fmt(cores, 2)} cores` : ''}`);
+  console.log(
+    `${name.padEnd(44)} c=${String(concurrency).padStart(3)}  ${Math.round(result.rps).toString().padStart(7)} req/s  p50 ${fmt(result.p50)} ms  p99 ${fmt(result.p99)} ms${Number.isFinite(cores) ? `  bridge CPU ${fmt(cores, 2)} cores` : ''}`,
+  );
   return result;
 }
 

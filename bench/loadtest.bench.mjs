@@ -51,7 +51,12 @@ async function harness(url, prefix) {
   const connection = new Redis(url, { maxRetriesPerRequest: null, connectionName: 'redis-migrate:cli:loadtest' });
   const sampler = new Redis(url, { connectionName: 'redis-migrate:cli:loadtest-sampler' });
   const result = await runLoadtest(connection, sampler, 'redis-migrate:cli:loadtest-sampler', {
-    jobs: JOBS, queues, concurrency: CONCURRENCY, prefix, deadlineMs: 60_000, connectionName: 'redis-migrate:cli:loadtest',
+    jobs: JOBS,
+    queues,
+    concurrency: CONCURRENCY,
+    prefix,
+    deadlineMs: 60_000,
+    connectionName: 'redis-migrate:cli:loadtest',
   });
   await connection.quit();
   await sampler.quit();
@@ -93,8 +98,12 @@ try {
   console.log(`jobs ${JOBS} over ${queues.length} queues, concurrency ${CONCURRENCY}, ${ROUNDS} rounds (enqueue start to last completion)`);
   console.log(`raw BullMQ     : best ${best(rawMs).toFixed(0)} ms, median ${median(rawMs).toFixed(0)} ms  (all: ${rawMs.map((v) => v.toFixed(0)).join(', ')})`);
   console.log(`harness        : best ${best(harnessMs).toFixed(0)} ms, median ${median(harnessMs).toFixed(0)} ms  (all: ${harnessMs.join(', ')})`);
-  console.log(`overhead       : best vs best ${(((best(harnessMs) - best(rawMs)) / best(rawMs)) * 100).toFixed(1)} %, median of paired ratios ${((median(ratios) - 1) * 100).toFixed(1)} % (target <= 10 %)`);
-  console.log(`harness report : ${last.throughput} jobs/s, p50 ${last.latencyMs.p50} ms, p95 ${last.latencyMs.p95} ms, p99 ${last.latencyMs.p99} ms, peak ${last.peakConnections.loadtest} connections, ${last.commands.perJob} commands/job`);
+  console.log(
+    `overhead       : best vs best ${(((best(harnessMs) - best(rawMs)) / best(rawMs)) * 100).toFixed(1)} %, median of paired ratios ${((median(ratios) - 1) * 100).toFixed(1)} % (target <= 10 %)`,
+  );
+  console.log(
+    `harness report : ${last.throughput} jobs/s, p50 ${last.latencyMs.p50} ms, p95 ${last.latencyMs.p95} ms, p99 ${last.latencyMs.p99} ms, peak ${last.peakConnections.loadtest} connections, ${last.commands.perJob} commands/job`,
+  );
 
   await admin.flushall();
   const bin = fileURLToPath(new URL('../bin/redis-migrate.js', import.meta.url));
@@ -102,7 +111,9 @@ try {
   const cli = spawnSync(process.execPath, [bin, 'loadtest', '--jobs', String(JOBS), '--json', '--redis-url', server.url], { encoding: 'utf8' });
   const cliMs = performance.now() - t0;
   const { result: report } = JSON.parse(cli.stdout);
-  console.log(`CLI end to end : ${cliMs.toFixed(0)} ms wall for \`redis-migrate loadtest --jobs ${JOBS}\` (process start to exit; run ${report.durationMs} ms, exit ${cli.status}) (target < 3000 ms)`);
+  console.log(
+    `CLI end to end : ${cliMs.toFixed(0)} ms wall for \`redis-migrate loadtest --jobs ${JOBS}\` (process start to exit; run ${report.durationMs} ms, exit ${cli.status}) (target < 3000 ms)`,
+  );
 } finally {
   await admin.quit();
   await server.stop();

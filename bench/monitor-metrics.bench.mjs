@@ -23,24 +23,54 @@ await withRedis(async (server) => {
   const keys = stateKeys('bench');
   const admin = new Redis({ port: server.port, host: '127.0.0.1' });
   for (let i = 0; i < 100; i++) {
-    await reportInstance(admin, keys, { id: `i${i}`, app: 'api', host: `h${i % 10}`, pid: i, version: 0, epoch: null, source: 'redis', killSwitch: false, heartbeatMs: 600_000, startedAt: 0 }, false);
+    await reportInstance(
+      admin,
+      keys,
+      { id: `i${i}`, app: 'api', host: `h${i % 10}`, pid: i, version: 0, epoch: null, source: 'redis', killSwitch: false, heartbeatMs: 600_000, startedAt: 0 },
+      false,
+    );
   }
   const queues = plan.tiers.flatMap((tier) => tier.queues);
   const client = await openRedis({ url: server.url, name: 'redis-migrate:cli:monitor', timeoutMs: 5000 });
   const metrics = new MonitorMetrics(plan, 'bench', INTERVAL_MS);
-  const http = await startMetricsServer({ host: '127.0.0.1', port: 0, source: metrics, intervalMs: INTERVAL_MS, health: () => ({ lastIterationAt: Date.now(), startedAt: Date.now(), redisUp: true, samples: 0, failedSamples: 0 }) });
+  const http = await startMetricsServer({
+    host: '127.0.0.1',
+    port: 0,
+    source: metrics,
+    intervalMs: INTERVAL_MS,
+    health: () => ({ lastIterationAt: Date.now(), startedAt: Date.now(), redisUp: true, samples: 0, failedSamples: 0 }),
+  });
 
   const calls = async () => parseCommandStats(parseInfo(String(await admin.info('commandstats'))));
   const total = async () => Number(/total_commands_processed:(\d+)/.exec(String(await admin.info('stats')))[1]);
   // Warm-up: the first sample of a namespace initializes its readings and loads the scripts.
-  await runMonitor({ client, plan, keys, actor: 'bench', intervalMs: INTERVAL_MS, durationMs: INTERVAL_MS + 10, signal: new AbortController().signal, onTick: (tick) => metrics.update(tick) });
+  await runMonitor({
+    client,
+    plan,
+    keys,
+    actor: 'bench',
+    intervalMs: INTERVAL_MS,
+    durationMs: INTERVAL_MS + 10,
+    signal: new AbortController().signal,
+    onTick: (tick) => metrics.update(tick),
+  });
   const before = await calls();
   const totalBefore = await total();
   const took = [];
   const own = [];
   await runMonitor({
-    client, plan, keys, actor: 'bench', intervalMs: INTERVAL_MS, durationMs: INTERVAL_MS * (SAMPLES - 1) + 10, signal: new AbortController().signal,
-    onTick: (tick) => { metrics.update(tick); took.push(tick.tookMs); own.push(tick.ownCommands); },
+    client,
+    plan,
+    keys,
+    actor: 'bench',
+    intervalMs: INTERVAL_MS,
+    durationMs: INTERVAL_MS * (SAMPLES - 1) + 10,
+    signal: new AbortController().signal,
+    onTick: (tick) => {
+      metrics.update(tick);
+      took.push(tick.tookMs);
+      own.push(tick.ownCommands);
+    },
   });
   const totalAfter = await total();
   const after = await calls();

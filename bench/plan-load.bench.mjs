@@ -29,7 +29,10 @@ const cli = { '--version': [], 'plan --json': [] };
 for (let i = 0; i < RUNS; i++) {
   const sample = JSON.parse(execFileSync(process.execPath, ['--input-type=module', '-e', PROBE], { cwd: root, encoding: 'utf8' }));
   for (const key of Object.keys(parts)) parts[key].push(sample[key]);
-  for (const [name, args] of [['--version', ['--version']], ['plan --json', ['plan', '--json', '--redis-url', 'redis://127.0.0.1:1']]]) {
+  for (const [name, args] of [
+    ['--version', ['--version']],
+    ['plan --json', ['plan', '--json', '--redis-url', 'redis://127.0.0.1:1']],
+  ]) {
     const start = performance.now();
     try {
       execFileSync(process.execPath, [BIN, ...args], { cwd: root, stdio: 'ignore' });
@@ -40,6 +43,10 @@ for (let i = 0; i < RUNS; i++) {
   }
 }
 
-console.log(`machine: ${machine()}, load average ${loadavg().map((n) => n.toFixed(1)).join(' ')}, ${RUNS} processes each`);
+console.log(
+  `machine: ${machine()}, load average ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ')}, ${RUNS} processes each`,
+);
 for (const [name, values] of Object.entries(parts)) console.log(`${name.padEnd(16)} ms`, summary(values));
 for (const [name, values] of Object.entries(cli)) console.log(`cli ${name.padEnd(12)} ms`, summary(values));

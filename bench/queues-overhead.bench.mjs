@@ -115,7 +115,11 @@ async function together(url, round, jobs) {
 
 const server = await startLocalRedis();
 const admin = new Redis(server.url);
-console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, node ${process.version}, load average at start ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+console.log(
+  `machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, node ${process.version}, load average at start ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ')}`,
+);
 try {
   await alone(server.url, 0, 500);
   for (const jobs of SIZES) {

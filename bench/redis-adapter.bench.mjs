@@ -29,7 +29,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const fmt = (n, digits = 1) => n.toFixed(digits);
 
-
 /**
  * `ops` calls of `once(i)`, `concurrency` in flight: wall ms, and the CPU ms this process spent
  * (the client side's own cost, which a busy neighbour inflates far less than wall time).
@@ -71,7 +70,9 @@ const rows = [
   { name: '@upstash/ratelimit on migratingRedis, flag off (TCP)', kind: 'limit', run: (c) => timed(LIMITS, c, limit(limiters.tcp)) },
 ];
 
-console.log(`node ${process.version}; ${ROUNDS} interleaved rounds, median shown; ${OPS} get/set (half each), ${LIMITS} limit() calls; redis-server, serve-http and this process share the machine`);
+console.log(
+  `node ${process.version}; ${ROUNDS} interleaved rounds, median shown; ${OPS} get/set (half each), ${LIMITS} limit() calls; redis-server, serve-http and this process share the machine`,
+);
 // Warm-up: connections, @upstash/redis's first requests, the scripts loaded.
 for (const row of rows) await row.run(8);
 for (const concurrency of [1, CONCURRENCY]) {
@@ -85,7 +86,9 @@ for (const concurrency of [1, CONCURRENCY]) {
     const cpu = median(samples[i].map((sample) => sample.cpu));
     const ops = row.kind === 'limit' ? LIMITS : OPS;
     console.log(
-      `  ${row.name.padEnd(54)} ${fmt(wall, 0).padStart(6)} ms ${Math.round(ops / (wall / 1000)).toString().padStart(7)} calls/s  CPU ${fmt((cpu * 1000) / ops, 1).padStart(6)} µs/call  (rounds ${samples[i].map((sample) => fmt(sample.wall, 0)).join(', ')})`,
+      `  ${row.name.padEnd(54)} ${fmt(wall, 0).padStart(6)} ms ${Math.round(ops / (wall / 1000))
+        .toString()
+        .padStart(7)} calls/s  CPU ${fmt((cpu * 1000) / ops, 1).padStart(6)} µs/call  (rounds ${samples[i].map((sample) => fmt(sample.wall, 0)).join(', ')})`,
     );
   }
 }

@@ -25,7 +25,9 @@ async function measure(server, namespace, label) {
     confirmations = JSON.parse(String(run.stdout)).result.confirmations;
   }
   await admin.quit();
-  console.log(`${label}: wall ms ${JSON.stringify(summary(times))}; last run confirmed ${confirmations.confirmed}/${confirmations.live}, slowest ack ${confirmations.slowestMs} ms`);
+  console.log(
+    `${label}: wall ms ${JSON.stringify(summary(times))}; last run confirmed ${confirmations.confirmed}/${confirmations.live}, slowest ack ${confirmations.slowestMs} ms`,
+  );
 }
 
 await withRedis(async (server) => {
@@ -42,13 +44,21 @@ await withRedis(async (server) => {
   await measure(server, 'bench-rollback-empty', 'rollback, no app instances');
 
   // 100 SDK instances in another process, as a fleet of apps would be.
-  const fleet = spawn(process.execPath, ['--input-type=module', '-e', `
+  const fleet = spawn(
+    process.execPath,
+    [
+      '--input-type=module',
+      '-e',
+      `
     import { connectFlags } from ${JSON.stringify(new URL('../dist/src/flags/index.js', import.meta.url).href)};
     const clients = [];
     for (let i = 0; i < 100; i++) clients.push(await connectFlags({ app: 'fleet', redisUrl: ${JSON.stringify(server.url)}, namespace: 'bench-rollback-fleet', env: {}, heartbeatMs: 2000 }));
     process.stdout.write('ready\\n');
     process.stdin.on('data', async () => { await Promise.all(clients.map((c) => c.close())); process.exit(0); });
-  `], { stdio: ['pipe', 'pipe', 'inherit'] });
+  `,
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   await new Promise((resolve) => fleet.stdout.once('data', resolve));
   await measure(server, 'bench-rollback-fleet', 'rollback, 100 live SDK instances confirming');
   fleet.stdin.write('stop\n');

@@ -22,7 +22,9 @@ const git = (...args) => execFileSync('git', ['--git-dir', gitDir, ...args], { e
 // 1. The app before the migration: its source files (and .gitignore files) in a temporary directory.
 const parent = `${commit}~1`;
 const dir = mkdtempSync(join(tmpdir(), 'scan-app-'));
-const tree = git('ls-tree', '-r', '--name-only', parent).split('\n').filter((file) => SOURCE.test(file) || /(^|\/)(\.gitignore|tsconfig\.json)$/.test(file));
+const tree = git('ls-tree', '-r', '--name-only', parent)
+  .split('\n')
+  .filter((file) => SOURCE.test(file) || /(^|\/)(\.gitignore|tsconfig\.json)$/.test(file));
 for (const file of tree) {
   mkdirSync(join(dir, dirname(file)), { recursive: true });
   try {
@@ -53,14 +55,30 @@ const ms = Math.round(performance.now() - started);
 // Hunks that only touch comments or blank lines (doc comments reworded) are not code changes.
 const oldLines = new Map();
 const linesOf = (file) => {
-  if (!oldLines.has(file)) oldLines.set(file, (() => { try { return readFileSync(join(dir, file), 'utf8').split('\n'); } catch { return []; } })());
+  if (!oldLines.has(file))
+    oldLines.set(
+      file,
+      (() => {
+        try {
+          return readFileSync(join(dir, file), 'utf8').split('\n');
+        } catch {
+          return [];
+        }
+      })(),
+    );
   return oldLines.get(file);
 };
 const COMMENT = /^\s*(\/\/|\/\*|\*|$)/;
 for (const hunk of hunks) linesOf(hunk.file);
-for (const hunk of hunks) hunk.comment = !hunk.added && linesOf(hunk.file).slice(hunk.start - 1, hunk.end).every((line) => COMMENT.test(line));
+for (const hunk of hunks)
+  hunk.comment =
+    !hunk.added &&
+    linesOf(hunk.file)
+      .slice(hunk.start - 1, hunk.end)
+      .every((line) => COMMENT.test(line));
 rmSync(dir, { recursive: true, force: true });
-const touches = (finding, hunk, strict) => finding.file === hunk.file && (strict ? finding.line >= hunk.start && finding.line <= hunk.end : finding.line <= hunk.end && finding.endLine >= hunk.start);
+const touches = (finding, hunk, strict) =>
+  finding.file === hunk.file && (strict ? finding.line >= hunk.start && finding.line <= hunk.end : finding.line <= hunk.end && finding.endLine >= hunk.start);
 const code = hunks.filter((hunk) => !hunk.comment);
 const measure = (strict) => {
   const hit = code.filter((hunk) => result.findings.some((finding) => touches(finding, hunk, strict)));
@@ -70,14 +88,27 @@ const measure = (strict) => {
 const strict = measure(true);
 const loose = measure(false);
 const pct = (n) => `${(n * 100).toFixed(0)} %`;
-console.log(`${gitDir} ${commit}: ${result.files} files scanned in ${ms} ms (${result.unparsed.length} unparsed), ${result.findings.length} findings (${only.join(', ')}), ${code.length} changed code hunks (+${hunks.length - code.length} comment-only) in ${new Set(hunks.map((h) => h.file)).size} files`);
-console.log(`  code hunks pointed at: ${strict.hit}/${code.length} (${pct(strict.recall)}) by a finding's first line, ${loose.hit}/${code.length} (${pct(loose.recall)}) by its range`);
-console.log(`  findings on changed lines: ${strict.right}/${result.findings.length} (${pct(strict.precision)}) by first line, ${loose.right}/${result.findings.length} (${pct(loose.precision)}) by range`);
+console.log(
+  `${gitDir} ${commit}: ${result.files} files scanned in ${ms} ms (${result.unparsed.length} unparsed), ${result.findings.length} findings (${only.join(', ')}), ${code.length} changed code hunks (+${hunks.length - code.length} comment-only) in ${new Set(hunks.map((h) => h.file)).size} files`,
+);
+console.log(
+  `  code hunks pointed at: ${strict.hit}/${code.length} (${pct(strict.recall)}) by a finding's first line, ${loose.hit}/${code.length} (${pct(loose.recall)}) by its range`,
+);
+console.log(
+  `  findings on changed lines: ${strict.right}/${result.findings.length} (${pct(strict.precision)}) by first line, ${loose.right}/${result.findings.length} (${pct(loose.precision)}) by range`,
+);
 if (list) {
   for (const hunk of code) {
     if (result.findings.some((finding) => touches(finding, hunk, false))) continue;
-    const text = hunk.added ? '(lines added after this one)' : linesOf(hunk.file).slice(hunk.start - 1, hunk.end).map((line) => line.trim()).join(' ⏎ ').slice(0, 140);
+    const text = hunk.added
+      ? '(lines added after this one)'
+      : linesOf(hunk.file)
+          .slice(hunk.start - 1, hunk.end)
+          .map((line) => line.trim())
+          .join(' ⏎ ')
+          .slice(0, 140);
     console.log(`  missed ${hunk.file}:${hunk.start}-${hunk.end}  ${text}`);
   }
-  for (const finding of result.findings) if (!hunks.some((hunk) => touches(finding, hunk, false))) console.log(`  not changed ${finding.file}:${finding.line} ${finding.rule} ${finding.api}`);
+  for (const finding of result.findings)
+    if (!hunks.some((hunk) => touches(finding, hunk, false))) console.log(`  not changed ${finding.file}:${finding.line} ${finding.rule} ${finding.api}`);
 }

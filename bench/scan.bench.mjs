@@ -18,12 +18,15 @@ const write = (path, text) => {
 
 function ordinary(i) {
   const dep = i > 0 ? `import { helper${i - 1} } from '../m${Math.floor((i - 1) / 50)}/service${i - 1}';\n` : '';
-  const methods = Array.from({ length: 12 }, (_, m) => `  async method${m}(input: Input${i}): Promise<number> {
+  const methods = Array.from(
+    { length: 12 },
+    (_, m) => `  async method${m}(input: Input${i}): Promise<number> {
     const items = input.items.filter((item) => item.value > ${m}).map((item) => ({ ...item, seen: true }));
     const total = items.reduce((sum, item) => sum + item.value, 0);
     if (total > ${m * 10}) this.cache.set(input.id, total);
     return ${i > 0 ? `helper${i - 1}(total)` : 'total'} + this.offset;
-  }`).join('\n\n');
+  }`,
+  ).join('\n\n');
   return `${dep}
 export interface Input${i} { id: string; items: { value: number }[] }
 
@@ -125,8 +128,19 @@ for (let run = 0; run < 3; run++) {
   cpu.push((used.user + used.system) / 1000);
   inProcess.push(performance.now() - started);
 }
-if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true }); else console.log(dir);
-console.log(`corpus: ${report.summary.files} files, ${report.summary.findings} findings (${report.summary.bySeverity.error} errors), ${report.unparsed.length} not parsed`);
-console.log(`redis-migrate scan --json (a process, node start included), 3 runs: median ${(median(cli) / 1000).toFixed(2)} s, runs ${cli.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s`);
-console.log(`scanCode in process (warm), 3 runs: median ${(median(inProcess) / 1000).toFixed(2)} s wall, ${(median(cpu) / 1000).toFixed(2)} s CPU; runs ${inProcess.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s`);
-console.log(`load average during the runs: ${loadavg().map((n) => n.toFixed(1)).join(' ')} (2 cores here: wall time above 1x CPU time is the machine's other work)`);
+if (!process.env.KEEP) rmSync(dir, { recursive: true, force: true });
+else console.log(dir);
+console.log(
+  `corpus: ${report.summary.files} files, ${report.summary.findings} findings (${report.summary.bySeverity.error} errors), ${report.unparsed.length} not parsed`,
+);
+console.log(
+  `redis-migrate scan --json (a process, node start included), 3 runs: median ${(median(cli) / 1000).toFixed(2)} s, runs ${cli.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s`,
+);
+console.log(
+  `scanCode in process (warm), 3 runs: median ${(median(inProcess) / 1000).toFixed(2)} s wall, ${(median(cpu) / 1000).toFixed(2)} s CPU; runs ${inProcess.map((ms) => (ms / 1000).toFixed(2)).join(' / ')} s`,
+);
+console.log(
+  `load average during the runs: ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ')} (2 cores here: wall time above 1x CPU time is the machine's other work)`,
+);

@@ -51,7 +51,9 @@ const spawn = (name, extra) => {
 };
 const cli = async (...args) => {
   const started = performance.now();
-  const { stdout } = await run(process.execPath, [bin, ...args, '--yes', '--json', '--wait', '3s', '--redis-url', server.url, '--config', planPath], { env: { ...process.env, REDIS_MIGRATE_ACTOR: 'soak' } });
+  const { stdout } = await run(process.execPath, [bin, ...args, '--yes', '--json', '--wait', '3s', '--redis-url', server.url, '--config', planPath], {
+    env: { ...process.env, REDIS_MIGRATE_ACTOR: 'soak' },
+  });
   const { result: report } = JSON.parse(stdout);
   return { ms: Math.round(performance.now() - started), confirmed: `${report.confirmations.confirmed}/${report.confirmations.live}` };
 };
@@ -134,14 +136,18 @@ try {
   const seconds = (performance.now() - t0) / 1000;
   console.log('');
   console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? '?'}, node ${process.version}`);
-  console.log(`duration ${seconds.toFixed(0)} s, rate ${RATE} jobs/s, ${steps.length} CLI changes, ${killed} SIGKILL + ${restarted} graceful worker restart mid-flip`);
+  console.log(
+    `duration ${seconds.toFixed(0)} s, rate ${RATE} jobs/s, ${steps.length} CLI changes, ${killed} SIGKILL + ${restarted} graceful worker restart mid-flip`,
+  );
   console.log(`produced      ${s.produced} (bull ${s.bySystem.bull.produced}, bullmq ${s.bySystem.bullmq.produced}), add failures ${s.addFailures}`);
   console.log(`processed     ${s.processed}`);
   console.log(`lost          ${s.outstanding}${s.outstanding ? `  e.g. ${ledger.outstandingIds(5).join(', ')}` : ''}`);
   console.log(`duplicates    ${s.duplicates}  (jobs processed twice: only a SIGKILLed worker's in-flight jobs can be, by at-least-once design)`);
   console.log(`left in Redis bull ${leftBull}, bullmq ${leftBullmq} (bullmq counts the repeatables' next scheduled ticks: ${s.repeatables.length})`);
   for (const r of s.repeatables) {
-    console.log(`repeatable    ${r.queue}: ${r.ticks} ticks (bull ${r.bySystem.bull}, bullmq ${r.bySystem.bullmq}), fired twice ${r.doubleFired.length}, missing ${r.gaps.length}, skipped by the library (previous tick ran late) ${r.skippedLate.length}, last on ${r.lastSystem}`);
+    console.log(
+      `repeatable    ${r.queue}: ${r.ticks} ticks (bull ${r.bySystem.bull}, bullmq ${r.bySystem.bullmq}), fired twice ${r.doubleFired.length}, missing ${r.gaps.length}, skipped by the library (previous tick ran late) ${r.skippedLate.length}, last on ${r.lastSystem}`,
+    );
   }
   console.log(`exit codes    ${children.map((child, i) => `${child.name} ${codes[i] ?? 'killed'}`).join(', ')}`);
   for (const [i, child] of children.entries()) {

@@ -8,7 +8,10 @@ export const phase1: PhaseDefinition = {
   phase: 1,
   title: 'Cache and rate limiters to HTTP Redis',
   steps: [
-    { id: 'checks', does: "run phase 1's checks (the Redis connection and server, drift, and the HTTP endpoint: auth, latency, round trip, deserialization, rate limiters, command budget)" },
+    {
+      id: 'checks',
+      does: "run phase 1's checks (the Redis connection and server, drift, and the HTTP endpoint: auth, latency, round trip, deserialization, rate limiters, command budget)",
+    },
     { id: 'gate', does: 'a failing check stops here, nothing changed, unless --force --reason passes it (audited as a forced change)' },
     { id: 'confirm', does: 'ask the operator (or --yes)' },
     { id: 'lock', does: 'take the migration lock, then read the state again under it (a change made meanwhile stops here)' },

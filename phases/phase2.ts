@@ -14,7 +14,10 @@ export const phase2: PhaseDefinition<string> = {
   title: 'Queues to BullMQ, tier by tier',
   steps: [
     { id: 'checks', does: "run the tier's phase 2 checks (connection, server settings, prefix collision, backlog, repeatables, drift)" },
-    { id: 'gate', does: 'the previous tier has run on BullMQ for its whole soak window with no breach recorded by monitor, and no check failed; else nothing changes unless --force --reason passes it (audited as a forced change)' },
+    {
+      id: 'gate',
+      does: 'the previous tier has run on BullMQ for its whole soak window with no breach recorded by monitor, and no check failed; else nothing changes unless --force --reason passes it (audited as a forced change)',
+    },
     { id: 'confirm', does: 'ask the operator (or --yes)' },
     { id: 'lock', does: 'take the migration lock, then evaluate the gate and read the state again under it (a change made meanwhile stops here)' },
     { id: 'baseline', does: 'record the connection count before the change' },

@@ -73,7 +73,10 @@ function num(env: Record<string, string | undefined>, name: string, fallback: nu
 }
 
 function list(text: string | undefined): string[] {
-  return (text ?? '').split(',').map((item) => item.trim()).filter(Boolean);
+  return (text ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
 }
 
 /** One repeatable per tier by default: the first queue of each. */

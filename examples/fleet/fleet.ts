@@ -83,7 +83,9 @@ export async function startFleet(options: FleetOptions, send: Send): Promise<Fle
     reportWorkers();
   }
   if (roles.has('schedule')) {
-    await Promise.all(options.repeatQueues.map((queue) => queues.get<JobData>(queue).repeat('tick', { pattern: options.repeatCron }, { kind: 'tick' }, TICK_OPTIONS)));
+    await Promise.all(
+      options.repeatQueues.map((queue) => queues.get<JobData>(queue).repeat('tick', { pattern: options.repeatCron }, { kind: 'tick' }, TICK_OPTIONS)),
+    );
   }
   const producer = roles.has('produce') ? new Producer(queues, names, reporter, name) : undefined;
   producer?.setRate(options.rate);

@@ -123,5 +123,13 @@ function repeatSummary(queue: string, ticks: Map<number, { systems: QueueSystem[
     }
   }
   const last = sorted.at(-1);
-  return { queue, ticks: sorted.length, bySystem, doubleFired, gaps, skippedLate, lastSystem: last === undefined ? null : (ticks.get(last)?.systems.at(-1) ?? null) };
+  return {
+    queue,
+    ticks: sorted.length,
+    bySystem,
+    doubleFired,
+    gaps,
+    skippedLate,
+    lastSystem: last === undefined ? null : (ticks.get(last)?.systems.at(-1) ?? null),
+  };
 }

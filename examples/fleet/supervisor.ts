@@ -56,7 +56,10 @@ export function forkFleet(options: FleetChildOptions): FleetChild {
     markReady = resolve;
     failReady = reject;
   });
-  const timer = setTimeout(() => failReady(new Error(`fleet ${options.name} not ready in time: ${logs.slice(-5).join(' | ')}`)), options.readyTimeoutMs ?? 20_000);
+  const timer = setTimeout(
+    () => failReady(new Error(`fleet ${options.name} not ready in time: ${logs.slice(-5).join(' | ')}`)),
+    options.readyTimeoutMs ?? 20_000,
+  );
   void exited.then((code) => failReady(new Error(`fleet ${options.name} exited (${code}) before ready: ${logs.slice(-5).join(' | ')}`)));
   void ready.catch(() => undefined).finally(() => clearTimeout(timer));
 

@@ -58,5 +58,12 @@ export const clusterHashtagCheck: Check = {
   id: 'bullmq.cluster-hashtag',
   title: 'hash-tagged prefix on Cluster',
   phases: [2],
-  run: (ctx) => withRedis(ctx, async (redis) => clusterHashtagRule(isCluster(redis), ctx.plan.bullmq.prefix, ctx.plan.tiers.flatMap((tier) => tier.queues))),
+  run: (ctx) =>
+    withRedis(ctx, async (redis) =>
+      clusterHashtagRule(
+        isCluster(redis),
+        ctx.plan.bullmq.prefix,
+        ctx.plan.tiers.flatMap((tier) => tier.queues),
+      ),
+    ),
 };

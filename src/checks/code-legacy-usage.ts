@@ -15,7 +15,10 @@ export function movedKeyPatterns(plan: Plan): string[] {
 }
 
 /** Scans the plan's code for legacy usage; null when the plan names no code paths. */
-export async function findLegacyUsage(plan: Plan, options: { planFile?: string | undefined; cwd: string; queues: readonly string[]; includeRedis: boolean }): Promise<(LegacyUsage & { files: number }) | null> {
+export async function findLegacyUsage(
+  plan: Plan,
+  options: { planFile?: string | undefined; cwd: string; queues: readonly string[]; includeRedis: boolean },
+): Promise<(LegacyUsage & { files: number }) | null> {
   if (plan.code.paths.length === 0) return null;
   const base = options.planFile ? dirname(options.planFile) : options.cwd;
   const [{ scanCode }, { legacyUsage }] = await Promise.all([import('../scan/scan.js'), import('../scan/legacy-usage.js')]);
@@ -36,20 +39,30 @@ function list(items: readonly string[], max = 5): string {
 
 /** The verdict, from what the scan found. Pure. */
 export function legacyUsageVerdict(usage: (LegacyUsage & { files: number }) | null, plan: Plan): Verdict {
-  if (!usage) return skip('skipped: the plan names no code.paths (set code.paths to the app\'s source to verify that the old code is gone)');
+  if (!usage) return skip("skipped: the plan names no code.paths (set code.paths to the app's source to verify that the old code is gone)");
   const problems: string[] = [];
   if (usage.bull.length) {
     const queues = [...new Set(usage.bull.flatMap((entry) => entry.queues))];
-    problems.push(`Bull is still imported by ${usage.bull.length} file${usage.bull.length === 1 ? '' : 's'} (${list(usage.bull.map((entry) => entry.file))})${queues.length ? ` for ${list(queues)}` : ''}`);
+    problems.push(
+      `Bull is still imported by ${usage.bull.length} file${usage.bull.length === 1 ? '' : 's'} (${list(usage.bull.map((entry) => entry.file))})${queues.length ? ` for ${list(queues)}` : ''}`,
+    );
   }
   if (usage.redis.length) {
-    problems.push(`ioredis still reads or writes keys phase 1 moved to HTTP (${list(usage.redis.map((use) => `${use.file}:${use.line} ${use.method} ${use.key}${use.exact ? '' : '…'}`))})`);
+    problems.push(
+      `ioredis still reads or writes keys phase 1 moved to HTTP (${list(usage.redis.map((use) => `${use.file}:${use.line} ${use.method} ${use.key}${use.exact ? '' : '…'}`))})`,
+    );
   }
   const data = { files: usage.files, bullFiles: usage.bull, outsidePlan: usage.outside, ioredis: usage.redis };
   if (problems.length) {
-    return fail(problems.join('; '), 'remove the old code: `redis-migrate scan` lists each call site and what it becomes (or route it through redis-migrate/queues and redis-migrate/redis)', data);
+    return fail(
+      problems.join('; '),
+      'remove the old code: `redis-migrate scan` lists each call site and what it becomes (or route it through redis-migrate/queues and redis-migrate/redis)',
+      data,
+    );
   }
-  const outside = usage.outside.length ? `; Bull stays in ${usage.outside.length} file(s) for queues outside the plan (${list([...new Set(usage.outside.flatMap((entry) => entry.queues))])})` : '';
+  const outside = usage.outside.length
+    ? `; Bull stays in ${usage.outside.length} file(s) for queues outside the plan (${list([...new Set(usage.outside.flatMap((entry) => entry.queues))])})`
+    : '';
   const moved = movedKeyPatterns(plan).length ? '' : ' (ioredis not checked: the plan names no http.cacheKeyPatterns or rate limiters)';
   return pass(`no Bull code for the plan's queues in ${usage.files} files${moved}${outside}`, data);
 }
@@ -59,7 +72,12 @@ export const codeLegacyUsageCheck: Check = {
   title: 'Old queue and Redis code removed',
   phases: [3],
   async run(ctx: CheckContext) {
-    const usage = await findLegacyUsage(ctx.plan, { planFile: ctx.planFile, cwd: ctx.cwd ?? process.cwd(), queues: ctx.plan.tiers.flatMap((tier) => tier.queues), includeRedis: true });
+    const usage = await findLegacyUsage(ctx.plan, {
+      planFile: ctx.planFile,
+      cwd: ctx.cwd ?? process.cwd(),
+      queues: ctx.plan.tiers.flatMap((tier) => tier.queues),
+      includeRedis: true,
+    });
     return legacyUsageVerdict(usage, ctx.plan);
   },
 };

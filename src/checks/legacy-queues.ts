@@ -12,12 +12,15 @@ export function backlogRule(counts: Record<string, JobCounts>, scope: { tier: st
   const total = Object.values(counts).reduce((sum, c) => sum + backlogOf(c), 0);
   const sum = (pick: (c: JobCounts) => number) => Object.values(counts).reduce((acc, c) => acc + pick(c), 0);
   const parts = { waiting: sum((c) => c.waiting), active: sum((c) => c.active), delayed: sum((c) => c.delayed), paused: sum((c) => c.paused) };
-  const busy = Object.entries(counts).filter(([, c]) => backlogOf(c) > 0).map(([queue, c]) => `${queue} ${backlogOf(c)}`);
+  const busy = Object.entries(counts)
+    .filter(([, c]) => backlogOf(c) > 0)
+    .map(([queue, c]) => `${queue} ${backlogOf(c)}`);
   const where = scope.tier ? `tier ${scope.tier}` : 'all queues';
   const text = `${total} legacy job(s) not finished in ${where} (waiting ${parts.waiting}, active ${parts.active}, delayed ${parts.delayed}, paused ${parts.paused})`;
   const data = { total, ...parts, queues: counts };
   if (total === 0) return pass(`no legacy jobs left in ${where}`, data);
-  if (scope.phase === 3) return fail(`${text}: ${busy.join(', ')}`, 'keep the legacy workers running until these drain (or move them), then run phase 3 again', data);
+  if (scope.phase === 3)
+    return fail(`${text}: ${busy.join(', ')}`, 'keep the legacy workers running until these drain (or move them), then run phase 3 again', data);
   if (scope.onBullmq) return pass(`${text}; they drain while the legacy workers keep running`, data);
   return warn(`${text}: ${busy.join(', ')}`, 'after the flip producers write to BullMQ; keep the legacy workers running until these drain', data);
 }
@@ -52,7 +55,11 @@ export function repeatablesRule(perQueue: Record<string, QueueRepeatables>): Ver
       twice.length ? `in both systems, would run twice: ${twice.join(', ')}` : '',
       stopped.length ? `only in Bull for queues on BullMQ, would stop running: ${stopped.join(', ')}` : '',
     ].filter(Boolean);
-    return warn(parts.join('; '), 'each repeatable must exist in exactly one system: create the BullMQ job scheduler (upsertJobScheduler) at the flip and remove the Bull repeatable (removeRepeatableByKey)', data);
+    return warn(
+      parts.join('; '),
+      'each repeatable must exist in exactly one system: create the BullMQ job scheduler (upsertJobScheduler) at the flip and remove the Bull repeatable (removeRepeatableByKey)',
+      data,
+    );
   }
   return pass(`${legacyCount} Bull repeatable(s), ${bullmqCount} BullMQ job scheduler(s); none in both, none left behind`, data);
 }
@@ -60,7 +67,12 @@ export function repeatablesRule(perQueue: Record<string, QueueRepeatables>): Ver
 async function tiersOnBullmq(ctx: Parameters<Check['run']>[0]): Promise<Set<string>> {
   if (!ctx.redis) return new Set();
   const { state } = await readState(ctx.redis, ctx.keys);
-  return new Set(effectiveBullmqTiers(state, ctx.plan.tiers.map((tier) => tier.name)));
+  return new Set(
+    effectiveBullmqTiers(
+      state,
+      ctx.plan.tiers.map((tier) => tier.name),
+    ),
+  );
 }
 
 export const backlogCheck: Check = {
@@ -74,7 +86,11 @@ export const backlogCheck: Check = {
         Promise.all(queues.map((queue) => readJobCounts(redis, ctx.plan.legacy.prefix, queue, 'legacy'))),
         tiersOnBullmq(ctx),
       ]);
-      return backlogRule(Object.fromEntries(queues.map((queue, i) => [queue, counts[i] as JobCounts])), { tier, phase: ctx.phase, onBullmq: tier !== null && onBullmq.has(tier) });
+      return backlogRule(Object.fromEntries(queues.map((queue, i) => [queue, counts[i] as JobCounts])), {
+        tier,
+        phase: ctx.phase,
+        onBullmq: tier !== null && onBullmq.has(tier),
+      });
     }),
 };
 

@@ -13,7 +13,12 @@ export function reachableRule(attempt: ConnectionAttempt | undefined, rttMs: num
   if (error) return fail(error.message, error.fix ?? 'check --redis-url / REDIS_URL and that redis-server is running', { connectMs: attempt.ms, timeoutMs });
   if (rttMs === null) return pass(`connected in ${attempt.ms} ms`, { connectMs: attempt.ms });
   const data = { connectMs: attempt.ms, rttMs };
-  if (rttMs > SLOW_RTT_MS) return warn(`reachable, but a round trip takes ${rttMs} ms`, 'run redis-migrate close to Redis (same region); rollback and the SDK wait on round trips', data);
+  if (rttMs > SLOW_RTT_MS)
+    return warn(
+      `reachable, but a round trip takes ${rttMs} ms`,
+      'run redis-migrate close to Redis (same region); rollback and the SDK wait on round trips',
+      data,
+    );
   return pass(`reachable, round trip ${rttMs} ms (connected in ${attempt.ms} ms)`, data);
 }
 
@@ -35,7 +40,10 @@ export function tlsRule(attempt: ConnectionAttempt | undefined, endpoint: RedisE
     return attempt?.error ? skip('skipped: Redis is not reachable (see redis.reachable)') : pass(`TLS to ${endpoint.host}`);
   }
   if (isLoopbackHost(endpoint.host)) return pass('plaintext on loopback');
-  return warn(`plaintext connection to ${endpoint.host}: passwords and job data cross the network unencrypted`, 'use rediss:// if the server offers TLS (hosted Redis usually does)');
+  return warn(
+    `plaintext connection to ${endpoint.host}: passwords and job data cross the network unencrypted`,
+    'use rediss:// if the server offers TLS (hosted Redis usually does)',
+  );
 }
 
 async function medianRtt(ctx: Parameters<Check['run']>[0]): Promise<number | null> {

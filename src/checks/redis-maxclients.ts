@@ -26,19 +26,27 @@ export function predictedExtra(budget: ConnectionBudget, currentStepId: string, 
   return best;
 }
 
-export function headroomRule(nodes: readonly { node: string | null; connected: number | null; maxclients: number | null }[], extra: number, at: string): Verdict {
+export function headroomRule(
+  nodes: readonly { node: string | null; connected: number | null; maxclients: number | null }[],
+  extra: number,
+  at: string,
+): Verdict {
   let worst: Verdict | null = null;
   for (const { node, connected, maxclients } of nodes) {
     const where = node ? ` on ${node}` : '';
     if (connected === null || maxclients === null) {
-      worst ??= warn(`maxclients unknown${where} (the server does not report it)`, 'check the connection limit of your Redis plan against `redis-migrate plan`');
+      worst ??= warn(
+        `maxclients unknown${where} (the server does not report it)`,
+        'check the connection limit of your Redis plan against `redis-migrate plan`',
+      );
       continue;
     }
     const needed = connected + extra;
     const data = { connected, predictedExtra: extra, peakStep: at, needed, maxclients, node };
     const text = `${connected} connected now + ${extra} more at the predicted peak (${at}) = ${needed} of maxclients ${maxclients}${where}`;
-    if (needed > maxclients) return fail(text, 'raise maxclients (or the plan\'s connection limit), or share connections (see `redis-migrate plan`)', data);
-    if (needed > maxclients * (1 - HEADROOM_MARGIN)) worst = warn(`${text}: less than ${HEADROOM_MARGIN * 100} % headroom`, 'raise maxclients or reduce connections before the flip', data);
+    if (needed > maxclients) return fail(text, "raise maxclients (or the plan's connection limit), or share connections (see `redis-migrate plan`)", data);
+    if (needed > maxclients * (1 - HEADROOM_MARGIN))
+      worst = warn(`${text}: less than ${HEADROOM_MARGIN * 100} % headroom`, 'raise maxclients or reduce connections before the flip', data);
     else worst ??= pass(text, data);
   }
   return worst ?? pass('no nodes to check');
@@ -52,7 +60,13 @@ export const maxclientsCheck: Check = {
     withRedis(ctx, async (redis) => {
       const [infos, { state }] = await Promise.all([nodeInfos(redis), readState(redis, ctx.keys)]);
       const budget = connectionBudget(ctx.plan);
-      const current = currentBudgetStep(budget, { useHttpRedis: state.useHttpRedis, bullmqTiers: effectiveBullmqTiers(state, ctx.plan.tiers.map((t) => t.name)) });
+      const current = currentBudgetStep(budget, {
+        useHttpRedis: state.useHttpRedis,
+        bullmqTiers: effectiveBullmqTiers(
+          state,
+          ctx.plan.tiers.map((t) => t.name),
+        ),
+      });
       const { extra, at } = predictedExtra(budget, current.id, ctx.tier ?? null);
       const fallback = infos.some(({ info }) => serverFacts(info).maxclients === null) ? Number(await configGet(redis, 'maxclients')) || null : null;
       return headroomRule(

@@ -11,8 +11,10 @@ export function versionRule(versions: readonly string[]): Verdict {
   if (versions.length === 0) return warn('the server did not report its version', 'check that this is Redis (or a compatible server) 6.2 or newer');
   const oldest = [...versions].sort(compareVersions)[0] as string;
   const data = { version: oldest };
-  if (compareVersions(oldest, MIN_VERSION) < 0) return fail(`Redis ${oldest}: BullMQ needs ${MIN_VERSION} or newer`, 'upgrade Redis to 6.2 or newer before phase 2', data);
-  if (compareVersions(oldest, RECOMMENDED_VERSION) < 0) return warn(`Redis ${oldest}: BullMQ recommends ${RECOMMENDED_VERSION} or newer`, 'upgrade Redis to 6.2 or newer', data);
+  if (compareVersions(oldest, MIN_VERSION) < 0)
+    return fail(`Redis ${oldest}: BullMQ needs ${MIN_VERSION} or newer`, 'upgrade Redis to 6.2 or newer before phase 2', data);
+  if (compareVersions(oldest, RECOMMENDED_VERSION) < 0)
+    return warn(`Redis ${oldest}: BullMQ recommends ${RECOMMENDED_VERSION} or newer`, 'upgrade Redis to 6.2 or newer', data);
   return pass(`Redis ${oldest}`, data);
 }
 
@@ -21,7 +23,11 @@ export function evictionRule(policies: readonly (string | null)[]): Verdict {
   const policy = bad[0] ?? policies[0] ?? null;
   if (policy === null && bad.length) return warn('the server did not report its maxmemory-policy', 'make sure maxmemory-policy is noeviction');
   if (bad.length) {
-    return fail(`maxmemory-policy is ${policy}: under memory pressure Redis evicts queue keys and BullMQ loses jobs`, 'set maxmemory-policy noeviction (CONFIG SET maxmemory-policy noeviction, and in redis.conf or the provider console)', { policy });
+    return fail(
+      `maxmemory-policy is ${policy}: under memory pressure Redis evicts queue keys and BullMQ loses jobs`,
+      'set maxmemory-policy noeviction (CONFIG SET maxmemory-policy noeviction, and in redis.conf or the provider console)',
+      { policy },
+    );
   }
   return pass('maxmemory-policy noeviction', { policy });
 }

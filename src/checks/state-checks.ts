@@ -20,7 +20,14 @@ export function soakGateRule(gate: MonitoredSoakGate, tier: string): Verdict {
   const watched = monitored ? `; monitored healthy ${formatDuration(monitored.healthyMs)}` : '; not monitored';
   const data = { previous: gate.previous, reason: gate.reason ?? null, remainingMs: gate.remainingMs ?? 0, monitored };
   if (gate.previous === null) return pass(`tier ${tier} is the first tier: no gate`, data);
-  if (!gate.open) return fail(gate.message ?? 'gate closed', gate.reason === 'previous-breached' ? 'roll back, fix the cause, flip the previous tier again; or pass with phase2 --force --reason' : 'wait for the soak (redis-migrate status), or pass with phase2 --force --reason', data);
+  if (!gate.open)
+    return fail(
+      gate.message ?? 'gate closed',
+      gate.reason === 'previous-breached'
+        ? 'roll back, fix the cause, flip the previous tier again; or pass with phase2 --force --reason'
+        : 'wait for the soak (redis-migrate status), or pass with phase2 --force --reason',
+      data,
+    );
   return pass(`tier ${gate.previous} has soaked its window without a recorded breach${watched}`, data);
 }
 

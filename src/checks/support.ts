@@ -22,7 +22,11 @@ export function skip(message: string): Verdict {
 /** Run `read` with the connection, or skip (with why) when Redis could not be used. */
 export async function withRedis(ctx: CheckContext, read: (redis: RedisClient) => Promise<Verdict>): Promise<Verdict> {
   if (ctx.redis) return read(ctx.redis);
-  return skip(ctx.connection?.error?.code === 'redis.auth' ? 'skipped: Redis rejected the credentials (see redis.auth)' : 'skipped: Redis is not reachable (see redis.reachable)');
+  return skip(
+    ctx.connection?.error?.code === 'redis.auth'
+      ? 'skipped: Redis rejected the credentials (see redis.auth)'
+      : 'skipped: Redis is not reachable (see redis.reachable)',
+  );
 }
 
 export interface NodeInfo {

@@ -60,7 +60,9 @@ export async function createBackup(path: string, header: BackupHeader): Promise<
         fix: 'choose a new path for this cleanup, or move the old backup away first',
       });
     }
-    throw new UsageError('backup.open', `cannot create backup file ${path}: ${(error as Error).message}`, { fix: 'check the directory exists and is writable' });
+    throw new UsageError('backup.open', `cannot create backup file ${path}: ${(error as Error).message}`, {
+      fix: 'check the directory exists and is writable',
+    });
   }
   const line = encodeHeader(header);
   await writeAll(handle, line);

@@ -112,7 +112,8 @@ export function parseBackupLine(line: string, first: boolean): ParsedLine {
   const record = (value ?? {}) as Record<string, unknown>;
   if (first) {
     if (record.format !== BACKUP_FORMAT) return { kind: 'invalid', reason: `not a ${BACKUP_FORMAT} file` };
-    if (record.version !== BACKUP_VERSION && record.version !== UNVERIFIED_BACKUP_VERSION) return { kind: 'invalid', reason: `unsupported backup version ${String(record.version)}` };
+    if (record.version !== BACKUP_VERSION && record.version !== UNVERIFIED_BACKUP_VERSION)
+      return { kind: 'invalid', reason: `unsupported backup version ${String(record.version)}` };
     if (typeof record.legacyPrefix !== 'string' || !Array.isArray(record.queues) || !record.queues.every((queue) => typeof queue === 'string')) {
       return { kind: 'invalid', reason: 'the header has no legacy prefix or queue list' };
     }

@@ -6,15 +6,7 @@
  * legacy prefix, by the same classification the cleanup uses).
  */
 import type { Hash } from 'node:crypto';
-import {
-  BACKUP_VERSION,
-  batchHash,
-  headerSeal,
-  parseBackupLine,
-  type BackupEntry,
-  type BackupHeader,
-  type BackupSeal,
-} from './backup-format.js';
+import { BACKUP_VERSION, batchHash, headerSeal, parseBackupLine, type BackupEntry, type BackupHeader, type BackupSeal } from './backup-format.js';
 import { classifyKey } from './legacy-keys.js';
 
 export type RefusalCode = 'backup.format' | 'backup.damaged' | 'backup.out-of-scope' | 'backup.incomplete' | 'backup.unverified';

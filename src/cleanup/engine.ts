@@ -263,7 +263,16 @@ export async function scanNode(node: ScanNode, startCursor: string, tally: Clean
     const next = cursor === '0' ? null : scan(cursor);
     next?.catch(() => undefined); // awaited below; never an unhandled rejection if we stop first
     const done =
-      options.mode === 'delete' ? (candidates.length > 0 ? unlink(client, candidates.map((candidate) => candidate.key), options.cluster, options.batch) : Promise.resolve(0)) : Promise.resolve(null);
+      options.mode === 'delete'
+        ? candidates.length > 0
+          ? unlink(
+              client,
+              candidates.map((candidate) => candidate.key),
+              options.cluster,
+              options.batch,
+            )
+          : Promise.resolve(0)
+        : Promise.resolve(null);
     inFlight = { done, cursor, candidates };
     if (!next) {
       await settle(inFlight);

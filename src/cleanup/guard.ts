@@ -43,10 +43,14 @@ export function makeGuard(input: GuardInput): () => Promise<void> {
       const [{ state }, now] = await Promise.all([readState(input.client, input.keys), serverTimeMs(input.client)]);
       const lost = lostEligibility(input.targets, tierEligibility(input.plan, state, now));
       if (lost.length) {
-        throw new CheckFailedError('cleanup.state-changed', `the migration state changed during the cleanup (version ${version} → ${current}): ${lost.join(', ')} no longer on BullMQ and soaked; stopped`, {
-          fix: 'see `redis-migrate status` and `redis-migrate audit`; run the cleanup again once the tiers are back on BullMQ and soaked',
-          details: { lost },
-        });
+        throw new CheckFailedError(
+          'cleanup.state-changed',
+          `the migration state changed during the cleanup (version ${version} → ${current}): ${lost.join(', ')} no longer on BullMQ and soaked; stopped`,
+          {
+            fix: 'see `redis-migrate status` and `redis-migrate audit`; run the cleanup again once the tiers are back on BullMQ and soaked',
+            details: { lost },
+          },
+        );
       }
       version = current;
     }

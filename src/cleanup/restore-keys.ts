@@ -23,7 +23,14 @@ export function emptyRestoreCounts(): RestoreCounts {
 }
 
 /** RESTORE one batch; throws the first error that is not BUSYKEY (after counting what went in). */
-export async function restoreBatch(client: RedisClient, entries: BackupEntry[], now: number, replace: boolean, counts: RestoreCounts, scratchKey: string): Promise<void> {
+export async function restoreBatch(
+  client: RedisClient,
+  entries: BackupEntry[],
+  now: number,
+  replace: boolean,
+  counts: RestoreCounts,
+  scratchKey: string,
+): Promise<void> {
   const live = entries.filter((entry) => {
     if (restoreTtl(entry, now) !== null) return true;
     counts.expired++;

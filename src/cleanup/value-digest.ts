@@ -13,7 +13,12 @@ async function content(client: RedisClient, key: string): Promise<unknown> {
       return [type, (await client.getBuffer(key))?.toString('base64')];
     case 'hash': {
       const hash = (await client.hgetallBuffer(key)) as Record<string, Buffer>;
-      return [type, Object.entries(hash).map(([field, value]) => [field, value.toString('base64')]).sort(([a], [b]) => String(a).localeCompare(String(b)))];
+      return [
+        type,
+        Object.entries(hash)
+          .map(([field, value]) => [field, value.toString('base64')])
+          .sort(([a], [b]) => String(a).localeCompare(String(b))),
+      ];
     }
     case 'list':
       return [type, ((await client.lrangeBuffer(key, 0, -1)) as Buffer[]).map((item) => item.toString('base64'))];
@@ -29,5 +34,7 @@ async function content(client: RedisClient, key: string): Promise<unknown> {
 }
 
 export async function valueDigest(client: RedisClient, key: string): Promise<string> {
-  return createHash('sha256').update(JSON.stringify(await content(client, key))).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(await content(client, key)))
+    .digest('hex');
 }

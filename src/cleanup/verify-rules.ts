@@ -49,7 +49,12 @@ const flagsFinal: Rule = ({ plan, state }) => {
   if (!state.useHttpRedis) wrong.push(`${plan.flags.useHttpRedis}=false`);
   if (!state.useBullmq) wrong.push(`${plan.flags.useBullmq}=false`);
   if (wrong.length === 0) return { id: 'phase3.flags-final', status: 'pass', message: `${plan.flags.useHttpRedis}=true and ${plan.flags.useBullmq}=true` };
-  return { id: 'phase3.flags-final', status: 'fail', message: `the flags are not final: ${wrong.join(', ')}`, fix: 'finish phase 1 and phase 2 (see `redis-migrate status`)' };
+  return {
+    id: 'phase3.flags-final',
+    status: 'fail',
+    message: `the flags are not final: ${wrong.join(', ')}`,
+    fix: 'finish phase 1 and phase 2 (see `redis-migrate status`)',
+  };
 };
 
 const legacyKeys: Rule = ({ legacyKeys: keys, plan }) => {
@@ -69,14 +74,17 @@ const legacyConnections: Rule = ({ legacyConnections: legacy }) => {
   return {
     id: 'phase3.legacy-connections',
     status: 'fail',
-    message: `${legacy.total} legacy connection(s): ${Object.entries(legacy.byRole).map(([role, n]) => `${role} ${n}`).join(', ')}${legacy.queues.length ? ` (${legacy.queues.join(', ')})` : ''}`,
+    message: `${legacy.total} legacy connection(s): ${Object.entries(legacy.byRole)
+      .map(([role, n]) => `${role} ${n}`)
+      .join(', ')}${legacy.queues.length ? ` (${legacy.queues.join(', ')})` : ''}`,
     fix: 'deploy the release without Bull, or stop the processes still running it (`redis-migrate connections` shows their addresses)',
     data: { total: legacy.total, byRole: legacy.byRole },
   };
 };
 
 const connectionsTarget: Rule = ({ connections, targets }) => {
-  if (targets.connections === null) return { id: 'phase3.connections-target', status: 'skip', message: `${connections} app connections; the plan sets no target (target.connections)` };
+  if (targets.connections === null)
+    return { id: 'phase3.connections-target', status: 'skip', message: `${connections} app connections; the plan sets no target (target.connections)` };
   const ok = connections <= targets.connections;
   return {
     id: 'phase3.connections-target',
@@ -92,14 +100,22 @@ const idleCommands: Rule = ({ idle, targets }) => {
   const rate = Math.round(idle.perMinute * 10) / 10;
   const window = `${Math.round(idle.windowMs / 1000)} s`;
   if (targets.idleCommandsPerMinute === null) {
-    return { id: 'phase3.idle-commands', status: 'skip', message: `${rate} commands/min over ${window}; the plan sets no target (target.idleCommandsPerMinute)` };
+    return {
+      id: 'phase3.idle-commands',
+      status: 'skip',
+      message: `${rate} commands/min over ${window}; the plan sets no target (target.idleCommandsPerMinute)`,
+    };
   }
   const ok = rate <= targets.idleCommandsPerMinute;
   return {
     id: 'phase3.idle-commands',
     status: ok ? 'pass' : 'fail',
     message: `${rate} commands/min over ${window} (server-side, scripts' inner commands included), target ${targets.idleCommandsPerMinute}`,
-    ...(ok ? {} : { fix: 'tune idle polling (BullMQ Worker { drainDelay: 60, stalledInterval: 300000 }; see `redis-migrate monitor` advice), and measure while the app is idle' }),
+    ...(ok
+      ? {}
+      : {
+          fix: 'tune idle polling (BullMQ Worker { drainDelay: 60, stalledInterval: 300000 }; see `redis-migrate monitor` advice), and measure while the app is idle',
+        }),
     data: { perMinute: rate, windowMs: idle.windowMs, target: targets.idleCommandsPerMinute },
   };
 };
@@ -118,10 +134,22 @@ const sinks: Rule = ({ dotenv, expectedSinkValues, audit, plan }) => {
   const lastChange = [...audit].reverse().findIndex((entry) => entry.version !== null);
   const sinceLastChange = lastChange === -1 ? [] : [...audit].reverse().slice(0, lastChange);
   const failed = sinceLastChange.filter((entry) => entry.kind === 'sink');
-  if (failed.length) problems.push(`a sink failed after the last flag change: ${failed.map((entry) => (entry.details.failures as string[] | undefined)?.join('; ') ?? entry.command).join('; ')}`);
-  if (problems.length) return { id: 'phase3.sinks', status: 'fail', message: problems.join('; '), fix: 'fix the sink and re-apply it (a no-op `phase2` does not re-run sinks: edit the file or run the hook by hand)' };
+  if (failed.length)
+    problems.push(
+      `a sink failed after the last flag change: ${failed.map((entry) => (entry.details.failures as string[] | undefined)?.join('; ') ?? entry.command).join('; ')}`,
+    );
+  if (problems.length)
+    return {
+      id: 'phase3.sinks',
+      status: 'fail',
+      message: problems.join('; '),
+      fix: 'fix the sink and re-apply it (a no-op `phase2` does not re-run sinks: edit the file or run the hook by hand)',
+    };
   if (!dotenv && plan.sinks.hooks.length === 0) return { id: 'phase3.sinks', status: 'skip', message: 'the plan has no sinks' };
-  const what = [dotenv ? `${dotenv.path} shows the final flags` : '', plan.sinks.hooks.length ? `${plan.sinks.hooks.length} hook(s) reported no failure since the last change` : ''].filter(Boolean);
+  const what = [
+    dotenv ? `${dotenv.path} shows the final flags` : '',
+    plan.sinks.hooks.length ? `${plan.sinks.hooks.length} hook(s) reported no failure since the last change` : '',
+  ].filter(Boolean);
   return { id: 'phase3.sinks', status: 'pass', message: what.join('; ') };
 };
 
@@ -160,7 +188,12 @@ const auditTrail: Rule = ({ audit, state, stateHash }) => {
   const actual = flagFields(stateHash);
   const differs = Object.keys({ ...replay, ...actual }).filter((field) => (replay[field] ?? '') !== (actual[field] ?? ''));
   if (differs.length) {
-    return { id, status: 'fail', message: `replaying the audit trail does not give the state: ${differs.map((field) => `${field} ${replay[field] ?? '-'} vs ${actual[field] ?? '-'}`).join(', ')}`, fix: 'investigate with `redis-migrate audit` and `status` (drift)' };
+    return {
+      id,
+      status: 'fail',
+      message: `replaying the audit trail does not give the state: ${differs.map((field) => `${field} ${replay[field] ?? '-'} vs ${actual[field] ?? '-'}`).join(', ')}`,
+      fix: 'investigate with `redis-migrate audit` and `status` (drift)',
+    };
   }
   return { id, status: 'pass', message: `${run.length} flag change(s), versions 1 to ${state.version}, replay to the current state` };
 };

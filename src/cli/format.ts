@@ -27,7 +27,10 @@ export function table(rows: string[][], indent = '  '): string {
 
 export function timestamp(ms: number | null): string {
   if (ms === null) return '-';
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 export function ago(ms: number | null, now: number): string {

@@ -60,11 +60,11 @@ export function buildProgram(io: Io, state: ProgramState): Command {
   }
 
   const program = new Command('redis-migrate')
-    .description('Migrate an app\'s Redis usage safely: HTTP Redis (phase 1), Bull to BullMQ by tier (phase 2), cleanup (phase 3).')
+    .description("Migrate an app's Redis usage safely: HTTP Redis (phase 1), Bull to BullMQ by tier (phase 2), cleanup (phase 3).")
     .version(VERSION)
     .option('--redis-url <url>', 'Redis holding the queues and the migration state (env REDIS_URL; default redis://127.0.0.1:6379)')
     .option('--config <path>', 'plan file (default: ./redis-migrate.config.{json,yaml}, else the embedded plan)')
-    .option('--namespace <name>', 'migration state namespace (env REDIS_MIGRATE_NAMESPACE; default: the plan\'s)')
+    .option('--namespace <name>', "migration state namespace (env REDIS_MIGRATE_NAMESPACE; default: the plan's)")
     .option('--json', 'print exactly one JSON document on stdout (logs go to stderr)')
     .option('--yes', 'confirm state changes without a prompt (required without a terminal)')
     .option('--no-color', 'plain text output')
@@ -140,7 +140,9 @@ export function buildProgram(io: Io, state: ProgramState): Command {
 
   program
     .command('monitor')
-    .description('the soak, measured: samples every interval, thresholds from the plan, optional --auto-rollback, Prometheus /metrics; Ctrl-C or SIGTERM ends it with a summary')
+    .description(
+      'the soak, measured: samples every interval, thresholds from the plan, optional --auto-rollback, Prometheus /metrics; Ctrl-C or SIGTERM ends it with a summary',
+    )
     .option('--duration <duration>', 'stop after this long (default: until Ctrl-C or SIGTERM, as a service)')
     .option('--interval <duration>', "time between samples (default: the plan's monitor.interval, 10s)")
     .option('--auto-rollback', 'on a breach, roll back as `rollback` does and exit 3 (needs --yes)')
@@ -151,7 +153,7 @@ export function buildProgram(io: Io, state: ProgramState): Command {
 
   program
     .command('verify')
-    .description("run synthetic jobs through real BullMQ queues of a tier, on an isolated prefix (exit 3 on a failure)")
+    .description('run synthetic jobs through real BullMQ queues of a tier, on an isolated prefix (exit 3 on a failure)')
     .requiredOption('--tier <name>', 'the tier whose queues to verify')
     .option('--backoff <duration>', 'backoff between retries of the retrying job', '100ms')
     .option('--deadline <duration>', 'how long each queue may take', '30s')
@@ -180,9 +182,7 @@ export function buildProgram(io: Io, state: ProgramState): Command {
     .option('--limit <n>', 'how many of the newest entries', '20')
     .action(action(async () => Promise.all([import('../commands/audit.js'), import('./render/audit.js')])));
 
-  const phase3 = program
-    .command('phase3')
-    .description('phase 3: delete the legacy keys of soaked tiers safely, verify the end state, restore a backup');
+  const phase3 = program.command('phase3').description('phase 3: delete the legacy keys of soaked tiers safely, verify the end state, restore a backup');
   phase3
     .command('cleanup')
     .description('legacy keys of queues on BullMQ that have soaked: a dry run without --yes, deletes with --yes')
@@ -243,12 +243,14 @@ export function buildProgram(io: Io, state: ProgramState): Command {
 
   program
     .command('scan')
-    .description("every Bull, @nestjs/bull and ioredis call site in the app's code and what it becomes; queues against the plan (exit 3 when something must change)")
+    .description(
+      "every Bull, @nestjs/bull and ioredis call site in the app's code and what it becomes; queues against the plan (exit 3 when something must change)",
+    )
     .argument('[paths...]', "files or directories (default: the plan's code.paths, else .)")
     .option('--sarif <file>', 'also write SARIF 2.1.0 (GitHub code scanning) to this file')
-    .option('--only <libraries>', 'only these libraries\' findings, comma-separated: bull, nestjs, ioredis, upstash, queues')
+    .option('--only <libraries>', "only these libraries' findings, comma-separated: bull, nestjs, ioredis, upstash, queues")
     .option('--ignore <pattern>', 'skip files matching this gitignore-style pattern (repeatable)', collect)
-    .option('--docs-url <url>', 'where docs/scan.md is published, for the SARIF rules\' help links (env REDIS_MIGRATE_DOCS_URL)')
+    .option('--docs-url <url>', "where docs/scan.md is published, for the SARIF rules' help links (env REDIS_MIGRATE_DOCS_URL)")
     .action(action(async () => Promise.all([import('../commands/scan.js'), import('./render/scan.js')])));
 
   program

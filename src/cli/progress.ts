@@ -55,7 +55,12 @@ export function progressMode(stderr: NodeJS.WritableStream, json: boolean): Prog
   return (stderr as NodeJS.WriteStream).isTTY ? 'bar' : 'lines';
 }
 
-export function createProgress(stderr: NodeJS.WritableStream, mode: ProgressMode, label: string, options: { lineEveryMs?: number; unit?: string } = {}): ProgressReporter {
+export function createProgress(
+  stderr: NodeJS.WritableStream,
+  mode: ProgressMode,
+  label: string,
+  options: { lineEveryMs?: number; unit?: string } = {},
+): ProgressReporter {
   const started = performance.now();
   const every = mode === 'bar' ? 100 : (options.lineEveryMs ?? 2000);
   // Nothing at all for work that ends quickly: the first draw waits one interval (bar: 300 ms).

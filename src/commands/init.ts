@@ -34,7 +34,7 @@ async function askPlan(ctx: CommandContext, document: Record<string, unknown>): 
   const namespace = await askText('Namespace for the migration state', 'default', ctx.io, name);
   const legacyPrefix = await askText('Key prefix of the legacy (Bull) queues', 'bull', ctx.io, prefix);
   const bullmqPrefix = await askText('Key prefix for the BullMQ queues (must differ from the legacy one)', 'bullmq', ctx.io, (value) =>
-    value === legacyPrefix ? 'must differ from the legacy prefix, or the two libraries steal each other\'s jobs' : prefix(value),
+    value === legacyPrefix ? "must differ from the legacy prefix, or the two libraries steal each other's jobs" : prefix(value),
   );
   const tiers: TierDocument[] = [];
   for (const tier of document.tiers as TierDocument[]) {
@@ -53,14 +53,23 @@ async function askPlan(ctx: CommandContext, document: Record<string, unknown>): 
 }
 
 /** --from-code: the queues the scan finds become the plan's tiers, and the paths its code.paths. */
-async function planFromCode(ctx: CommandContext, document: Record<string, unknown>, paths: string[], outputDir: string): Promise<{ document: Record<string, unknown>; fromCode: NonNullable<InitReport['fromCode']> }> {
+async function planFromCode(
+  ctx: CommandContext,
+  document: Record<string, unknown>,
+  paths: string[],
+  outputDir: string,
+): Promise<{ document: Record<string, unknown>; fromCode: NonNullable<InitReport['fromCode']> }> {
   const { scanCode } = await import('../scan/scan.js');
   const scan = await scanCode({ paths, cwd: ctx.io.cwd });
   const names = scan.queues.found.map((entry) => entry.name);
   if (names.length === 0) {
-    throw new UsageError('init.no-queues', `no queue names found in ${paths.join(', ')} (${scan.files} files scanned, ${scan.queues.unresolved} names built at run time)`, {
-      fix: 'point --from-code at the app\'s source, or run `redis-migrate init` without it and list the queues by hand',
-    });
+    throw new UsageError(
+      'init.no-queues',
+      `no queue names found in ${paths.join(', ')} (${scan.files} files scanned, ${scan.queues.unresolved} names built at run time)`,
+      {
+        fix: "point --from-code at the app's source, or run `redis-migrate init` without it and list the queues by hand",
+      },
+    );
   }
   const defaults = document.tiers as TierDocument[];
   let proposal = proposeTiers(names, defaults);
@@ -69,13 +78,21 @@ async function planFromCode(ctx: CommandContext, document: Record<string, unknow
     const tierNames = defaults.map((tier) => tier.name);
     const answers: ProposedQueue[] = [];
     for (const entry of proposal.queues) {
-      const tier = await askText(`Tier for queue "${entry.queue}" (${tierNames.join(' / ')})`, entry.tier, ctx.io, (value) => tierNames.includes(value) || `one of ${tierNames.join(', ')}`);
+      const tier = await askText(
+        `Tier for queue "${entry.queue}" (${tierNames.join(' / ')})`,
+        entry.tier,
+        ctx.io,
+        (value) => tierNames.includes(value) || `one of ${tierNames.join(', ')}`,
+      );
       answers.push({ queue: entry.queue, tier, why: tier === entry.tier ? entry.why : 'known' });
     }
     proposal = { tiers: assignTiers(answers, defaults), queues: answers };
   } else {
     const unknown = proposal.queues.filter((entry) => entry.why === 'unknown');
-    if (unknown.length) ctx.log(`note: ${unknown.length} queue(s) the default plan does not know went to the most careful tier "${unknown[0]?.tier}": ${unknown.map((entry) => entry.queue).join(', ')}; move them to an earlier tier if they are less critical`);
+    if (unknown.length)
+      ctx.log(
+        `note: ${unknown.length} queue(s) the default plan does not know went to the most careful tier "${unknown[0]?.tier}": ${unknown.map((entry) => entry.queue).join(', ')}; move them to an earlier tier if they are less critical`,
+      );
   }
   const codePaths = paths.map((path) => relative(outputDir, resolve(ctx.io.cwd, path)).split('\\').join('/') || '.');
   return { document: { ...document, tiers: proposal.tiers, code: { paths: codePaths, ignore: [] } }, fromCode: { files: scan.files, queues: proposal.queues } };

@@ -27,13 +27,16 @@ function parseMs(text: string, option: string): number {
 
 function parsePort(text: string): number {
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65_535) throw new UsageError('option.metrics-port', `invalid --metrics-port "${text}"`, { fix: 'give a port from 1 to 65535 (0: any free port)' });
+  if (!/^\d+$/.test(text) || port > 65_535)
+    throw new UsageError('option.metrics-port', `invalid --metrics-port "${text}"`, { fix: 'give a port from 1 to 65535 (0: any free port)' });
   return port;
 }
 
 export async function run(ctx: CommandContext, options: MonitorOptions): Promise<Outcome<MonitorReport>> {
   if (options.ndjson && ctx.json) {
-    throw new UsageError('usage.conflict', '--ndjson streams lines (its last line is the --json document) and --json prints one document', { fix: 'use one of them' });
+    throw new UsageError('usage.conflict', '--ndjson streams lines (its last line is the --json document) and --json prints one document', {
+      fix: 'use one of them',
+    });
   }
   if (options.autoRollback && !ctx.yes) {
     throw new UsageError('confirm.required', '--auto-rollback changes the flags without asking', {

@@ -15,7 +15,13 @@ export async function run(ctx: CommandContext, options: RestoreOptions): Promise
   const file = options.args[0];
   if (!file) throw new UsageError('usage.missingArgument', 'phase3 restore needs the backup FILE', { fix: 'redis-migrate phase3 restore backup.ndjson --yes' });
   const batch = Number(options.batch);
-  if (!Number.isInteger(batch) || batch < 1) throw new UsageError('option.batch', `invalid --batch "${options.batch}"`, { fix: 'give a positive whole number' });
-  const report = await restoreBackup(ctx, await ctx.plan(), { file, replace: Boolean(options.replace), allowUnverified: Boolean(options.allowUnverified), batch });
+  if (!Number.isInteger(batch) || batch < 1)
+    throw new UsageError('option.batch', `invalid --batch "${options.batch}"`, { fix: 'give a positive whole number' });
+  const report = await restoreBackup(ctx, await ctx.plan(), {
+    file,
+    replace: Boolean(options.replace),
+    allowUnverified: Boolean(options.allowUnverified),
+    batch,
+  });
   return { report, exitCode: report.ok ? EXIT.ok : EXIT.checkFailed };
 }

@@ -11,7 +11,8 @@ export interface VerifyOptions {
 
 export async function run(ctx: CommandContext, options: VerifyOptions): Promise<Outcome<EndStateVerifyReport>> {
   const windowMs = parseWait(options.window);
-  if (windowMs < 1000) throw new UsageError('option.window', `--window ${options.window} is too short to measure a command rate`, { fix: 'use at least 1s (default 30s)' });
+  if (windowMs < 1000)
+    throw new UsageError('option.window', `--window ${options.window} is too short to measure a command rate`, { fix: 'use at least 1s (default 30s)' });
   const report = await verifyEndOfMigration(ctx, await ctx.plan(), { windowMs });
   return { report, exitCode: report.ok ? EXIT.ok : EXIT.checkFailed };
 }

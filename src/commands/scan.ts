@@ -19,9 +19,13 @@ export interface ScanOptions {
 
 function parseOnly(text: string | undefined): RuleLibrary[] | undefined {
   if (!text) return undefined;
-  const names = text.split(',').map((name) => name.trim()).filter(Boolean);
+  const names = text
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
   const unknown = names.filter((name) => !(RULE_LIBRARIES as readonly string[]).includes(name));
-  if (unknown.length) throw new UsageError('option.only', `unknown library "${unknown.join('", "')}" for --only`, { fix: `choose from ${RULE_LIBRARIES.join(', ')}` });
+  if (unknown.length)
+    throw new UsageError('option.only', `unknown library "${unknown.join('", "')}" for --only`, { fix: `choose from ${RULE_LIBRARIES.join(', ')}` });
   return names as RuleLibrary[];
 }
 

@@ -67,7 +67,9 @@ function sizeOption(name: string, text: string | undefined, fallback: number, mi
   const match = /^(\d+)\s*(b|kb|mb|gb)?$/i.exec(text.trim());
   const bytes = match ? Number(match[1]) * (UNIT_BYTES[(match[2] ?? '').toLowerCase()] ?? 1) : Number.NaN;
   if (!Number.isSafeInteger(bytes) || bytes < min) {
-    throw new UsageError(`option.${name}`, `invalid --${name} "${text}"`, { fix: `give a size of at least ${min} bytes: bytes, or with a unit (512kb, 10mb, 1gb)` });
+    throw new UsageError(`option.${name}`, `invalid --${name} "${text}"`, {
+      fix: `give a size of at least ${min} bytes: bytes, or with a unit (512kb, 10mb, 1gb)`,
+    });
   }
   return bytes;
 }
@@ -76,15 +78,21 @@ function chooseLimits(options: ServeHttpOptions): ServeHttpLimits {
   const limits = {
     maxRequestBytes: sizeOption('max-request-size', options.maxRequestSize, DEFAULT_LIMITS.maxRequestBytes, 1024),
     maxPipelineCommands:
-      options.maxPipelineCommands === undefined ? DEFAULT_LIMITS.maxPipelineCommands : integerOption('max-pipeline-commands', options.maxPipelineCommands, 1, 10_000_000),
+      options.maxPipelineCommands === undefined
+        ? DEFAULT_LIMITS.maxPipelineCommands
+        : integerOption('max-pipeline-commands', options.maxPipelineCommands, 1, 10_000_000),
     maxInFlightBytes: sizeOption('max-in-flight', options.maxInFlight, DEFAULT_LIMITS.maxInFlightBytes, 1024),
     maxSseBacklogBytes: sizeOption('max-sse-backlog', options.maxSseBacklog, DEFAULT_LIMITS.maxSseBacklogBytes, 1024),
   };
   // Large requests share three quarters of the budget: one of the largest size must fit.
   if (limits.maxInFlightBytes < 2 * limits.maxRequestBytes) {
-    throw new UsageError('option.max-in-flight', `--max-in-flight (${limits.maxInFlightBytes} bytes) is less than twice --max-request-size (${limits.maxRequestBytes} bytes)`, {
-      fix: 'raise --max-in-flight, or lower --max-request-size',
-    });
+    throw new UsageError(
+      'option.max-in-flight',
+      `--max-in-flight (${limits.maxInFlightBytes} bytes) is less than twice --max-request-size (${limits.maxRequestBytes} bytes)`,
+      {
+        fix: 'raise --max-in-flight, or lower --max-request-size',
+      },
+    );
   }
   return limits;
 }
@@ -144,9 +152,7 @@ export async function run(ctx: CommandContext, options: ServeHttpOptions): Promi
         ...limits,
         allowFlush,
         onNotice: (message) => ctx.log(`serve-http: ${message}`),
-        ...(options.logRequests
-          ? { onRequest: (e) => ctx.log(`${e.method} ${loggedPath(e.path)} ${e.status} ${e.ms}ms ${e.commands.join(' ')}`) }
-          : {}),
+        ...(options.logRequests ? { onRequest: (e) => ctx.log(`${e.method} ${loggedPath(e.path)} ${e.status} ${e.ms}ms ${e.commands.join(' ')}`) } : {}),
       }),
     options.host,
     port,
@@ -169,7 +175,9 @@ export async function run(ctx: CommandContext, options: ServeHttpOptions): Promi
   ctx.io.stdout.write(`${ctx.json ? JSON.stringify(resultDocument(ctx.command, report, EXIT.ok)) : render(report)}\n`);
 
   if (!isLoopbackHost(options.host)) {
-    ctx.log(`warning: listening on ${options.host}, not loopback: anyone who can reach it and learns the token can use this Redis, and plain HTTP carries the token in clear`);
+    ctx.log(
+      `warning: listening on ${options.host}, not loopback: anyone who can reach it and learns the token can use this Redis, and plain HTTP carries the token in clear`,
+    );
   }
   ctx.log(`serve-http: Upstash-compatible REST endpoint on ${bridge.url} for ${redis} (${pool} connections); stop with Ctrl-C or SIGTERM`);
   if (allowFlush) ctx.log('serve-http: --allow-flush: FLUSHALL and FLUSHDB are let through; every key of this Redis is one request away');
@@ -178,7 +186,10 @@ export async function run(ctx: CommandContext, options: ServeHttpOptions): Promi
   ctx.log('serve-http: stopping: finishing in-flight requests...');
   await bridge.close();
   const stats = bridge.stats();
-  const overLimit = stats.overLimit + stats.droppedSubscribers > 0 ? `; over a limit: ${stats.overLimit} requests refused, ${stats.droppedSubscribers} slow subscribers dropped` : '';
+  const overLimit =
+    stats.overLimit + stats.droppedSubscribers > 0
+      ? `; over a limit: ${stats.overLimit} requests refused, ${stats.droppedSubscribers} slow subscribers dropped`
+      : '';
   ctx.log(`serve-http: stopped after ${stats.requests} requests (${stats.commands} commands, ${stats.errors} errors${overLimit})`);
   return { report, written: true, exitCode: EXIT.ok };
 }

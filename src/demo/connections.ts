@@ -44,5 +44,11 @@ export function countWorld(clientList: string, ctx: ClassifyContext, filter: Wor
       tierOrder,
     );
   }
-  return { all: summarizeConnections(owned.map((entry) => entry.connection), tierOrder), byProcess };
+  return {
+    all: summarizeConnections(
+      owned.map((entry) => entry.connection),
+      tierOrder,
+    ),
+    byProcess,
+  };
 }

@@ -27,11 +27,13 @@ export function demoSteps(tiers: readonly string[]): DemoStep[] {
     ...tiers.map((tier): DemoStep => ({ id: `phase2:${tier}`, label: `phase 2: tier ${tier} to BullMQ`, run: { command: 'phase2', tier } })),
     { id: 'rollback', label: 'rollback: every queue back to Bull (USE_BULLMQ=false, every tier back to legacy)', run: { command: 'rollback' } },
     // The rollback returned every tier to legacy: each comes back on its own phase2, through its own gate.
-    ...tiers.map((tier, index): DemoStep => ({
-      id: `reflip:${tier}`,
-      label: `re-flip: tier ${tier} to BullMQ again, through its own checks and gate${index === 0 ? ' (only this tier: the others stay on Bull)' : ` (after ${tiers[index - 1]} soaked again)`}`,
-      run: { command: 'phase2', tier },
-    })),
+    ...tiers.map(
+      (tier, index): DemoStep => ({
+        id: `reflip:${tier}`,
+        label: `re-flip: tier ${tier} to BullMQ again, through its own checks and gate${index === 0 ? ' (only this tier: the others stay on Bull)' : ` (after ${tiers[index - 1]} soaked again)`}`,
+        run: { command: 'phase2', tier },
+      }),
+    ),
     PHASE3,
   ];
 }

@@ -154,15 +154,26 @@ async function step(walk: WalkContext, entry: DemoStep, fleet: Fleet, state: Wal
     measured: all,
     predicted: { step: budgetStep.id, total: budgetStep.steady },
     processes: Object.fromEntries(
-      Object.entries(byProcess).map(([name, count]) => [name, { measured: count, predicted: budgetStep.processes.find((p) => p.process === name)?.total ?? null }]),
+      Object.entries(byProcess).map(([name, count]) => [
+        name,
+        { measured: count, predicted: budgetStep.processes.find((p) => p.process === name)?.total ?? null },
+      ]),
     ),
     jobs: { produced: summary.produced, processed: summary.processed, inFlight: summary.outstanding },
     at: Math.round((Date.now() - walk.started) / 100) / 10,
     settled,
     ...(note ? { note } : {}),
   };
-  const systems = Object.entries(all.bySystem).filter(([, n]) => n > 0).map(([system, n]) => `${system === 'unknown' ? 'other' : system} ${n}`).join(', ');
-  const perProcess = Object.keys(byProcess).length > 1 ? ` [${Object.entries(result.processes).map(([name, p]) => `${name} ${p.measured.app}`).join(', ')}]` : '';
+  const systems = Object.entries(all.bySystem)
+    .filter(([, n]) => n > 0)
+    .map(([system, n]) => `${system === 'unknown' ? 'other' : system} ${n}`)
+    .join(', ');
+  const perProcess =
+    Object.keys(byProcess).length > 1
+      ? ` [${Object.entries(result.processes)
+          .map(([name, p]) => `${name} ${p.measured.app}`)
+          .join(', ')}]`
+      : '';
   walk.log(
     `[${result.at.toFixed(1).padStart(5)}s] ${result.topology === 'single' ? 'one queue each' : 'merged + API  '} ${(result.command === '-' ? 'baseline' : result.command).padEnd(26)} ${String(all.app).padStart(2)} connections (${systems})${perProcess}, plan predicts ${budgetStep.steady}` +
       ` · jobs produced ${summary.produced}, processed ${summary.processed}, in flight ${summary.outstanding}${settled ? '' : ' · workers not settled'}`,
@@ -170,7 +181,6 @@ async function step(walk: WalkContext, entry: DemoStep, fleet: Fleet, state: Wal
   if (result.note) walk.log(`        ${result.note}`);
   return result;
 }
-
 
 /** Stop producing, let the backlog finish, stop the processes. */
 async function drainAndStop(walk: WalkContext, producers: FleetChild[]): Promise<void> {
@@ -188,7 +198,8 @@ function initialState(): WalkState {
 const MIGRATED = { FLEET_FLAGS: 'off' };
 
 export async function walkMain(walk: WalkContext): Promise<DemoStepResult[]> {
-  const start = (env: Record<string, string> = {}) => walk.world.fleet('app', { ...env, FLEET_ROLES: 'produce,work,schedule', FLEET_RATE: walk.rate }, walk.ledger);
+  const start = (env: Record<string, string> = {}) =>
+    walk.world.fleet('app', { ...env, FLEET_ROLES: 'produce,work,schedule', FLEET_RATE: walk.rate }, walk.ledger);
   const fleet: Fleet = {
     worker: await start(),
     async redeploy() {

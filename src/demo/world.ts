@@ -88,7 +88,13 @@ export class DemoWorld {
     document.topology = fleetTopology(options.topology, options.kv);
     document.target = { connections: 3 };
     // Phase 1's checks run against the bridge: the fleet's cache keys, read as the fleet reads them.
-    document.http = { tokenEnv: 'UPSTASH_REDIS_REST_TOKEN', cacheKeyPatterns: [`fleet:{${this.namespace}}:cache:*`], automaticDeserialization: false, budgetWindow: '500ms', rateLimiters: [] };
+    document.http = {
+      tokenEnv: 'UPSTASH_REDIS_REST_TOKEN',
+      cacheKeyPatterns: [`fleet:{${this.namespace}}:cache:*`],
+      automaticDeserialization: false,
+      budgetWindow: '500ms',
+      rateLimiters: [],
+    };
     for (const tier of document.tiers) {
       tier.soak = `${options.soakMs}ms`;
       delete tier.watch;
@@ -144,7 +150,9 @@ export class DemoWorld {
 
   /** Run one migration use-case in this world, as `redis-migrate <command> --yes` would, with connections of its own. */
   private async inWorld<T>(work: (env: WorldEnvironment, loaded: LoadedPlan) => Promise<T>): Promise<T> {
-    const http: Record<string, string> = this.options.http ? { UPSTASH_REDIS_REST_URL: this.options.http.url, UPSTASH_REDIS_REST_TOKEN: this.options.http.token } : {};
+    const http: Record<string, string> = this.options.http
+      ? { UPSTASH_REDIS_REST_URL: this.options.http.url, UPSTASH_REDIS_REST_TOKEN: this.options.http.token }
+      : {};
     const env = new WorldEnvironment(this.options.env, { redisUrl: this.options.redisUrl, namespace: this.namespace, variables: http });
     try {
       return await work(env, { plan: this.plan, source: this.planPath });
@@ -186,7 +194,12 @@ export class DemoWorld {
   async count(): Promise<WorldCount> {
     const list = (await this.client.client('LIST')) as string;
     const owner = this.children.find((child) => child.name !== 'api')?.name ?? 'app';
-    return countWorld(list, classifyContextFromPlan(this.plan), { prefixes: this.prefixes, processes: this.processNames, blockingOwner: owner }, this.tierNames);
+    return countWorld(
+      list,
+      classifyContextFromPlan(this.plan),
+      { prefixes: this.prefixes, processes: this.processNames, blockingOwner: owner },
+      this.tierNames,
+    );
   }
 
   async stopFleets(): Promise<number> {

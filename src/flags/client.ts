@@ -280,9 +280,7 @@ export class FlagsClient extends EventEmitter<FlagsClientEvents> {
     if (this.command.status === 'ready') await removeInstance(this.command, this.keys, this.record()).catch(() => undefined);
     const connections = this.ownsCommand ? [this.subscriber, this.command] : [this.subscriber];
     await Promise.all(
-      connections.map((connection) =>
-        connection.status === 'ready' ? connection.quit().catch(() => connection.disconnect()) : connection.disconnect(),
-      ),
+      connections.map((connection) => (connection.status === 'ready' ? connection.quit().catch(() => connection.disconnect()) : connection.disconnect())),
     );
   }
 }

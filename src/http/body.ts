@@ -24,7 +24,9 @@ export type Body = { commands: RedisCommand[] } | { text: string } | { refused: 
 export function tooLarge(limits: BodyLimits): Answer {
   return {
     status: 413,
-    body: errorJson(`ERR max request size exceeded: the body is over ${bytesText(limits.maxRequestBytes)} (serve-http --max-request-size); split it into smaller requests`),
+    body: errorJson(
+      `ERR max request size exceeded: the body is over ${bytesText(limits.maxRequestBytes)} (serve-http --max-request-size); split it into smaller requests`,
+    ),
     close: true,
   };
 }
@@ -40,7 +42,9 @@ function tooManyCommands(limit: number): Answer {
 function busy(budgetBytes: number): Answer {
   return {
     status: 429,
-    body: errorJson(`ERR the bridge is busy: large requests already hold its in-flight budget of ${bytesText(budgetBytes)} (serve-http --max-in-flight); retry shortly`),
+    body: errorJson(
+      `ERR the bridge is busy: large requests already hold its in-flight budget of ${bytesText(budgetBytes)} (serve-http --max-in-flight); retry shortly`,
+    ),
     close: true,
     headers: { 'Retry-After': '1' },
   };

@@ -82,7 +82,9 @@ export async function startBridge(options: BridgeOptions): Promise<Bridge> {
   const notice = options.onNotice ?? (() => undefined);
   const major = Number(pool.serverVersion?.split('.')[0]);
   if (major < 7) {
-    notice(`Redis ${pool.serverVersion} is older than 7.0: scripts can change Lua's library functions there, so the guard that keeps EVAL from calling admin commands (FLUSHALL, MIGRATE...) can be bypassed; use Redis 7 or later`);
+    notice(
+      `Redis ${pool.serverVersion} is older than 7.0: scripts can change Lua's library functions there, so the guard that keeps EVAL from calling admin commands (FLUSHALL, MIGRATE...) can be bypassed; use Redis 7 or later`,
+    );
   }
   const policy = new CommandPolicy({ allowFlush: options.allowFlush ?? false });
   const budget = new InFlightBudget(options.maxInFlightBytes ?? DEFAULT_LIMITS.maxInFlightBytes);

@@ -43,7 +43,10 @@ export function stripUpstashFlags(script: string): string {
       kept.push(part);
       continue;
     }
-    const flags = part.slice('flags='.length).split(',').filter((flag) => flag !== '');
+    const flags = part
+      .slice('flags='.length)
+      .split(',')
+      .filter((flag) => flag !== '');
     const remaining = flags.filter((flag) => !UPSTASH_ONLY_FLAGS.has(flag));
     if (remaining.length !== flags.length) changed = true;
     if (remaining.length) kept.push(`flags=${remaining.join(',')}`);
@@ -157,8 +160,7 @@ export class ScriptTable {
       return {
         command,
         // What EVALSHA would find is what the table knows, whatever else Redis has cached.
-        reply: (result) =>
-          Array.isArray(result) ? result.map((exists, i) => (this.rewrittenBySha.has(shas[i] ?? '') ? 1 : this.guard ? 0 : exists)) : result,
+        reply: (result) => (Array.isArray(result) ? result.map((exists, i) => (this.rewrittenBySha.has(shas[i] ?? '') ? 1 : this.guard ? 0 : exists)) : result),
       };
     }
     if (sub === 'FLUSH') {

@@ -155,7 +155,11 @@ export class HttpFrontend {
       } else {
         commands = body.commands;
         const { executor } = this.options;
-        work = isPipeline ? executor.pipeline(commands, base64) : isTransaction ? executor.transaction(commands, base64) : executor.single(commands[0] as RedisCommand, base64);
+        work = isPipeline
+          ? executor.pipeline(commands, base64)
+          : isTransaction
+            ? executor.transaction(commands, base64)
+            : executor.single(commands[0] as RedisCommand, base64);
       }
       this.wrote(commands);
       work.then(finish, (error: unknown) => finish(internal(error)));

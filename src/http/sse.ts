@@ -99,7 +99,9 @@ export class SubscriptionHub {
     res.end();
     socket?.end();
     setTimeout(() => socket?.destroy(), DROP_GRACE_MS).unref();
-    this.notice(`dropped a slow subscriber (${names.length} channel${names.length === 1 ? '' : 's'}): more than ${bytesText(this.maxBacklogBytes)} waited unread`);
+    this.notice(
+      `dropped a slow subscriber (${names.length} channel${names.length === 1 ? '' : 's'}): more than ${bytesText(this.maxBacklogBytes)} waited unread`,
+    );
   }
 
   /** Streams until the client goes away or the bridge shuts down. */

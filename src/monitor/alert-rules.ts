@@ -80,7 +80,8 @@ export function alertRules(plan: Plan): RulesFile {
       labels: { severity: 'warning' },
       annotations: {
         summary: '{{ $value }} app connections, more than the plan predicts for this step',
-        description: "Above the peak the plan's topology predicts for the current step (redis_migrate_connections_budget) for 15 minutes: legacy workers that did not stop, a connection leak, or a topology in the plan that is not the app's (see `redis-migrate connections`).",
+        description:
+          "Above the peak the plan's topology predicts for the current step (redis_migrate_connections_budget) for 15 minutes: legacy workers that did not stop, a connection leak, or a topology in the plan that is not the app's (see `redis-migrate connections`).",
         ...runbook('phase2-tier'),
       },
     },
@@ -102,7 +103,8 @@ export function alertRules(plan: Plan): RulesFile {
       labels: { severity: 'warning' },
       annotations: {
         summary: '{{ $value }} app instance(s) stuck on an old flags version',
-        description: 'Live flags SDK instances have not applied the current migration state version for 5 minutes: they may not follow a flip or a rollback (lost pub/sub connection, a store they cannot read). See `redis-migrate status` for which ones.',
+        description:
+          'Live flags SDK instances have not applied the current migration state version for 5 minutes: they may not follow a flip or a rollback (lost pub/sub connection, a store they cannot read). See `redis-migrate status` for which ones.',
         ...runbook('rollback'),
       },
     },
@@ -123,7 +125,8 @@ export function alertRules(plan: Plan): RulesFile {
       labels: { severity: 'critical' },
       annotations: {
         summary: 'The redis-migrate monitor cannot read Redis',
-        description: 'Its samples fail (the other series keep their last values): Redis is down or unreachable from the monitor. No flip or cleanup until it is back.',
+        description:
+          'Its samples fail (the other series keep their last values): Redis is down or unreachable from the monitor. No flip or cleanup until it is back.',
         ...runbook('redis-down'),
       },
     },

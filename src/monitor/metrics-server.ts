@@ -34,7 +34,13 @@ export function healthOf(health: LoopHealth, intervalMs: number, now: number): {
   return now - last <= allowedMs ? { status: 'ok', code: 200 } : { status: 'stalled', code: 503 };
 }
 
-export async function startMetricsServer(options: { host: string; port: number; source: MetricsSource; health: () => LoopHealth; intervalMs: number }): Promise<MetricsServer> {
+export async function startMetricsServer(options: {
+  host: string;
+  port: number;
+  source: MetricsSource;
+  health: () => LoopHealth;
+  intervalMs: number;
+}): Promise<MetricsServer> {
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
     const path = (request.url ?? '/').split('?')[0];
     if (request.method !== 'GET' && request.method !== 'HEAD') {

@@ -105,7 +105,12 @@ export class SummaryFolder {
       const entry = this.healthy.get(tier.name);
       const breached = tier.health.breachAt !== null && tier.health.breachAt >= s.startedAt;
       if (!entry || entry.since !== tier.health.since) {
-        this.healthy.set(tier.name, { since: tier.health.since, healthyMs: tier.health.healthyMs, added: entry?.added ?? 0, breached: (entry?.breached ?? false) || breached });
+        this.healthy.set(tier.name, {
+          since: tier.health.since,
+          healthyMs: tier.health.healthyMs,
+          added: entry?.added ?? 0,
+          breached: (entry?.breached ?? false) || breached,
+        });
         continue;
       }
       entry.added += Math.max(0, tier.health.healthyMs - entry.healthyMs);

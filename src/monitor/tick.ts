@@ -81,7 +81,13 @@ export async function takeTick(ctx: TickContext, memory: TickMemory): Promise<Mo
   const [{ state }, stored] = await Promise.all([readState(client, keys), readMonitorTotals(client, keys)]);
   const bullmqTiers = effectiveBullmqTiers(state, tierOrder);
   const raw = await readRawSample(client, plan, keys, storedCursors(stored, queues));
-  const sample = deriveSample(memory.previous, raw, { plan, bullmqTiers, startBacklog: memory.startBacklog, window: memory.window, windowSize: ctx.windowSize });
+  const sample = deriveSample(memory.previous, raw, {
+    plan,
+    bullmqTiers,
+    startBacklog: memory.startBacklog,
+    window: memory.window,
+    windowSize: ctx.windowSize,
+  });
   memory.startBacklog ??= sample.backlog.total;
   for (const [queue, entry] of Object.entries(windowEntries(sample))) memory.window[queue] = [...(memory.window[queue] ?? []), entry].slice(-ctx.windowSize);
 

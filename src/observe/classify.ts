@@ -87,7 +87,12 @@ function set(out: ClassifiedConnection, role: Role, system: ConnectionSystem, in
 }
 
 /** Classify what a single connection shows by itself; unnamed command connections stay pending. */
-function classifyAlone(client: ClientInfo, node: string | null, ctx: ClassifyContext, decode: (name: string) => DecodedName | null): { out: ClassifiedConnection; pending: boolean } {
+function classifyAlone(
+  client: ClientInfo,
+  node: string | null,
+  ctx: ClassifyContext,
+  decode: (name: string) => DecodedName | null,
+): { out: ClassifiedConnection; pending: boolean } {
   const name = appName(client.name);
   if (name.startsWith(CONNECTION_NAME_PREFIX.sdk)) return { out: set(base(client, node, ctx, null), 'flags-sdk', 'flags'), pending: false };
   if (name.startsWith(CONNECTION_NAME_PREFIX.cli)) return { out: set(base(client, node, ctx, null), 'redis-migrate', 'tool'), pending: false };
@@ -217,7 +222,11 @@ export function summarizeConnections(connections: readonly ClassifiedConnection[
 }
 
 /** The classification context a plan implies. */
-export function classifyContextFromPlan(plan: { legacy: { prefix: string }; bullmq: { prefix: string }; tiers: readonly { name: string; queues: readonly string[] }[] }): ClassifyContext {
+export function classifyContextFromPlan(plan: {
+  legacy: { prefix: string };
+  bullmq: { prefix: string };
+  tiers: readonly { name: string; queues: readonly string[] }[];
+}): ClassifyContext {
   const queueTier: Record<string, string> = {};
   for (const tier of plan.tiers) for (const queue of tier.queues) queueTier[queue] = tier.name;
   return { legacyPrefix: plan.legacy.prefix, bullmqPrefix: plan.bullmq.prefix, queueTier };

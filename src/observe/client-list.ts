@@ -75,9 +75,41 @@ export function parseClientFields(line: string): Record<string, string> {
 }
 
 const KNOWN = [
-  'id', 'addr', 'laddr', 'fd', 'name', 'age', 'idle', 'flags', 'db', 'sub', 'psub', 'ssub', 'multi', 'watch', 'qbuf', 'qbufFree',
-  'argvMem', 'multiMem', 'rbs', 'rbp', 'obl', 'oll', 'omem', 'totMem', 'events', 'cmd', 'user', 'redir', 'resp', 'libName', 'libVer',
-  'ioThread', 'totNetIn', 'totNetOut', 'totCmds',
+  'id',
+  'addr',
+  'laddr',
+  'fd',
+  'name',
+  'age',
+  'idle',
+  'flags',
+  'db',
+  'sub',
+  'psub',
+  'ssub',
+  'multi',
+  'watch',
+  'qbuf',
+  'qbufFree',
+  'argvMem',
+  'multiMem',
+  'rbs',
+  'rbp',
+  'obl',
+  'oll',
+  'omem',
+  'totMem',
+  'events',
+  'cmd',
+  'user',
+  'redir',
+  'resp',
+  'libName',
+  'libVer',
+  'ioThread',
+  'totNetIn',
+  'totNetOut',
+  'totCmds',
 ] as const;
 
 /**
@@ -124,32 +156,84 @@ class ParsedClient implements ClientInfo {
     this.all ??= parseClientFields(this.line);
     return this.all;
   }
-  get laddr() { return str(this.fields.laddr); }
-  get fd() { return num(this.fields.fd); }
-  get db() { return num(this.fields.db); }
-  get ssub() { return num(this.fields.ssub) ?? 0; }
-  get multi() { return num(this.fields.multi); }
-  get watch() { return num(this.fields.watch); }
-  get qbuf() { return num(this.fields.qbuf); }
-  get qbufFree() { return num(this.fields['qbuf-free']); }
-  get argvMem() { return num(this.fields['argv-mem']); }
-  get multiMem() { return num(this.fields['multi-mem']); }
-  get rbs() { return num(this.fields.rbs); }
-  get rbp() { return num(this.fields.rbp); }
-  get obl() { return num(this.fields.obl); }
-  get oll() { return num(this.fields.oll); }
-  get omem() { return num(this.fields.omem); }
-  get totMem() { return num(this.fields['tot-mem']); }
-  get events() { return this.fields.events ?? ''; }
-  get user() { return str(this.fields.user); }
-  get redir() { return num(this.fields.redir); }
-  get resp() { return num(this.fields.resp); }
-  get libName() { return str(this.fields['lib-name']); }
-  get libVer() { return str(this.fields['lib-ver']); }
-  get ioThread() { return num(this.fields['io-thread']); }
-  get totNetIn() { return num(this.fields['tot-net-in']); }
-  get totNetOut() { return num(this.fields['tot-net-out']); }
-  get totCmds() { return num(this.fields['tot-cmds']); }
+  get laddr() {
+    return str(this.fields.laddr);
+  }
+  get fd() {
+    return num(this.fields.fd);
+  }
+  get db() {
+    return num(this.fields.db);
+  }
+  get ssub() {
+    return num(this.fields.ssub) ?? 0;
+  }
+  get multi() {
+    return num(this.fields.multi);
+  }
+  get watch() {
+    return num(this.fields.watch);
+  }
+  get qbuf() {
+    return num(this.fields.qbuf);
+  }
+  get qbufFree() {
+    return num(this.fields['qbuf-free']);
+  }
+  get argvMem() {
+    return num(this.fields['argv-mem']);
+  }
+  get multiMem() {
+    return num(this.fields['multi-mem']);
+  }
+  get rbs() {
+    return num(this.fields.rbs);
+  }
+  get rbp() {
+    return num(this.fields.rbp);
+  }
+  get obl() {
+    return num(this.fields.obl);
+  }
+  get oll() {
+    return num(this.fields.oll);
+  }
+  get omem() {
+    return num(this.fields.omem);
+  }
+  get totMem() {
+    return num(this.fields['tot-mem']);
+  }
+  get events() {
+    return this.fields.events ?? '';
+  }
+  get user() {
+    return str(this.fields.user);
+  }
+  get redir() {
+    return num(this.fields.redir);
+  }
+  get resp() {
+    return num(this.fields.resp);
+  }
+  get libName() {
+    return str(this.fields['lib-name']);
+  }
+  get libVer() {
+    return str(this.fields['lib-ver']);
+  }
+  get ioThread() {
+    return num(this.fields['io-thread']);
+  }
+  get totNetIn() {
+    return num(this.fields['tot-net-in']);
+  }
+  get totNetOut() {
+    return num(this.fields['tot-net-out']);
+  }
+  get totCmds() {
+    return num(this.fields['tot-cmds']);
+  }
 
   toJSON(): Record<string, unknown> {
     const out: Record<string, unknown> = {};

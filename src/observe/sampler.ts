@@ -67,7 +67,11 @@ export function nextStreamId(id: string): string {
   return `${ms}-${Number(seq ?? 0) + 1}`;
 }
 
-async function readEvents(client: RedisClient, key: string, cursor: string | undefined): Promise<{ completed: number; failed: number; cursor: string; commands: number }> {
+async function readEvents(
+  client: RedisClient,
+  key: string,
+  cursor: string | undefined,
+): Promise<{ completed: number; failed: number; cursor: string; commands: number }> {
   if (cursor === undefined) {
     const last = (await client.xrevrange(key, '+', '-', 'COUNT', 1)) as [string, string[]][];
     return { completed: 0, failed: 0, cursor: last[0]?.[0] ?? '0-0', commands: 1 };
@@ -126,7 +130,11 @@ export async function readRawSample(client: RedisClient, plan: Plan, keys: State
   const out: Record<string, RawQueueReading> = {};
   for (const reading of readings) {
     nextCursors[reading.queue] = reading.events.cursor;
-    out[reading.queue] = { legacy: reading.legacy, bullmq: reading.bullmq, bullmqEvents: { completed: reading.events.completed, failed: reading.events.failed } };
+    out[reading.queue] = {
+      legacy: reading.legacy,
+      bullmq: reading.bullmq,
+      bullmqEvents: { completed: reading.events.completed, failed: reading.events.failed },
+    };
   }
   const ownByCommand = ownCommandsOf(nodes.length, queues.length);
   const ownCommands = Object.values(ownByCommand).reduce((sum, n) => sum + n, 0);

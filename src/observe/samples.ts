@@ -106,7 +106,10 @@ export function deriveSample(previous: RawSample | null, current: RawSample, ctx
       const bullmq = side(now.bullmq, before?.bullmq, previous ? now.bullmqEvents : undefined);
       legacyBacklog += backlogOf(now.legacy);
       bullmqBacklog += backlogOf(now.bullmq);
-      const history = [...(ctx.window[queue] ?? []), { finished: legacy.completedDelta + legacy.failedDelta + bullmq.completedDelta + bullmq.failedDelta, failed: legacy.failedDelta + bullmq.failedDelta }].slice(-ctx.windowSize);
+      const history = [
+        ...(ctx.window[queue] ?? []),
+        { finished: legacy.completedDelta + legacy.failedDelta + bullmq.completedDelta + bullmq.failedDelta, failed: legacy.failedDelta + bullmq.failedDelta },
+      ].slice(-ctx.windowSize);
       const finished = history.reduce((sum, entry) => sum + entry.finished, 0);
       const failed = history.reduce((sum, entry) => sum + entry.failed, 0);
       windowFinished += finished;
@@ -165,7 +168,10 @@ export function deriveSample(previous: RawSample | null, current: RawSample, ctx
 export function windowEntries(sample: Sample): Record<string, { finished: number; failed: number }> {
   const out: Record<string, { finished: number; failed: number }> = {};
   for (const [queue, q] of Object.entries(sample.queues)) {
-    out[queue] = { finished: q.legacy.completedDelta + q.legacy.failedDelta + q.bullmq.completedDelta + q.bullmq.failedDelta, failed: q.legacy.failedDelta + q.bullmq.failedDelta };
+    out[queue] = {
+      finished: q.legacy.completedDelta + q.legacy.failedDelta + q.bullmq.completedDelta + q.bullmq.failedDelta,
+      failed: q.legacy.failedDelta + q.bullmq.failedDelta,
+    };
   }
   return out;
 }
@@ -209,7 +215,9 @@ export function idleAdvice(workers: { bullmq: number; legacy: number }): string[
   }
   if (workers.legacy > 0) {
     const now = Math.round(workers.legacy * (60 / 5 + 60_000 / 5_000 + 60_000 / 30_000));
-    advice.push(`Bull: ${workers.legacy} idle worker(s) at the defaults send about ${now} requests/min; settings { drainDelay: 60, guardInterval: 60000, stalledInterval: 300000 } bring that to about ${workers.legacy * 2}/min.`);
+    advice.push(
+      `Bull: ${workers.legacy} idle worker(s) at the defaults send about ${now} requests/min; settings { drainDelay: 60, guardInterval: 60000, stalledInterval: 300000 } bring that to about ${workers.legacy * 2}/min.`,
+    );
   }
   return advice;
 }

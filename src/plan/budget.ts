@@ -72,7 +72,13 @@ function uniqueUnits(queues: readonly string[], merge: MergeMode, queueTier: Rec
 }
 
 /** One replica of one process at one step. */
-export function processConnections(process: PlanProcess, allQueues: readonly string[], queueTier: Record<string, string>, merge: MergeMode, step: Step): ProcessBudget {
+export function processConnections(
+  process: PlanProcess,
+  allQueues: readonly string[],
+  queueTier: Record<string, string>,
+  merge: MergeMode,
+  step: Step,
+): ProcessBudget {
   const workers = selectQueues(process.workers, allQueues);
   const events = selectQueues(process.queueEvents, allQueues);
   const produces = selectQueues(process.produces, allQueues);
@@ -104,7 +110,13 @@ export function processConnections(process: PlanProcess, allQueues: readonly str
   return { process: process.name, replicas: process.replicas, perReplica, legacy, bullmq, other, total: perReplica * process.replicas };
 }
 
-function total(topology: Topology, allQueues: readonly string[], queueTier: Record<string, string>, step: Step, merge = topology.merge): { total: number; processes: ProcessBudget[] } {
+function total(
+  topology: Topology,
+  allQueues: readonly string[],
+  queueTier: Record<string, string>,
+  step: Step,
+  merge = topology.merge,
+): { total: number; processes: ProcessBudget[] } {
   const processes = topology.processes.map((process) => processConnections(process, allQueues, queueTier, merge, step));
   return { total: processes.reduce((sum, process) => sum + process.total, 0), processes };
 }
@@ -118,9 +130,23 @@ export function connectionBudget(plan: Pick<Plan, 'tiers' | 'topology' | 'target
   const steps: BudgetStep[] = [];
 
   const legacy = total(topology, allQueues, queueTier, { bullmq: none, draining: none, phase1Done: false, cleanedUp: false });
-  steps.push({ id: 'legacy', label: 'today: everything on Bull, cache and rate limiters on TCP', onBullmq: [], steady: legacy.total, peak: legacy.total, processes: legacy.processes });
+  steps.push({
+    id: 'legacy',
+    label: 'today: everything on Bull, cache and rate limiters on TCP',
+    onBullmq: [],
+    steady: legacy.total,
+    peak: legacy.total,
+    processes: legacy.processes,
+  });
   const phase1 = total(topology, allQueues, queueTier, { bullmq: none, draining: none, phase1Done: true, cleanedUp: false });
-  steps.push({ id: 'phase1', label: 'after phase 1: cache and rate limiters on HTTP', onBullmq: [], steady: phase1.total, peak: phase1.total, processes: phase1.processes });
+  steps.push({
+    id: 'phase1',
+    label: 'after phase 1: cache and rate limiters on HTTP',
+    onBullmq: [],
+    steady: phase1.total,
+    peak: phase1.total,
+    processes: phase1.processes,
+  });
 
   const flipped = new Set<string>();
   const tiersOn: string[] = [];
@@ -141,7 +167,14 @@ export function connectionBudget(plan: Pick<Plan, 'tiers' | 'topology' | 'target
   const everything = new Set(allQueues);
   const finalStep: Step = { bullmq: everything, draining: none, phase1Done: true, cleanedUp: true };
   const final = total(topology, allQueues, queueTier, finalStep);
-  steps.push({ id: 'final', label: 'after phase 3: legacy code and the flags SDK removed', onBullmq: [...tiersOn], steady: final.total, peak: final.total, processes: final.processes });
+  steps.push({
+    id: 'final',
+    label: 'after phase 3: legacy code and the flags SDK removed',
+    onBullmq: [...tiersOn],
+    steady: final.total,
+    peak: final.total,
+    processes: final.processes,
+  });
 
   const target = plan.target.connections ?? null;
   const reaches = (value: number) => (target === null ? null : value <= target);
@@ -149,14 +182,26 @@ export function connectionBudget(plan: Pick<Plan, 'tiers' | 'topology' | 'target
   for (const merge of ['tier', 'all'] as const) {
     if (merge === topology.merge) continue;
     const value = total(topology, allQueues, queueTier, finalStep, merge).total;
-    alternatives.push({ label: merge === 'all' ? 'all queues merged into one BullMQ queue (jobs routed by job.name)' : 'one BullMQ queue per tier', final: value, reachesTarget: reaches(value) });
+    alternatives.push({
+      label: merge === 'all' ? 'all queues merged into one BullMQ queue (jobs routed by job.name)' : 'one BullMQ queue per tier',
+      final: value,
+      reachesTarget: reaches(value),
+    });
   }
   // Split: every existing process only produces (1 connection each), one dedicated process works every queue.
   const split: Topology = {
     merge: topology.merge,
     processes: [
       ...topology.processes.map((process) => ({ ...process, workers: 'none' as const, queueEvents: 'none' as const })),
-      { ...topology.processes[0]!, name: 'workers', replicas: 1, workers: 'all' as const, queueEvents: 'none' as const, produces: 'none' as const, connections: { phase1: 0, other: 0, flagsSdk: 0, flagsSdkOnBullmq: false, queuesAdapter: false } },
+      {
+        ...topology.processes[0]!,
+        name: 'workers',
+        replicas: 1,
+        workers: 'all' as const,
+        queueEvents: 'none' as const,
+        produces: 'none' as const,
+        connections: { phase1: 0, other: 0, flagsSdk: 0, flagsSdkOnBullmq: false, queuesAdapter: false },
+      },
     ],
   };
   const splitTotal = total(split, allQueues, queueTier, finalStep).total;

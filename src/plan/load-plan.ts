@@ -78,14 +78,10 @@ export async function loadPlan(options: { configPath?: string | undefined; cwd?:
   const result = validatePlan(raw);
   if (!result.ok) {
     const count = result.issues.length;
-    throw new UsageError(
-      'config.invalid',
-      `${path}: ${count} problem${count === 1 ? '' : 's'}: ${result.issues.map(formatIssue).join('; ')}`,
-      {
-        fix: 'correct the plan file (every field: docs/plan-file.md)',
-        details: { issues: result.issues, namespace: namespaceOf(raw) },
-      },
-    );
+    throw new UsageError('config.invalid', `${path}: ${count} problem${count === 1 ? '' : 's'}: ${result.issues.map(formatIssue).join('; ')}`, {
+      fix: 'correct the plan file (every field: docs/plan-file.md)',
+      details: { issues: result.issues, namespace: namespaceOf(raw) },
+    });
   }
   return { plan: result.plan, source: path };
 }

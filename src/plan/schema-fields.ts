@@ -26,7 +26,8 @@ function describeValue(value: unknown): string {
 function wrong(expected: string) {
   return {
     abort: true,
-    error: (issue: { input: unknown }) => (issue.input === undefined ? `missing; expected ${expected}` : `expected ${expected}, got ${describeValue(issue.input)}`),
+    error: (issue: { input: unknown }) =>
+      issue.input === undefined ? `missing; expected ${expected}` : `expected ${expected}, got ${describeValue(issue.input)}`,
   };
 }
 

@@ -31,7 +31,9 @@ const httpUrl = () => text({ pattern: HTTP_URL, expected: 'an http(s):// URL' })
 
 const tierSchema = object({
   name: name('a tier name').describe('The tier\'s name, unique in the plan ("--tier NAME").'),
-  queues: list(text({ pattern: QUEUE, expected: 'a queue name without spaces or ":"' }), { minLength: 1 }).describe('The queues that move to BullMQ together; each queue is in one tier.'),
+  queues: list(text({ pattern: QUEUE, expected: 'a queue name without spaces or ":"' }), { minLength: 1 }).describe(
+    'The queues that move to BullMQ together; each queue is in one tier.',
+  ),
   soak: duration().describe('How long the tier runs on BullMQ, healthy, before the next tier may start.'),
   watch: duration().optional().describe('The first part of the soak that needs close watching (critical tier: 2h of 26h); not longer than the soak.'),
 });
@@ -56,7 +58,9 @@ const rateLimiterSchema = object({
 
 const httpSchema = object({
   url: httpUrl().optional().describe('The REST URL; UPSTASH_REDIS_REST_URL wins.'),
-  tokenEnv: envName().default('UPSTASH_REDIS_REST_TOKEN').describe('The environment variable that holds the REST token: the token itself never goes in the plan.'),
+  tokenEnv: envName()
+    .default('UPSTASH_REDIS_REST_TOKEN')
+    .describe('The environment variable that holds the REST token: the token itself never goes in the plan.'),
   latencyWarnMs: number({ min: 0 }).default(50).describe('http.latency warns when the median request takes longer (ms).'),
   cacheKeyPatterns: list(text({ minLength: 1 }))
     .default(() => [])
@@ -90,7 +94,9 @@ export const planSchema = object({
     .describe('The queues on BullMQ.'),
   tiers: list(tierSchema, { minLength: 1 }).describe('The tiers, in migration order.'),
   flags: object({
-    useBullmq: envName().default('USE_BULLMQ').describe('Phase 2: a queue runs on BullMQ while this is true and its tier is in bullmqTiers; false keeps every queue on the legacy library.'),
+    useBullmq: envName()
+      .default('USE_BULLMQ')
+      .describe('Phase 2: a queue runs on BullMQ while this is true and its tier is in bullmqTiers; false keeps every queue on the legacy library.'),
     bullmqTiers: envName().default('BULLMQ_TIERS').describe('The tiers on BullMQ, comma-separated.'),
     useHttpRedis: envName().default('USE_HTTP_REDIS').describe('Phase 1: the cache and rate limiters on HTTP Redis.'),
   })
@@ -110,14 +116,18 @@ export const planSchema = object({
     maxConnections: number({ integer: true, min: 1 }).optional().describe('App connections above this are a breach.'),
     maxFailureRate: number({ min: 0, max: 1 }).default(0.01).describe('Failed / finished jobs per queue over the last minute.'),
     maxBacklogGrowth: number({ integer: true, min: 0 }).default(1000).describe("Waiting + active jobs (both systems) above the monitor's start."),
-    failureRateMinJobs: number({ integer: true, min: 1 }).default(5).describe('Jobs that must finish in a sample before its failure rate is judged (1 failure of 1 job is not 100 %).'),
+    failureRateMinJobs: number({ integer: true, min: 1 })
+      .default(5)
+      .describe('Jobs that must finish in a sample before its failure rate is judged (1 failure of 1 job is not 100 %).'),
   })
     .prefault({})
     .describe('What `monitor` calls a breach.'),
   topology: topologySchema.prefault({}).describe("The app's processes, for the connection budget `plan` shows."),
   target: object({
     connections: number({ integer: true, min: 1 }).optional().describe('`plan` says whether the topology reaches it; `phase3 verify` checks it.'),
-    idleCommandsPerMinute: number({ min: 0 }).optional().describe('Commands per minute the app may send while idle, checked by `phase3 verify` (server-side count).'),
+    idleCommandsPerMinute: number({ min: 0 })
+      .optional()
+      .describe('Commands per minute the app may send while idle, checked by `phase3 verify` (server-side count).'),
   })
     .prefault({})
     .describe('What the migration aims for.'),
@@ -130,21 +140,29 @@ export const planSchema = object({
   monitor: object({
     interval: duration().default('10s').describe('Default --interval of `monitor`.'),
     maxSamples: number({ integer: true, min: 10 }).default(10000).describe('Samples kept in the capped stream (about that many; trimmed with MAXLEN ~).'),
-    requireHealthySoak: boolean().default(false).describe('gate.soak also requires the monitor to have watched the previous tier healthy for its whole window.'),
+    requireHealthySoak: boolean()
+      .default(false)
+      .describe('gate.soak also requires the monitor to have watched the previous tier healthy for its whole window.'),
   })
     .prefault({})
     .describe('The `monitor` command.'),
   metrics: object({
-    port: number({ integer: true, min: 0, max: 65_535 }).optional().describe('Serve /metrics and /healthz on this port whenever `monitor` runs (--metrics-port wins; 0: any free port).'),
+    port: number({ integer: true, min: 0, max: 65_535 })
+      .optional()
+      .describe('Serve /metrics and /healthz on this port whenever `monitor` runs (--metrics-port wins; 0: any free port).'),
     host: text({ minLength: 1 }).default('127.0.0.1').describe('Interface to listen on; 0.0.0.0 in a container so Prometheus can reach it.'),
-    runbookBaseUrl: httpUrl().optional().describe("Where the runbooks are published (e.g. your repository's runbooks/ folder): alerts link there as runbook_url."),
+    runbookBaseUrl: httpUrl()
+      .optional()
+      .describe("Where the runbooks are published (e.g. your repository's runbooks/ folder): alerts link there as runbook_url."),
   })
     .prefault({})
     .describe("The monitor's Prometheus endpoint and the alert rules `plan --prometheus-rules` prints."),
   lock: object({ ttl: duration().default('30s').describe("A killed holder's lock expires after this.") })
     .prefault({})
     .describe('The lock that lets one change run at a time.'),
-  http: httpSchema.prefault({}).describe('Phase 1: the HTTP Redis and what its checks test. UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN alone are enough.'),
+  http: httpSchema
+    .prefault({})
+    .describe('Phase 1: the HTTP Redis and what its checks test. UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN alone are enough.'),
   code: object({
     paths: list(text({ minLength: 1, expected: 'a path' }))
       .default(() => [])
@@ -207,7 +225,12 @@ function crossFieldIssues(plan: Plan): PlanIssue[] {
   plan.sinks.hooks.forEach((hook, index) => {
     for (const issue of hookCommandIssues(hook.command)) issues.push({ path: `sinks.hooks[${index}].command[${issue.index}]`, message: issue.message });
   });
-  issues.push(...topologyIssues(plan.topology, plan.tiers.flatMap((tier) => tier.queues)));
+  issues.push(
+    ...topologyIssues(
+      plan.topology,
+      plan.tiers.flatMap((tier) => tier.queues),
+    ),
+  );
   const flagNames = Object.values(plan.flags);
   if (new Set(flagNames).size !== flagNames.length) {
     issues.push({ path: 'flags', message: 'flag names must differ from each other' });

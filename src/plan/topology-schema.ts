@@ -14,7 +14,9 @@ const QUEUE_NAME = text({ pattern: /^[^\s:]+$/, expected: 'a queue name without 
 /** "all", "none", or a list of queue names. */
 function queueSelection(description: string) {
   const expected = '"all", "none" or a list of queue names';
-  return z.union([z.literal('all'), z.literal('none'), z.array(QUEUE_NAME)], { error: (issue) => `expected ${expected}, got ${JSON.stringify(issue.input)}` }).describe(description);
+  return z
+    .union([z.literal('all'), z.literal('none'), z.array(QUEUE_NAME)], { error: (issue) => `expected ${expected}, got ${JSON.stringify(issue.input)}` })
+    .describe(description);
 }
 
 export type QueueSelection = z.output<ReturnType<typeof queueSelection>>;
@@ -24,7 +26,9 @@ const count = (description: string) => number({ integer: true, min: 0 }).describ
 export const DEFAULT_PROCESS_CONNECTIONS = { phase1: 5, other: 0, flagsSdk: 2, flagsSdkOnBullmq: false, queuesAdapter: false } as const;
 
 const processSchema = object({
-  name: text({ pattern: /^[a-z0-9][a-z0-9._-]*$/i, expected: 'a process name (letters, digits, "-", "_", ".")' }).describe('The process kind ("api", "worker"); unique.'),
+  name: text({ pattern: /^[a-z0-9][a-z0-9._-]*$/i, expected: 'a process name (letters, digits, "-", "_", ".")' }).describe(
+    'The process kind ("api", "worker"); unique.',
+  ),
   replicas: number({ integer: true, min: 1 }).default(1).describe('How many copies of it run.'),
   workers: queueSelection('Queues it works: Bull process(), one BullMQ Worker each.').default('all'),
   queueEvents: queueSelection("Queues it listens to: one BullMQ QueueEvents each (Bull's subscriber is counted with its workers).").default('none'),
@@ -41,10 +45,14 @@ const processSchema = object({
     flagsSdk: count("The flags SDK's connections per replica.").default(2),
     flagsSdkOnBullmq: boolean()
       .default(false)
-      .describe("The SDK runs its commands on the process's shared BullMQ connection (connectFlags({ redis })), open from the start; count only its subscriber in flagsSdk."),
+      .describe(
+        "The SDK runs its commands on the process's shared BullMQ connection (connectFlags({ redis })), open from the start; count only its subscriber in flagsSdk.",
+      ),
     queuesAdapter: boolean()
       .default(false)
-      .describe('The process drives its queues through redis-migrate/queues, whose shared connection is open from the start too (it reads both sides\' backlogs over it), until phase 3 removes the adapter.'),
+      .describe(
+        "The process drives its queues through redis-migrate/queues, whose shared connection is open from the start too (it reads both sides' backlogs over it), until phase 3 removes the adapter.",
+      ),
   })
     .prefault({})
     .describe('Connections per replica besides the queues.'),
@@ -59,9 +67,7 @@ export const topologySchema = object({
   processes: list(processSchema, { minLength: 1 })
     .prefault(() => [{ name: 'app', connections: { ...DEFAULT_PROCESS_CONNECTIONS } }])
     .describe('The processes of the app.'),
-  merge: oneOf(MERGE_MODES)
-    .default('none')
-    .describe('BullMQ side only: one queue per tier ("tier") or one for everything ("all"), jobs routed by job.name.'),
+  merge: oneOf(MERGE_MODES).default('none').describe('BullMQ side only: one queue per tier ("tier") or one for everything ("all"), jobs routed by job.name.'),
 });
 
 export type Topology = z.output<typeof topologySchema>;

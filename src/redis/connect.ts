@@ -135,7 +135,8 @@ function databaseError(endpoint: RedisEndpoint, cluster: boolean, count: number 
       fix: 'leave the database number out of the URL (or use /0)',
     });
   }
-  const has = count === null ? 'fewer databases (CONFIG GET databases is not allowed, so how many is unknown)' : `${count} database(s), numbered 0 to ${count - 1}`;
+  const has =
+    count === null ? 'fewer databases (CONFIG GET databases is not allowed, so how many is unknown)' : `${count} database(s), numbered 0 to ${count - 1}`;
   return new UsageError('redis.db', `Redis at ${where} has no database ${endpoint.db}: it has ${has}`, {
     fix: 'use a database number the server has in --redis-url / REDIS_URL (redis://host:port/DB), or raise `databases` in redis.conf',
   });

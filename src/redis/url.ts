@@ -23,7 +23,9 @@ export function parseRedisUrl(url: string): RedisEndpoint {
   try {
     parsed = new URL(url);
   } catch {
-    throw new UsageError('redis.url', `malformed Redis URL "${redactUrl(url)}"`, { fix: `${fix}; encode "/", "@", "#" and "?" in a password as %2F, %40, %23 and %3F` });
+    throw new UsageError('redis.url', `malformed Redis URL "${redactUrl(url)}"`, {
+      fix: `${fix}; encode "/", "@", "#" and "?" in a password as %2F, %40, %23 and %3F`,
+    });
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new UsageError('redis.url', `unsupported URL scheme "${parsed.protocol}" in "${redactUrl(url)}"`, { fix });

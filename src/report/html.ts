@@ -33,13 +33,23 @@ function pill(text: string, cls: string): string {
 }
 
 function time(ms: number | null): string {
-  return ms === null ? '–' : e(new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z'));
+  return ms === null
+    ? '–'
+    : e(
+        new Date(ms)
+          .toISOString()
+          .replace('T', ' ')
+          .replace(/\.\d+Z$/, 'Z'),
+      );
 }
 
 function stateSection(data: ReportData): string {
   const { flags } = data;
   const rows = data.tiers
-    .map((tier) => `<tr data-tier="${e(tier.name)}"><td>${e(tier.name)}</td><td class="num">${tier.queues}</td><td>${pill(tier.state, tier.state === 'bullmq' ? 'on' : 'off')}</td><td>${time(tier.since)}</td><td>${e(tier.soak)}</td><td>${tier.soakComplete ? pill('soaked', 'yes') : pill('not yet', 'off')}</td></tr>`)
+    .map(
+      (tier) =>
+        `<tr data-tier="${e(tier.name)}"><td>${e(tier.name)}</td><td class="num">${tier.queues}</td><td>${pill(tier.state, tier.state === 'bullmq' ? 'on' : 'off')}</td><td>${time(tier.since)}</td><td>${e(tier.soak)}</td><td>${tier.soakComplete ? pill('soaked', 'yes') : pill('not yet', 'off')}</td></tr>`,
+    )
     .join('');
   return `<h2>Current state</h2>
 <p>${e(flags.names.useHttpRedis)} ${pill(String(flags.useHttpRedis), flags.useHttpRedis ? 'on' : 'off')}
@@ -50,7 +60,10 @@ function stateSection(data: ReportData): string {
 
 function timelineSection(data: ReportData, range: [number, number]): string {
   const rows = data.timeline
-    .map((event: TimelineEvent) => `<tr class="event-row" data-kind="${event.kind}"><td>${time(event.time)}</td><td>${e(event.kind)}</td><td>${e(event.title)}</td><td>${e(event.actor)}</td><td class="muted">${e(event.detail)}</td></tr>`)
+    .map(
+      (event: TimelineEvent) =>
+        `<tr class="event-row" data-kind="${event.kind}"><td>${time(event.time)}</td><td>${e(event.kind)}</td><td>${e(event.title)}</td><td>${e(event.actor)}</td><td class="muted">${e(event.detail)}</td></tr>`,
+    )
     .join('');
   return `<h2>Timeline</h2>${timelineChart(data.timeline, data.phases, range)}
 <table id="events"><thead><tr><th>time</th><th>kind</th><th>what</th><th>who</th><th>detail</th></tr></thead><tbody>${rows || '<tr><td colspan="5" class="muted">no flips or rollbacks recorded yet</td></tr>'}</tbody></table>`;
@@ -58,8 +71,14 @@ function timelineSection(data: ReportData, range: [number, number]): string {
 
 function chartsSection(data: ReportData, range: [number, number]): string {
   const markers = data.timeline.filter((event) => event.kind !== 'runbook');
-  const connections = thin(data.samples.map((sample) => ({ t: sample.at, v: sample.connections })), MAX_POINTS);
-  const failures = thin(data.samples.map((sample) => ({ t: sample.at, v: sample.failureRate === null ? null : sample.failureRate * 100 })), MAX_POINTS);
+  const connections = thin(
+    data.samples.map((sample) => ({ t: sample.at, v: sample.connections })),
+    MAX_POINTS,
+  );
+  const failures = thin(
+    data.samples.map((sample) => ({ t: sample.at, v: sample.failureRate === null ? null : sample.failureRate * 100 })),
+    MAX_POINTS,
+  );
   const pct = (v: number) => `${Number(v.toFixed(2))} %`;
   const thinned = data.samplesRead > MAX_POINTS ? ` <span class="muted">(${data.samplesRead} samples, highest per bucket shown)</span>` : '';
   return `<h2>Monitor samples${thinned}</h2>
@@ -90,7 +109,12 @@ function checksSection(data: ReportData): string {
   if (data.checks.length === 0) return '<h2>Latest checks</h2><p class="muted">No checks were run for this report.</p>';
   return data.checks
     .map((run, index) => {
-      const rows = run.rows.map((row) => `<tr data-check="${e(row.id)}" data-status="${row.status}"><td><code>${e(row.id)}</code></td><td>${pill(row.status, row.status)}</td><td>${e(row.message)}</td></tr>`).join('');
+      const rows = run.rows
+        .map(
+          (row) =>
+            `<tr data-check="${e(row.id)}" data-status="${row.status}"><td><code>${e(row.id)}</code></td><td>${pill(row.status, row.status)}</td><td>${e(row.message)}</td></tr>`,
+        )
+        .join('');
       return `<h2>${index === 0 ? 'Latest checks: ' : ''}${e(run.source)} <span class="muted">${time(run.at)}</span></h2>
 <table class="checks" data-source="${e(run.source)}"><thead><tr><th>check</th><th>status</th><th>result</th></tr></thead><tbody>${rows}</tbody></table>`;
     })

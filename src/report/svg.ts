@@ -79,11 +79,17 @@ export function lineChart(options: LineChartOptions): string {
   if (options.threshold) {
     const ty = y(options.threshold.value).toFixed(1);
     parts.push(`<line class="threshold" x1="${PAD.left}" x2="${width - PAD.right}" y1="${ty}" y2="${ty}"/>`);
-    parts.push(`<text class="threshold-label" x="${width - PAD.right}" y="${(Number(ty) - 4).toFixed(1)}" text-anchor="end">${escapeHtml(options.threshold.label)}</text>`);
+    parts.push(
+      `<text class="threshold-label" x="${width - PAD.right}" y="${(Number(ty) - 4).toFixed(1)}" text-anchor="end">${escapeHtml(options.threshold.label)}</text>`,
+    );
   }
   for (const run of runs(options.points)) {
     const coords = run.map((point) => `${x(point.t).toFixed(1)},${y(point.v as number).toFixed(1)}`).join(' ');
-    parts.push(run.length === 1 ? `<circle class="series" data-series="${escapeHtml(options.id)}" cx="${coords.split(',')[0]}" cy="${coords.split(',')[1]}" r="2.5"/>` : `<polyline class="series" data-series="${escapeHtml(options.id)}" points="${coords}"/>`);
+    parts.push(
+      run.length === 1
+        ? `<circle class="series" data-series="${escapeHtml(options.id)}" cx="${coords.split(',')[0]}" cy="${coords.split(',')[1]}" r="2.5"/>`
+        : `<polyline class="series" data-series="${escapeHtml(options.id)}" points="${coords}"/>`,
+    );
   }
   if (values.length === 0) parts.push(`<text class="empty" x="${width / 2}" y="${height / 2}" text-anchor="middle">no samples</text>`);
   const last = values.length ? options.format(values[values.length - 1] as number) : '';
@@ -113,7 +119,9 @@ export function timelineChart(events: readonly TimelineEvent[], bands: readonly 
   }
   parts.push(`<line class="grid" x1="${PAD.left}" x2="${width - PAD.right}" y1="48" y2="48"/>`);
   for (const event of events) {
-    parts.push(`<circle class="event event-${event.kind}" data-kind="${event.kind}" cx="${x(event.time).toFixed(1)}" cy="48" r="5"><title>${escapeHtml(`${timeLabel(event.time)} ${event.title} (${event.actor})`)}</title></circle>`);
+    parts.push(
+      `<circle class="event event-${event.kind}" data-kind="${event.kind}" cx="${x(event.time).toFixed(1)}" cy="48" r="5"><title>${escapeHtml(`${timeLabel(event.time)} ${event.title} (${event.actor})`)}</title></circle>`,
+    );
   }
   parts.push(`<text class="axis" x="${PAD.left}" y="${height - 8}">${escapeHtml(timeLabel(t0))}</text>`);
   parts.push(`<text class="axis" x="${width - PAD.right}" y="${height - 8}" text-anchor="end">${escapeHtml(timeLabel(t1))}</text>`);

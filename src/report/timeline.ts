@@ -33,13 +33,15 @@ export function timelineFromAudit(entries: readonly AuditEntry[]): TimelineEvent
       if (change) events.push({ ...base, ...change, title: `${change.title}${entry.kind === 'forced' ? ' (gate forced)' : ''}` });
     } else if (entry.kind === 'cleanup') {
       const event = entry.details.event;
-      if (event === 'finished' || event === 'interrupted' || event === 'stopped') events.push({ ...base, kind: 'cleanup', title: `cleanup ${summary(entry) || String(event)}` });
+      if (event === 'finished' || event === 'interrupted' || event === 'stopped')
+        events.push({ ...base, kind: 'cleanup', title: `cleanup ${summary(entry) || String(event)}` });
     } else if (entry.kind === 'restore') {
       events.push({ ...base, kind: 'restore', title: summary(entry) || 'restore' });
     } else if (entry.kind === 'runbook') {
       const status = entry.details.status;
       // Completed runs and failed steps; every step of every run would drown the flips.
-      if (status === 'completed' || status === 'failed') events.push({ ...base, kind: 'runbook', title: `runbook ${String(entry.details.runbook ?? '')}: ${summary(entry)}` });
+      if (status === 'completed' || status === 'failed')
+        events.push({ ...base, kind: 'runbook', title: `runbook ${String(entry.details.runbook ?? '')}: ${summary(entry)}` });
     } else if (entry.kind === 'breach') {
       // The monitor records a breach with its message as the reason.
       events.push({ ...base, kind: 'breach', title: entry.reason || summary(entry) || 'threshold breach', detail: entry.command });

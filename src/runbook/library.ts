@@ -62,16 +62,22 @@ export async function loadRunbook(name: string, cwd: string, dir?: string): Prom
   path ??= available.find((entry) => entry.name === name)?.path;
   if (!path) {
     throw new UsageError('runbook.unknown', `no runbook "${name}"`, {
-      fix: available.length ? `available: ${available.map((entry) => entry.name).join(', ')} (see \`redis-migrate runbook list\`)` : 'put runbooks in ./runbooks or pass --dir',
+      fix: available.length
+        ? `available: ${available.map((entry) => entry.name).join(', ')} (see \`redis-migrate runbook list\`)`
+        : 'put runbooks in ./runbooks or pass --dir',
     });
   }
   const text = await readFile(path, 'utf8');
   const parsed = parseRunbook(basename(path, '.md'), text);
   if (!parsed.ok) {
-    throw new UsageError('runbook.invalid', `runbook ${path} has ${parsed.issues.length} problem(s): ${parsed.issues.map((issue) => `line ${issue.line}: ${issue.message}`).join('; ')}`, {
-      fix: 'fix the step blocks (```step id=... kind=...```) in the markdown',
-      details: { issues: parsed.issues },
-    });
+    throw new UsageError(
+      'runbook.invalid',
+      `runbook ${path} has ${parsed.issues.length} problem(s): ${parsed.issues.map((issue) => `line ${issue.line}: ${issue.message}`).join('; ')}`,
+      {
+        fix: 'fix the step blocks (```step id=... kind=...```) in the markdown',
+        details: { issues: parsed.issues },
+      },
+    );
   }
   return { runbook: parsed.runbook, path, text, sha256: createHash('sha256').update(text).digest('hex') };
 }

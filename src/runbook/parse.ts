@@ -107,7 +107,8 @@ function checkStep(step: RunbookStep, issues: RunbookIssue[]): void {
   if (step.kind === 'wait') {
     const duration = step.attributes.duration;
     if (!duration) issues.push({ line: step.line, message: `${where}: a wait step needs duration=... (e.g. duration=24h)` });
-    else if (!duration.includes('{{') && !isDuration(duration)) issues.push({ line: step.line, message: `${where}: duration "${duration}" is not a duration like 24h` });
+    else if (!duration.includes('{{') && !isDuration(duration))
+      issues.push({ line: step.line, message: `${where}: duration "${duration}" is not a duration like 24h` });
   }
   if (step.kind === 'redis-migrate' && step.body.split('\n').filter((l) => l.trim()).length !== 1) {
     issues.push({ line: step.line, message: `${where}: a redis-migrate step holds exactly one command line` });
@@ -117,7 +118,8 @@ function checkStep(step: RunbookStep, issues: RunbookIssue[]): void {
   }
   const allow = step.attributes['allow-failure'];
   if (allow !== undefined && allow !== 'true' && allow !== 'false') issues.push({ line: step.line, message: `${where}: allow-failure must be true or false` });
-  if (allow === 'true' && (step.kind === 'manual' || step.kind === 'note')) issues.push({ line: step.line, message: `${where}: allow-failure applies to commands, not to ${step.kind} steps` });
+  if (allow === 'true' && (step.kind === 'manual' || step.kind === 'note'))
+    issues.push({ line: step.line, message: `${where}: allow-failure applies to commands, not to ${step.kind} steps` });
   const timeout = step.attributes.timeout;
   if (timeout && !timeout.includes('{{') && !isDuration(timeout)) issues.push({ line: step.line, message: `${where}: timeout "${timeout}" is not a duration` });
 }

@@ -24,9 +24,13 @@ export function resolveVariables(runbook: Runbook, given: Record<string, string>
   for (const name of Object.keys(given)) {
     if (!declared.has(name)) {
       const known = [...declared.keys()];
-      throw new UsageError('runbook.unknown-variable', `runbook "${runbook.name}" has no variable "${name}"${known.length ? ` (it has: ${known.join(', ')})` : ''}`, {
-        fix: known.length ? `use one of: ${known.map((k) => `--var ${k}=...`).join(', ')}` : 'this runbook takes no --var',
-      });
+      throw new UsageError(
+        'runbook.unknown-variable',
+        `runbook "${runbook.name}" has no variable "${name}"${known.length ? ` (it has: ${known.join(', ')})` : ''}`,
+        {
+          fix: known.length ? `use one of: ${known.map((k) => `--var ${k}=...`).join(', ')}` : 'this runbook takes no --var',
+        },
+      );
     }
   }
   const values: Record<string, string> = {};
@@ -133,7 +137,8 @@ export function resolveStep(runbook: Runbook, step: RunbookStep, values: Record<
   const attr = (name: string) => (step.attributes[name] === undefined ? undefined : substitute(step.attributes[name] as string, values, where));
   const timeout = attr('timeout');
   const timeoutMs = timeout === undefined ? undefined : parseDuration(timeout);
-  if (timeout !== undefined && timeoutMs === undefined) throw new UsageError('runbook.timeout', `${where}: timeout "${timeout}" is not a duration`, { fix: 'e.g. timeout=10m' });
+  if (timeout !== undefined && timeoutMs === undefined)
+    throw new UsageError('runbook.timeout', `${where}: timeout "${timeout}" is not a duration`, { fix: 'e.g. timeout=10m' });
   const base = {
     id: step.id,
     kind: step.kind,
@@ -159,7 +164,8 @@ export function resolveStep(runbook: Runbook, step: RunbookStep, values: Record<
     case 'wait': {
       const duration = attr('duration') ?? '';
       const durationMs = parseDuration(duration);
-      if (durationMs === undefined) throw new UsageError('runbook.duration', `${where}: duration "${duration}" is not a duration`, { fix: 'e.g. --var soak=24h' });
+      if (durationMs === undefined)
+        throw new UsageError('runbook.duration', `${where}: duration "${duration}" is not a duration`, { fix: 'e.g. --var soak=24h' });
       const body = step.body.trim();
       const args = ['monitor', '--duration', duration, ...(body ? commandLine(body, values) : [])];
       const display = ['monitor', '--duration', substitute(step.attributes.duration ?? '', shown, where), ...(body ? commandLine(body, shown) : [])];

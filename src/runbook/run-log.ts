@@ -56,7 +56,10 @@ export function runLogPath(cwd: string, log: Pick<RunLog, 'runbook' | 'id'>): st
 }
 
 export function newRunId(now: Date, random: string): string {
-  return `${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${random.slice(0, 4)}`;
+  return `${now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z')}-${random.slice(0, 4)}`;
 }
 
 /** The last record of each step. */

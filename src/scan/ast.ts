@@ -4,7 +4,20 @@ import type { Node } from '@babel/types';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyNode = Node & { [key: string]: any };
 
-const SKIP_KEYS = new Set(['type', 'loc', 'start', 'end', 'range', 'extra', 'leadingComments', 'trailingComments', 'innerComments', 'errors', 'comments', 'tokens']);
+const SKIP_KEYS = new Set([
+  'type',
+  'loc',
+  'start',
+  'end',
+  'range',
+  'extra',
+  'leadingComments',
+  'trailingComments',
+  'innerComments',
+  'errors',
+  'comments',
+  'tokens',
+]);
 
 export function isNode(value: unknown): value is AnyNode {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
@@ -63,7 +76,15 @@ export function isCall(node: AnyNode): boolean {
 }
 
 export function isFunction(node: AnyNode | null | undefined): boolean {
-  return !!node && (node.type === 'ArrowFunctionExpression' || node.type === 'FunctionExpression' || node.type === 'FunctionDeclaration' || node.type === 'ObjectMethod' || node.type === 'ClassMethod' || node.type === 'ClassPrivateMethod');
+  return (
+    !!node &&
+    (node.type === 'ArrowFunctionExpression' ||
+      node.type === 'FunctionExpression' ||
+      node.type === 'FunctionDeclaration' ||
+      node.type === 'ObjectMethod' ||
+      node.type === 'ClassMethod' ||
+      node.type === 'ClassPrivateMethod')
+  );
 }
 
 /** A string known at parse time: 'x', "x", `x` without substitutions. */

@@ -69,7 +69,8 @@ export function bindParam(b: Binder, param: AnyNode, fn: FnInfo, owner: ClassInf
     b.model.facts.push({ t: 'annotation', target: sym, type: target.typeAnnotation, file: b.index });
     b.walk(target.typeAnnotation);
   }
-  for (const decorator of [...(param.decorators ?? []), ...(target.decorators ?? [])]) b.model.facts.push({ t: 'inject', target: sym, decorator, file: b.index });
+  for (const decorator of [...(param.decorators ?? []), ...(target.decorators ?? [])])
+    b.model.facts.push({ t: 'inject', target: sym, decorator, file: b.index });
   if (inner.type === 'AssignmentPattern') {
     b.assign(sym, inner.right);
     b.walk(inner.right);

@@ -12,7 +12,12 @@ export function bindImport(b: Binder, node: AnyNode): void {
   const names: string[] = [];
   for (const spec of node.specifiers) {
     const sym = b.declare(spec.local.name);
-    const name = spec.type === 'ImportDefaultSpecifier' ? 'default' : spec.type === 'ImportNamespaceSpecifier' ? '*' : (propertyName(spec.imported, false) ?? spec.local.name);
+    const name =
+      spec.type === 'ImportDefaultSpecifier'
+        ? 'default'
+        : spec.type === 'ImportNamespaceSpecifier'
+          ? '*'
+          : (propertyName(spec.imported, false) ?? spec.local.name);
     names.push(name);
     if (tracked) {
       sym.kind = name === '*' || (name === 'default' && tracked !== 'ioredis') ? moduleValue(tracked) : namedExport(tracked, name);
@@ -28,7 +33,8 @@ export function bindExport(b: Binder, node: AnyNode): void {
   if (node.type === 'ExportAllDeclaration') {
     const target = b.resolveLocal(node.source.value);
     if (target === null) return;
-    if (node.exported) b.exportsProps.set(propertyName(node.exported, false) ?? 'default', { ...newSym(node.exported.name, b.index), link: { file: target, namespace: true } });
+    if (node.exported)
+      b.exportsProps.set(propertyName(node.exported, false) ?? 'default', { ...newSym(node.exported.name, b.index), link: { file: target, namespace: true } });
     else b.model.starFrom.push(target);
     return;
   }
@@ -56,7 +62,12 @@ export function bindExport(b: Binder, node: AnyNode): void {
   if (node.declaration) {
     b.walk(node.declaration);
     const declaration = node.declaration as AnyNode;
-    const ids = declaration.type === 'VariableDeclaration' ? declaration.declarations.flatMap((d: AnyNode) => patternNames(d.id)) : declaration.id ? [declaration.id] : [];
+    const ids =
+      declaration.type === 'VariableDeclaration'
+        ? declaration.declarations.flatMap((d: AnyNode) => patternNames(d.id))
+        : declaration.id
+          ? [declaration.id]
+          : [];
     for (const id of ids) {
       const sym = b.lookup(id.name);
       if (sym) b.exportsProps.set(id.name, sym);

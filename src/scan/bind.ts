@@ -189,7 +189,11 @@ export class Binder implements BinderPort {
     const object = unwrap(left.object) as AnyNode;
     const key = propertyName(left.property, left.computed);
     // module.exports = x; module.exports.a = x; exports.a = x
-    const isModuleExports = object.type === 'MemberExpression' && object.object.type === 'Identifier' && object.object.name === 'module' && propertyName(object.property, object.computed) === 'exports';
+    const isModuleExports =
+      object.type === 'MemberExpression' &&
+      object.object.type === 'Identifier' &&
+      object.object.name === 'module' &&
+      propertyName(object.property, object.computed) === 'exports';
     if (object.type === 'Identifier' && object.name === 'module' && key === 'exports') {
       this.assign(this.model.exportsSym, node.right);
       const value = unwrap(node.right);
@@ -302,7 +306,10 @@ export class Binder implements BinderPort {
       case 'OptionalCallExpression':
       case 'NewExpression': {
         this.model.facts.push({ t: 'call', node, file: this.index });
-        const required = node.type === 'CallExpression' && (node.callee.type === 'Import' || (node.callee.type === 'Identifier' && node.callee.name === 'require')) ? literalString(node.arguments[0]) : null;
+        const required =
+          node.type === 'CallExpression' && (node.callee.type === 'Import' || (node.callee.type === 'Identifier' && node.callee.name === 'require'))
+            ? literalString(node.arguments[0])
+            : null;
         if (required !== null) {
           if (trackedModule(required)) this.model.usesLibrary = true;
           else this.resolveLocal(required);

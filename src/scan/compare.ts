@@ -48,7 +48,13 @@ export function compareQueues(uses: readonly QueueUse[], plan: PlanQueues | null
     const first = !counts.has(use.name);
     counts.set(use.name, (counts.get(use.name) ?? 0) + 1);
     if (plan && first && !tierOf.has(use.name)) {
-      findings.push(makeFinding(QUEUE_RULES.notInPlan, use.file, use, { api: `${use.via} '${use.name}'`, replacement: `add "${use.name}" to a tier of the plan (tiers[].queues)`, queue: use.name }));
+      findings.push(
+        makeFinding(QUEUE_RULES.notInPlan, use.file, use, {
+          api: `${use.via} '${use.name}'`,
+          replacement: `add "${use.name}" to a tier of the plan (tiers[].queues)`,
+          queue: use.name,
+        }),
+      );
     }
   }
   const missing = plan ? [...tierOf.keys()].filter((queue) => !counts.has(queue)) : [];
@@ -56,11 +62,16 @@ export function compareQueues(uses: readonly QueueUse[], plan: PlanQueues | null
     for (const queue of missing) {
       const at = lineOf(plan.text, queue);
       findings.push(
-        makeFinding(QUEUE_RULES.notInCode, plan.file, { ...at, endLine: at.line, endColumn: at.column + queue.length }, {
-          api: `tier "${tierOf.get(queue)}": ${queue}`,
-          replacement: `no code names "${queue}": fix the name, or check that the code builds it at run time`,
-          queue,
-        }),
+        makeFinding(
+          QUEUE_RULES.notInCode,
+          plan.file,
+          { ...at, endLine: at.line, endColumn: at.column + queue.length },
+          {
+            api: `tier "${tierOf.get(queue)}": ${queue}`,
+            replacement: `no code names "${queue}": fix the name, or check that the code builds it at run time`,
+            queue,
+          },
+        ),
       );
     }
   }

@@ -112,14 +112,17 @@ export async function listSourceFiles(paths: readonly string[], options: { cwd: 
   const targets: { path: string; dir: boolean }[] = [];
   for (const path of paths.map((entry) => resolve(options.cwd, entry))) {
     const info = await stat(path).catch(() => null);
-    if (!info) throw new UsageError('scan.path', `no such file or directory: ${path}`, { fix: 'give existing paths to scan (or set code.paths in the plan file)' });
+    if (!info)
+      throw new UsageError('scan.path', `no such file or directory: ${path}`, { fix: 'give existing paths to scan (or set code.paths in the plan file)' });
     targets.push({ path, dir: info.isDirectory() });
   }
   const root = deepestCommonDirectory(targets.map((target) => (target.dir ? target.path : dirname(target.path))));
   const top = await workTreeTop(root);
   const offset = toPosix(relative(top, root));
   const fromTop = (rel: string) => (offset === '' ? rel : rel === '' ? offset : `${offset}/${rel}`);
-  const fixed = ignore().add([...DEFAULT_IGNORES]).add([...(options.ignore ?? [])]);
+  const fixed = ignore()
+    .add([...DEFAULT_IGNORES])
+    .add([...(options.ignore ?? [])]);
   const excluded = (levels: readonly IgnoreLevel[], rel: string, isDir: boolean) =>
     fixed.ignores(isDir ? `${rel}/` : rel) || ignoredByGit(levels, fromTop(rel), isDir);
   const files = new Set<string>();

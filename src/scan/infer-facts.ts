@@ -85,7 +85,10 @@ class FactRunner {
       if (key === null || value.type !== 'Identifier') continue;
       const target = file.refs.get(value) ?? null;
       const viaSym = this.memberSymOfExpr(expr, key, file);
-      const kind = this.inference.symKind(viaSym) ?? staticMember(source, key) ?? (source?.startsWith('mod:') ? this.inference.symKind(this.inference.exportOf(Number(source.slice(4)), key)) : null);
+      const kind =
+        this.inference.symKind(viaSym) ??
+        staticMember(source, key) ??
+        (source?.startsWith('mod:') ? this.inference.symKind(this.inference.exportOf(Number(source.slice(4)), key)) : null);
       if (target && viaSym && viaSym !== target && !target.alias && !target.fixed && !target.kind) {
         target.alias = viaSym;
         changed = true;

@@ -170,7 +170,8 @@ export class Inference {
         if (method) return method;
       }
     }
-    if (value.type === 'CallExpression' && value.callee.type === 'MemberExpression' && memberName(value.callee) === 'bind') return this.fnOf(value.callee.object, file);
+    if (value.type === 'CallExpression' && value.callee.type === 'MemberExpression' && memberName(value.callee) === 'bind')
+      return this.fnOf(value.callee.object, file);
     return this.symOf(value, file)?.fn ?? null;
   }
 
@@ -225,7 +226,10 @@ export class Inference {
         return this.kindOf(value.right, file, depth + 1);
       case 'ArrayExpression':
       case 'ObjectExpression': {
-        const items = value.type === 'ArrayExpression' ? value.elements : value.properties.map((property: AnyNode) => (property.type === 'ObjectProperty' ? property.value : null));
+        const items =
+          value.type === 'ArrayExpression'
+            ? value.elements
+            : value.properties.map((property: AnyNode) => (property.type === 'ObjectProperty' ? property.value : null));
         for (const item of items) {
           if (!item) continue;
           if (item.type === 'SpreadElement') {
@@ -258,7 +262,11 @@ export class Inference {
       const name = memberName(callee);
       if (name !== null) {
         const object = unwrap(callee.object) as AnyNode;
-        if (object.type === 'Identifier' && !file.refs.get(object) && ((object.name === 'Object' && name === 'values') || (object.name === 'Array' && name === 'from'))) {
+        if (
+          object.type === 'Identifier' &&
+          !file.refs.get(object) &&
+          ((object.name === 'Object' && name === 'values') || (object.name === 'Array' && name === 'from'))
+        ) {
           const inner = this.kindOf(call.arguments[0], file, depth + 1);
           return inner?.startsWith('list:') ? inner : null;
         }

@@ -35,7 +35,10 @@ function globRegExp(glob: string): RegExp {
       const end = glob.indexOf(']', i + 1);
       if (end === -1) source += '\\[';
       else {
-        source += `[${glob.slice(i + 1, end).replace(/^\^/, '^').replace(/\\/g, '\\\\')}]`;
+        source += `[${glob
+          .slice(i + 1, end)
+          .replace(/^\^/, '^')
+          .replace(/\\/g, '\\\\')}]`;
         i = end;
       }
     } else source += char.replace(/[.+^${}()|\\/]/g, '\\$&');
@@ -61,6 +64,8 @@ export function legacyUsage(input: LegacyUsageInput): LegacyUsage {
     if (unknown || known.some((name) => scope.has(name))) bull.push({ file, queues: known.filter((name) => scope.has(name)) });
     else outside.push({ file, queues: known });
   }
-  const redis = input.movedKeys.length ? input.redisKeys.filter((use) => input.movedKeys.some((pattern) => keyMatches(pattern, { text: use.key, exact: use.exact }))) : [];
+  const redis = input.movedKeys.length
+    ? input.redisKeys.filter((use) => input.movedKeys.some((pattern) => keyMatches(pattern, { text: use.key, exact: use.exact })))
+    : [];
   return { bull, outside, redis };
 }

@@ -22,7 +22,19 @@ const REMOVED_QUEUE_API: Readonly<Record<string, string>> = {
   multi: 'your own ioredis client',
 };
 const JOB_LOCK_API = new Set(['takeLock', 'releaseLock', 'lockKey', 'moveToCompleted', 'moveToFailed', 'discard']);
-const JOB_OPTION_KEYS = new Set(['attempts', 'delay', 'removeOnComplete', 'removeOnFail', 'jobId', 'priority', 'backoff', 'repeat', 'lifo', 'timeout', 'stackTraceLimit']);
+const JOB_OPTION_KEYS = new Set([
+  'attempts',
+  'delay',
+  'removeOnComplete',
+  'removeOnFail',
+  'jobId',
+  'priority',
+  'backoff',
+  'repeat',
+  'lifo',
+  'timeout',
+  'stackTraceLimit',
+]);
 
 export class BullMatcher {
   constructor(
@@ -39,7 +51,12 @@ export class BullMatcher {
     const queue = resolveString(args[0], this.file, this.inference);
     this.emit(BULL_RULES.newQueue, node, { queue });
     const second = unwrap(args[1]);
-    if (second && (second.type === 'StringLiteral' || second.type === 'TemplateLiteral' || (second.type === 'Identifier' && !objectLiteral(second, this.file, this.inference)))) {
+    if (
+      second &&
+      (second.type === 'StringLiteral' ||
+        second.type === 'TemplateLiteral' ||
+        (second.type === 'Identifier' && !objectLiteral(second, this.file, this.inference)))
+    ) {
       this.emit(BULL_RULES.redisOption, second, { api: 'new Queue(name, redisUrl)', queue });
     }
     const options = objectLiteral(args[2], this.file, this.inference) ?? objectLiteral(args[1], this.file, this.inference);
@@ -74,7 +91,12 @@ export class BullMatcher {
       case 'addListener': {
         const event = literalString(args[0]);
         if (event === null) return;
-        if (event.startsWith('global:')) this.emit(BULL_RULES.globalEvents, node, { queue, api: `queue.on('${event}', ...)`, replacement: `new QueueEvents(name, { connection }).on('${event.slice(7)}', ({ jobId, ... }) => ...)` });
+        if (event.startsWith('global:'))
+          this.emit(BULL_RULES.globalEvents, node, {
+            queue,
+            api: `queue.on('${event}', ...)`,
+            replacement: `new QueueEvents(name, { connection }).on('${event.slice(7)}', ({ jobId, ... }) => ...)`,
+          });
         else if (WORKER_EVENTS.has(event)) this.emit(BULL_RULES.localEvents, node, { queue, api: `queue.on('${event}', ...)` });
         else if (event === 'waiting') this.emit(BULL_RULES.waitingEvent, node, { queue });
         return;
@@ -87,7 +109,8 @@ export class BullMatcher {
         return;
       case 'pause':
       case 'resume':
-        if (args[0] && !(args[0].type === 'BooleanLiteral' && args[0].value === false)) this.emit(BULL_RULES.pauseLocal, node, { queue, api: `queue.${method}(true)` });
+        if (args[0] && !(args[0].type === 'BooleanLiteral' && args[0].value === false))
+          this.emit(BULL_RULES.pauseLocal, node, { queue, api: `queue.${method}(true)` });
         return;
       case 'removeJobs':
         this.emit(BULL_RULES.removeJobs, node, { queue });
@@ -112,7 +135,7 @@ export class BullMatcher {
       if (key === 'repeat') {
         const repeat = objectLiteral(property.value, this.file, this.inference);
         const cron = repeat?.properties.some((entry: AnyNode) => entry.type === 'ObjectProperty' && propertyName(entry.key, entry.computed) === 'cron');
-        this.emit(BULL_RULES.repeat, node, { queue, api: cron ? "queue.add(..., { repeat: { cron } })" : 'queue.add(..., { repeat })' });
+        this.emit(BULL_RULES.repeat, node, { queue, api: cron ? 'queue.add(..., { repeat: { cron } })' : 'queue.add(..., { repeat })' });
       } else if (key === 'timeout') {
         this.emit(BULL_RULES.jobTimeout, property, { queue });
       }
@@ -128,7 +151,12 @@ export class BullMatcher {
     if (resolveString(first, this.file, this.inference) !== null || first.type === 'TemplateLiteral') return true;
     if (objectLiteral(first, this.file, this.inference)) return false;
     const second = objectLiteral(args[1], this.file, this.inference);
-    if (args.length === 2 && second && second.properties.some((entry: AnyNode) => entry.type === 'ObjectProperty' && JOB_OPTION_KEYS.has(propertyName(entry.key, entry.computed) ?? ''))) return false;
+    if (
+      args.length === 2 &&
+      second &&
+      second.properties.some((entry: AnyNode) => entry.type === 'ObjectProperty' && JOB_OPTION_KEYS.has(propertyName(entry.key, entry.computed) ?? ''))
+    )
+      return false;
     if (args.length === 1) return false;
     const name = first.type === 'Identifier' ? first.name : first.type === 'MemberExpression' ? (memberName(first) ?? '') : '';
     return /name|type|kind|event|job$/i.test(name);
@@ -192,7 +220,11 @@ export class BullMatcher {
         this.emit(NESTJS_RULES.processor, decorator, { queue: processor, ...(header ? { endLine: header } : {}) });
         const constructor = cls.methods.get('constructor');
         if (constructor && !cls.superClass) {
-          this.emit(NESTJS_RULES.processor, constructor.node as AnyNode, { queue: processor, api: 'constructor(...) { }', replacement: 'constructor(...) { super(); } (a WorkerHost subclass must call super())' });
+          this.emit(NESTJS_RULES.processor, constructor.node as AnyNode, {
+            queue: processor,
+            api: 'constructor(...) { }',
+            replacement: 'constructor(...) { super(); } (a WorkerHost subclass must call super())',
+          });
         }
       }
       for (const fn of cls.methods.values()) {
@@ -206,7 +238,12 @@ export class BullMatcher {
           const event = nestEvent(name);
           if (!event) continue;
           const eventName = event.event || (literalString(callArgs(decorator)[0]) ?? 'event');
-          if (event.global) this.emit(NESTJS_RULES.globalEvent, decorator, { queue: processor, api: `@${name}()`, replacement: `@OnQueueEvent('${eventName.replace(/^global:/, '')}') in a @QueueEventsListener class extending QueueEventsHost` });
+          if (event.global)
+            this.emit(NESTJS_RULES.globalEvent, decorator, {
+              queue: processor,
+              api: `@${name}()`,
+              replacement: `@OnQueueEvent('${eventName.replace(/^global:/, '')}') in a @QueueEventsListener class extending QueueEventsHost`,
+            });
           else this.emit(NESTJS_RULES.workerEvent, decorator, { queue: processor, api: `@${name}()`, replacement: `@OnWorkerEvent('${eventName}')` });
         }
       }
@@ -252,7 +289,8 @@ function processApi(args: AnyNode[]): string {
   const first = unwrap(args[0]);
   const named = first && (first.type === 'StringLiteral' || first.type === 'TemplateLiteral');
   const last = unwrap(args[args.length - 1]);
-  const file = last && (last.type === 'StringLiteral' || last.type === 'TemplateLiteral' || (last.type === 'CallExpression' && memberName(last.callee) === 'join'));
+  const file =
+    last && (last.type === 'StringLiteral' || last.type === 'TemplateLiteral' || (last.type === 'CallExpression' && memberName(last.callee) === 'join'));
   return `queue.process(${named ? 'name, ' : ''}${args.length > (named ? 2 : 1) ? 'concurrency, ' : ''}${file ? 'processorFile' : 'handler'})`;
 }
 

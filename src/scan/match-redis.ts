@@ -71,9 +71,16 @@ export class RedisMatcher {
     }
     if (method === 'hgetall') this.emit(IOREDIS_RULES.hgetall, node);
     if (method === 'set' && args.slice(2).some((arg) => SET_FLAGS.test(literalString(arg) ?? ''))) {
-      this.emit(IOREDIS_RULES.setArgs, node, { api: `redis.set(key, value, ${args.slice(2).map((arg) => literalString(arg) ?? '…').map((text) => (SET_FLAGS.test(text) ? `'${text}'` : text)).join(', ')})` });
+      this.emit(IOREDIS_RULES.setArgs, node, {
+        api: `redis.set(key, value, ${args
+          .slice(2)
+          .map((arg) => literalString(arg) ?? '…')
+          .map((text) => (SET_FLAGS.test(text) ? `'${text}'` : text))
+          .join(', ')})`,
+      });
     }
-    if (WRITES.has(method) && args.some((arg) => isJson(arg, 'stringify'))) this.emit(IOREDIS_RULES.json, node, { api: `redis.${method}(key, JSON.stringify(value))` });
+    if (WRITES.has(method) && args.some((arg) => isJson(arg, 'stringify')))
+      this.emit(IOREDIS_RULES.json, node, { api: `redis.${method}(key, JSON.stringify(value))` });
   }
 
   /** `client.<method>(...)` on an @upstash/redis client. */

@@ -102,7 +102,8 @@ export function scanFile(file: FileModel, inference: Inference, text: string, sy
     // Type-only imports count too: they stop compiling once bull is uninstalled.
     if (entry.module === 'bull' || entry.module === '@nestjs/bull') importsBull = true;
     const rule = IMPORT_RULES[entry.module];
-    if (rule && (entry.module !== '@bull-board/api/bullAdapter' || entry.names.includes('BullAdapter'))) emit(rule, entry.node as AnyNode, { api: sourceLine(text, entry.node as AnyNode) });
+    if (rule && (entry.module !== '@bull-board/api/bullAdapter' || entry.names.includes('BullAdapter')))
+      emit(rule, entry.node as AnyNode, { api: sourceLine(text, entry.node as AnyNode) });
   }
   for (const fact of file.facts) {
     if (fact.t === 'inject' && inference.decoratorName(fact.decorator as AnyNode, file) === 'InjectQueue') {
@@ -111,7 +112,8 @@ export function scanFile(file: FileModel, inference: Inference, text: string, sy
   }
   for (const cls of file.classes) {
     for (const decorator of cls.decorators as AnyNode[]) {
-      if (inference.decoratorName(decorator, file) === 'Processor') addQueue(bull.decoratorQueue(decorator), decorator, '@Processor', decoratorArgument(decorator));
+      if (inference.decoratorName(decorator, file) === 'Processor')
+        addQueue(bull.decoratorQueue(decorator), decorator, '@Processor', decoratorArgument(decorator));
     }
   }
   bull.classes();
@@ -161,7 +163,8 @@ export function scanFile(file: FileModel, inference: Inference, text: string, sy
       emit(BULL_RULES.done, node, { api: 'done(err, result)' });
       return;
     }
-    if (namedOf(calleeKind, 'nestbull:') === 'getQueueToken') addQueue(resolveString(node.arguments[0], file, inference), node, 'getQueueToken', node.arguments[0]);
+    if (namedOf(calleeKind, 'nestbull:') === 'getQueueToken')
+      addQueue(resolveString(node.arguments[0], file, inference), node, 'getQueueToken', node.arguments[0]);
     redis.jsonParse(node);
     if (callee.type !== 'MemberExpression' && callee.type !== 'OptionalMemberExpression') return;
     const method = memberName(callee);
@@ -216,7 +219,11 @@ export function scanFile(file: FileModel, inference: Inference, text: string, sy
 
 /** The code as written, for `api`: the node's first line, shortened. */
 function sourceLine(text: string, node: AnyNode): string {
-  const line = text.slice(node.start ?? 0, node.end ?? 0).split('\n')[0]?.trim() ?? '';
+  const line =
+    text
+      .slice(node.start ?? 0, node.end ?? 0)
+      .split('\n')[0]
+      ?.trim() ?? '';
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }
 

@@ -66,7 +66,10 @@ export function sarifLog(input: SarifInput): Record<string, unknown> {
               name: ruleName(rule.id),
               shortDescription: { text: rule.title },
               fullDescription: { text: `${rule.from} → ${rule.to}` },
-              help: { text: `${rule.from} → ${rule.to}${rule.adapter ? ` (with redis-migrate: ${rule.adapter})` : ''}. ${rule.why}`, markdown: helpMarkdown(rule) },
+              help: {
+                text: `${rule.from} → ${rule.to}${rule.adapter ? ` (with redis-migrate: ${rule.adapter})` : ''}. ${rule.why}`,
+                markdown: helpMarkdown(rule),
+              },
               helpUri: `${input.docsUrl}#${rule.id}`,
               defaultConfiguration: { level: LEVEL[rule.severity] },
               properties: { tags: ['redis-migrate', rule.library, rule.change], precision: 'high' },
@@ -80,7 +83,14 @@ export function sarifLog(input: SarifInput): Record<string, unknown> {
             toolExecutionNotifications: input.unparsed.map((file) => ({
               level: 'warning',
               message: { text: `not parsed: ${file.message}` },
-              locations: [{ physicalLocation: { artifactLocation: { uri: uri(file.file), uriBaseId: 'SRCROOT' }, region: { startLine: file.line, startColumn: file.column } } }],
+              locations: [
+                {
+                  physicalLocation: {
+                    artifactLocation: { uri: uri(file.file), uriBaseId: 'SRCROOT' },
+                    region: { startLine: file.line, startColumn: file.column },
+                  },
+                },
+              ],
             })),
           },
         ],

@@ -96,7 +96,13 @@ export async function watchAcks(subscriber: RedisClient, keys: StateKeys, client
       const summary = (id: string): InstanceSummary => {
         const record = byId.get(id) ?? expected.find((instance) => instance.id === id);
         const message = acks.get(id)?.message;
-        return { id, app: record?.app ?? message?.app ?? '?', host: record?.host ?? '?', pid: record?.pid ?? 0, version: message?.version ?? record?.version ?? 0 };
+        return {
+          id,
+          app: record?.app ?? message?.app ?? '?',
+          host: record?.host ?? '?',
+          pid: record?.pid ?? 0,
+          version: message?.version ?? record?.version ?? 0,
+        };
       };
       return {
         live: ids.size,
@@ -124,9 +130,7 @@ export function confirmationsFromRecords(instances: InstanceView[], version: num
     slowestMs: null,
     waitedMs: 0,
     killSwitch: confirmed.filter((instance) => instance.killSwitch).length,
-    unconfirmed: live
-      .filter((instance) => !confirmed.includes(instance))
-      .map(({ id, app, host, pid, version: v }) => ({ id, app, host, pid, version: v })),
+    unconfirmed: live.filter((instance) => !confirmed.includes(instance)).map(({ id, app, host, pid, version: v }) => ({ id, app, host, pid, version: v })),
     gone: [],
   };
 }

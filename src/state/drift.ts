@@ -79,7 +79,8 @@ function unexplained(hash: Record<string, string>, explained: Map<string, Explai
     if (!hasSince(field) || hash[since] === undefined) continue;
     // The flip script stamps a field's clock with its audit entry's time: another value was written by hand.
     if (!why) findings.push({ source: 'audit', message: `${since} is "${hash[since]}" but no audit entry changed ${field}` });
-    else if (hash[since] !== String(why.time)) findings.push({ source: 'audit', message: `${since} is "${hash[since]}" but version ${why.version} changed ${field} at ${why.time}` });
+    else if (hash[since] !== String(why.time))
+      findings.push({ source: 'audit', message: `${since} is "${hash[since]}" but version ${why.version} changed ${field} at ${why.time}` });
   }
   return findings;
 }
@@ -93,7 +94,10 @@ export function driftFindings(input: DriftInput): DriftReport {
 
   if (last && last.version !== null) {
     if (empty) {
-      findings.push({ source: 'audit', message: `the state is empty but the audit trail records version ${last.version} (${last.command}, ${new Date(last.time).toISOString()})` });
+      findings.push({
+        source: 'audit',
+        message: `the state is empty but the audit trail records version ${last.version} (${last.command}, ${new Date(last.time).toISOString()})`,
+      });
     } else if (last.version !== state.version) {
       findings.push({ source: 'audit', message: `the state is at version ${state.version} but the newest audit entry records version ${last.version}` });
     } else {
@@ -110,9 +114,17 @@ export function driftFindings(input: DriftInput): DriftReport {
     findings.push({ source: 'instances', message: `the state is empty but ${live.length} live app instance(s) applied version ${newest} before` });
   } else if (!empty) {
     const ahead = live.filter((instance) => instance.epoch === state.epoch && instance.version > state.version);
-    if (ahead.length) findings.push({ source: 'instances', message: `${ahead.length} live app instance(s) applied a version newer than the state's ${state.version}: the state was restored from an older copy` });
+    if (ahead.length)
+      findings.push({
+        source: 'instances',
+        message: `${ahead.length} live app instance(s) applied a version newer than the state's ${state.version}: the state was restored from an older copy`,
+      });
     const foreign = live.filter((instance) => instance.epoch !== state.epoch);
-    if (foreign.length) findings.push({ source: 'instances', message: `${foreign.length} live app instance(s) follow a state that no longer exists (another epoch); they switch at the next change` });
+    if (foreign.length)
+      findings.push({
+        source: 'instances',
+        message: `${foreign.length} live app instance(s) follow a state that no longer exists (another epoch); they switch at the next change`,
+      });
   }
 
   if (input.dotenv) {

@@ -46,17 +46,22 @@ export async function applyFlagChange(client: RedisClient, keys: StateKeys, inpu
   const changes = Object.entries(input.changes).map(([field, value]) => [field, value, fieldDefault(field), hasSince(field) ? 1 : 0]);
   let reply: unknown;
   try {
-    reply = await runScript(client, FLIP_SCRIPT, [keys.state, keys.audit, keys.lock], [
-      JSON.stringify(changes),
-      redact(input.actor),
-      redact(input.command),
-      redact(input.reason ?? ''),
-      input.kind,
-      input.lockToken ?? '',
-      randomUUID(),
-      keys.changes,
-      JSON.stringify(input.details ?? {}, (_k, v: unknown) => (typeof v === 'string' ? redact(v) : v)),
-    ]);
+    reply = await runScript(
+      client,
+      FLIP_SCRIPT,
+      [keys.state, keys.audit, keys.lock],
+      [
+        JSON.stringify(changes),
+        redact(input.actor),
+        redact(input.command),
+        redact(input.reason ?? ''),
+        input.kind,
+        input.lockToken ?? '',
+        randomUUID(),
+        keys.changes,
+        JSON.stringify(input.details ?? {}, (_k, v: unknown) => (typeof v === 'string' ? redact(v) : v)),
+      ],
+    );
   } catch (error) {
     if (String((error as Error).message).startsWith('LOCKLOST')) {
       throw new CliError('lock.lost', 'the migration lock expired or was taken over before the change; nothing was changed', EXIT.lockHeld, {

@@ -52,12 +52,7 @@ export function isLive(record: Pick<InstanceRecord, 'heartbeatMs'>, lastSeen: nu
 
 export async function reportInstance(client: RedisClient, keys: StateKeys, record: InstanceRecord, ack: boolean): Promise<void> {
   const message: AckMessage = { id: record.id, app: record.app, version: record.version, epoch: record.epoch };
-  await runScript(client, REPORT_SCRIPT, [keys.instances, keys.heartbeats], [
-    record.id,
-    JSON.stringify(record),
-    ack ? keys.acks : '',
-    JSON.stringify(message),
-  ]);
+  await runScript(client, REPORT_SCRIPT, [keys.instances, keys.heartbeats], [record.id, JSON.stringify(record), ack ? keys.acks : '', JSON.stringify(message)]);
 }
 
 /** KEYS: instances, heartbeats. ARGV: id, acks channel, last-word JSON. */

@@ -53,7 +53,9 @@ async function lockHeldError(client: RedisClient, keys: StateKeys, ttlMs: number
   const since = holder ? `since ${new Date(holder.since).toISOString()} (${formatDuration(now - holder.since)} ago)` : '';
   return new LockHeldError(`the migration lock is held by ${who} ${since}`.trim(), {
     fix: `wait for them to finish; a holder that died releases it within ${formatDuration(holder?.expiresInMs ?? ttlMs)}`,
-    details: holder ? { holder: { owner: holder.owner, command: holder.command, host: holder.host, pid: holder.pid, since: holder.since, expiresInMs: holder.expiresInMs } } : {},
+    details: holder
+      ? { holder: { owner: holder.owner, command: holder.command, host: holder.host, pid: holder.pid, since: holder.since, expiresInMs: holder.expiresInMs } }
+      : {},
   });
 }
 
@@ -82,15 +84,18 @@ export async function acquireLock(
   if (taken !== 'OK') throw await lockHeldError(client, keys, request.ttlMs);
 
   let lost = false;
-  const renew = setInterval(() => {
-    runScript(client, RENEW, [keys.lock], [info.token, request.ttlMs])
-      .then((ok) => {
-        if (Number(ok) !== 1) lost = true;
-      })
-      .catch(() => {
-        // A failed renewal is not fatal by itself: the flip script checks the token atomically.
-      });
-  }, Math.max(100, Math.floor(request.ttlMs / 3)));
+  const renew = setInterval(
+    () => {
+      runScript(client, RENEW, [keys.lock], [info.token, request.ttlMs])
+        .then((ok) => {
+          if (Number(ok) !== 1) lost = true;
+        })
+        .catch(() => {
+          // A failed renewal is not fatal by itself: the flip script checks the token atomically.
+        });
+    },
+    Math.max(100, Math.floor(request.ttlMs / 3)),
+  );
   renew.unref();
 
   return {

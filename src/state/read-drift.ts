@@ -28,7 +28,10 @@ async function readSink(path: string, cwd: string): Promise<Record<string, strin
 
 /** A tier name only Redis knows is refused everywhere; here it is reported (JSON-quoted: it may hold anything). */
 function unknownTierFindings(plan: Plan, state: FlagState, stateKey: string): DriftFinding[] {
-  return unknownTiers(state, plan.tiers.map((tier) => tier.name)).map((name) => ({
+  return unknownTiers(
+    state,
+    plan.tiers.map((tier) => tier.name),
+  ).map((name) => ({
     source: 'plan',
     message: `${stateKey} has a field for tier ${JSON.stringify(name)} (${state.tiers[name]?.state}), which the plan does not have: sinks, gates and apps ignore it; delete its tier:… fields if no one meant to write them, or put the tier back in the plan`,
   }));

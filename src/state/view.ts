@@ -27,13 +27,19 @@ export function flagsView(plan: Plan, state: FlagState): FlagsView {
   return {
     USE_BULLMQ: state.useBullmq,
     USE_HTTP_REDIS: state.useHttpRedis,
-    BULLMQ_TIERS: recordedBullmqTiers(state, plan.tiers.map((tier) => tier.name)),
+    BULLMQ_TIERS: recordedBullmqTiers(
+      state,
+      plan.tiers.map((tier) => tier.name),
+    ),
     names: plan.flags,
   };
 }
 
 export function tiersView(plan: Plan, state: FlagState, now: number): TierView[] {
-  const running = effectiveBullmqTiers(state, plan.tiers.map((tier) => tier.name));
+  const running = effectiveBullmqTiers(
+    state,
+    plan.tiers.map((tier) => tier.name),
+  );
   return plan.tiers.map((tier) => ({
     name: tier.name,
     state: tierState(state, tier.name),

@@ -72,7 +72,11 @@ export function judgeQueue(observed: Observed, settings: VerifySettings): Verify
 }
 
 function done(observed: Observed): boolean {
-  return ['succeeds', 'retries', 'progress'].every((job) => observed.completed.has(job as VerifyJob)) && observed.failed.has('fails') && observed.progress.length >= 2;
+  return (
+    ['succeeds', 'retries', 'progress'].every((job) => observed.completed.has(job as VerifyJob)) &&
+    observed.failed.has('fails') &&
+    observed.progress.length >= 2
+  );
 }
 
 export async function verifyQueue(connection: RedisClient, prefix: string, queue: string, settings: VerifySettings): Promise<QueueVerification> {
@@ -98,7 +102,8 @@ export async function verifyQueue(connection: RedisClient, prefix: string, queue
     },
     { connection, prefix, concurrency: 4, drainDelay: 1 },
   );
-  for (const emitter of [events, bullQueue, worker]) (emitter as unknown as NodeJS.EventEmitter).on('error', (error: Error) => (observed.error ??= error.message));
+  for (const emitter of [events, bullQueue, worker])
+    (emitter as unknown as NodeJS.EventEmitter).on('error', (error: Error) => (observed.error ??= error.message));
   let wake: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (wake = resolve));
   const check = () => done(observed) && wake();

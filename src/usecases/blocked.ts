@@ -28,7 +28,9 @@ export interface Blocked {
 export function blockedCauses(blocked: Blocked): string[] {
   const causes: string[] = [];
   if (blocked.ungatedTiers.length) {
-    causes.push(`it would also put tier(s) ${blocked.ungatedTiers.join(', ')} on BullMQ without their own checks and gate (recorded on BullMQ while the master switch was off)`);
+    causes.push(
+      `it would also put tier(s) ${blocked.ungatedTiers.join(', ')} on BullMQ without their own checks and gate (recorded on BullMQ while the master switch was off)`,
+    );
   }
   if (blocked.gate) causes.push(`gate closed: ${blocked.gate.message ?? 'the previous tier has not soaked'}`);
   if (blocked.checks.length) causes.push(`${blocked.checks.length} failing preflight check(s): ${blocked.checks.map((check) => check.id).join(', ')}`);
@@ -41,7 +43,11 @@ export function blockedFix(blocked: Blocked): string {
     fixes.push('run `redis-migrate rollback` (it returns every tier to legacy), then `redis-migrate phase2 --tier T` for each tier you want back, in order');
   }
   if (blocked.gate) {
-    fixes.push(blocked.gate.reason === 'previous-breached' ? 'roll back, fix the cause and flip the previous tier again to restart its soak' : 'wait for the soak window to pass (see `redis-migrate status`)');
+    fixes.push(
+      blocked.gate.reason === 'previous-breached'
+        ? 'roll back, fix the cause and flip the previous tier again to restart its soak'
+        : 'wait for the soak window to pass (see `redis-migrate status`)',
+    );
   }
   if (blocked.checks.length) fixes.push('make the failing checks pass (each says how; `redis-migrate preflight` runs them alone)');
   const text = fixes.join('; ');

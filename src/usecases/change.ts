@@ -17,7 +17,18 @@ import { confirmationsFromRecords, watchAcks, type ConfirmationReport } from '..
 import { applyFlagChange, readState, type AuditKind } from '../state/flag-store.js';
 import { readInstances } from '../state/instances.js';
 import { acquireLock, type HeldLock } from '../state/lock.js';
-import { diffChanges, fieldDefault, movesText, parseStateHash, stateWith, tierMoves, ungatedMoves, type FieldChanges, type FlagState, type TierMove } from '../state/model.js';
+import {
+  diffChanges,
+  fieldDefault,
+  movesText,
+  parseStateHash,
+  stateWith,
+  tierMoves,
+  ungatedMoves,
+  type FieldChanges,
+  type FlagState,
+  type TierMove,
+} from '../state/model.js';
 import { flagsView, tiersView, type FlagsView, type TierView } from '../state/view.js';
 import type { SinkReport } from '../sinks/sinks.js';
 import type { Blocked, GateVerdict } from './blocked.js';
@@ -203,7 +214,9 @@ export async function applyChange(env: Environment, loaded: LoadedPlan, request:
         }
       }
       if (confirmations.unconfirmed.length) {
-        warnings.push(`${confirmations.unconfirmed.length} of ${confirmations.live} live app instance(s) did not confirm within ${formatDuration(request.waitMs)}`);
+        warnings.push(
+          `${confirmations.unconfirmed.length} of ${confirmations.live} live app instance(s) did not confirm within ${formatDuration(request.waitMs)}`,
+        );
       }
       return {
         ...base,

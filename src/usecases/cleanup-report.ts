@@ -70,9 +70,10 @@ export function cleanupReport(input: ReportInput): CleanupReport {
   if (input.tally.kept.typeMismatch > 0) {
     notes.push(`${input.tally.kept.typeMismatch} key(s) with a legacy-looking name but not Bull's type were left alone`);
   }
-  const pending = input.previous?.status === 'running' && input.run === null
-    ? { run: input.previous.run, deleted: input.previous.tally.keys, backup: input.previous.backup }
-    : null;
+  const pending =
+    input.previous?.status === 'running' && input.run === null
+      ? { run: input.previous.run, deleted: input.previous.tally.keys, backup: input.previous.backup }
+      : null;
   if (pending) notes.push(`an interrupted cleanup (${pending.deleted} keys deleted so far) will be resumed by the next run with --yes`);
   return {
     ok: !input.blocked,

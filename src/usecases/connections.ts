@@ -46,7 +46,13 @@ async function takeReading(client: RedisClient, loaded: LoadedPlan, keys: StateK
     serverTimeMs(client),
   ]);
   const budget = connectionBudget(plan);
-  const step = currentBudgetStep(budget, { useHttpRedis: state.useHttpRedis, bullmqTiers: effectiveBullmqTiers(state, plan.tiers.map((tier) => tier.name)) });
+  const step = currentBudgetStep(budget, {
+    useHttpRedis: state.useHttpRedis,
+    bullmqTiers: effectiveBullmqTiers(
+      state,
+      plan.tiers.map((tier) => tier.name),
+    ),
+  });
   const target = plan.target.connections ?? null;
   const { connections, cluster, nodes, ...summary } = snapshot;
   return {

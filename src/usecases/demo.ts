@@ -49,7 +49,11 @@ export async function runDemo(env: Environment, options: DemoRequest): Promise<D
     const redisUrl = given ?? (local as LocalRedis).url;
     const { openRedis } = await import('../redis/connect.js');
     const client = await openRedis({ url: redisUrl, name: `${CONNECTION_NAME_PREFIX.cli}demo`, timeoutMs: env.timeoutMs, cluster: false });
-    closeClient = () => client.quit().then(() => undefined, () => client.disconnect());
+    closeClient = () =>
+      client.quit().then(
+        () => undefined,
+        () => client.disconnect(),
+      );
     const [{ startHttpEndpoint }, { DemoWorld }, { Ledger }, { walkMain, walkMerged }, { judgeClaims }, { parseRedisUrl }] = await Promise.all([
       import('../demo/http-endpoint.js'),
       import('../demo/world.js'),
@@ -95,8 +99,8 @@ export async function runDemo(env: Environment, options: DemoRequest): Promise<D
         ? `phase 1 ran its HTTP checks against the serve-http bridge (${http?.url}) and moved the cache and limiters to it; the bridge's own Redis connections are the server side of HTTP and are not counted`
         : 'phase 1 did not move the cache and limiters (see the phase 1 step); they stayed on TCP',
       'rollback: USE_BULLMQ=false and every tier back to legacy in one change; the re-flip then takes the tiers one `phase2 --tier` at a time, each through its own checks and gate (a phase2 never turns on a tier it did not check)',
-      'phase 3: `phase3 cleanup --yes` deletes the legacy keys, the fleet is redeployed as the migrated app (FLEET_FLAGS=off: no legacy code path, no flags SDK), which is what the plan\'s final step predicts, then `phase3 verify` checks the end state against the plan\'s target (3 connections: only the merged topology meets it)',
-      'predictions: the plan\'s connection budget (`redis-migrate plan`) for a topology that describes the fleet processes',
+      "phase 3: `phase3 cleanup --yes` deletes the legacy keys, the fleet is redeployed as the migrated app (FLEET_FLAGS=off: no legacy code path, no flags SDK), which is what the plan's final step predicts, then `phase3 verify` checks the end state against the plan's target (3 connections: only the merged topology meets it)",
+      "predictions: the plan's connection budget (`redis-migrate plan`) for a topology that describes the fleet processes",
     ];
     return {
       ok,

@@ -78,8 +78,17 @@ export async function writeHtmlReport(env: Environment, loaded: LoadedPlan, opti
   const checkRuns: ReportData['checks'] = [];
   if (options.checks) {
     const results = await runChecks(selectChecks({ phase: 3 }), {
-      plan, redis: client, redisUrl, namespace: env.namespace(loaded), keys, phase: 3, tier: undefined,
-      env: env.variables, timeoutMs: env.timeoutMs, cwd: env.cwd, connection,
+      plan,
+      redis: client,
+      redisUrl,
+      namespace: env.namespace(loaded),
+      keys,
+      phase: 3,
+      tier: undefined,
+      env: env.variables,
+      timeoutMs: env.timeoutMs,
+      cwd: env.cwd,
+      connection,
     });
     checkRuns.push({ at: now, source: 'preflight --phase 3, run for this report', rows: rows(results) });
   }
@@ -97,8 +106,20 @@ export async function writeHtmlReport(env: Environment, loaded: LoadedPlan, opti
     generatedAt: now,
     namespace: env.namespace(loaded),
     redis: parseRedisUrl(redisUrl).display,
-    flags: (({ USE_BULLMQ, USE_HTTP_REDIS, BULLMQ_TIERS, names }) => ({ useBullmq: USE_BULLMQ, useHttpRedis: USE_HTTP_REDIS, bullmqTiers: BULLMQ_TIERS, names }))(flagsView(plan, state)),
-    tiers: tiersView(plan, state, now).map((tier) => ({ name: tier.name, queues: tier.queues.length, state: tier.effective, since: tier.since, soakComplete: tier.soak.complete, soak: tier.soak.window })),
+    flags: (({ USE_BULLMQ, USE_HTTP_REDIS, BULLMQ_TIERS, names }) => ({
+      useBullmq: USE_BULLMQ,
+      useHttpRedis: USE_HTTP_REDIS,
+      bullmqTiers: BULLMQ_TIERS,
+      names,
+    }))(flagsView(plan, state)),
+    tiers: tiersView(plan, state, now).map((tier) => ({
+      name: tier.name,
+      queues: tier.queues.length,
+      state: tier.effective,
+      since: tier.since,
+      soakComplete: tier.soak.complete,
+      soak: tier.soak.window,
+    })),
     timeline,
     phases: phaseBands(audit),
     samples: samples.map(({ sample }) => ({ at: sample.at, connections: sample.connections?.app ?? null, failureRate: sample.failureRate ?? null })),
@@ -118,5 +139,12 @@ export async function writeHtmlReport(env: Environment, loaded: LoadedPlan, opti
   const temp = `${file}.${process.pid}.tmp`;
   await writeFile(temp, html, 'utf8');
   await rename(temp, file);
-  return { ok: true, file, bytes: Buffer.byteLength(html), events: timeline.length, samples: samples.length, checks: checkRuns.reduce((n, run) => n + run.rows.length, 0) };
+  return {
+    ok: true,
+    file,
+    bytes: Buffer.byteLength(html),
+    events: timeline.length,
+    samples: samples.length,
+    checks: checkRuns.reduce((n, run) => n + run.rows.length, 0),
+  };
 }

@@ -47,17 +47,36 @@ export interface MonitorReport extends MonitorView, Report {
   stream: string;
 }
 
-async function serveMetrics(options: { host: string; port: number; namespace: string; intervalMs: number; plan: Plan; health: () => LoopHealth }): Promise<{ metrics: MonitorMetrics; server: MetricsServer }> {
+async function serveMetrics(options: {
+  host: string;
+  port: number;
+  namespace: string;
+  intervalMs: number;
+  plan: Plan;
+  health: () => LoopHealth;
+}): Promise<{ metrics: MonitorMetrics; server: MetricsServer }> {
   // prom-client is loaded here only: no other command (nor the app's entry points) pays for it.
   const [{ MonitorMetrics }, { startMetricsServer }] = await Promise.all([import('../monitor/prometheus.js'), import('../monitor/metrics-server.js')]);
   const metrics = new MonitorMetrics(options.plan, options.namespace, options.intervalMs);
   try {
-    const server = await startMetricsServer({ host: options.host, port: options.port, source: metrics, health: options.health, intervalMs: options.intervalMs });
+    const server = await startMetricsServer({
+      host: options.host,
+      port: options.port,
+      source: metrics,
+      health: options.health,
+      intervalMs: options.intervalMs,
+    });
     return { metrics, server };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') throw new UsageError('metrics.port-in-use', `port ${options.port} on ${options.host} is already in use`, { fix: 'choose another --metrics-port (0 picks a free one)' });
-    if (code === 'EACCES' || code === 'EADDRNOTAVAIL') throw new UsageError('metrics.listen', `cannot listen on ${options.host}:${options.port} (${code})`, { fix: 'check --metrics-host and --metrics-port (ports below 1024 need privileges)' });
+    if (code === 'EADDRINUSE')
+      throw new UsageError('metrics.port-in-use', `port ${options.port} on ${options.host} is already in use`, {
+        fix: 'choose another --metrics-port (0 picks a free one)',
+      });
+    if (code === 'EACCES' || code === 'EADDRNOTAVAIL')
+      throw new UsageError('metrics.listen', `cannot listen on ${options.host}:${options.port} (${code})`, {
+        fix: 'check --metrics-host and --metrics-port (ports below 1024 need privileges)',
+      });
     throw error;
   }
 }
@@ -88,7 +107,8 @@ export async function monitorSoak(env: Environment, loaded: LoadedPlan, options:
       options.onTick?.(tick, { ...header, ...summary });
     };
     const onSampleError = (error: Error) => {
-      if (health.redisUp !== false) env.log(`monitor: sample failed (${error.message}); metrics keep their last values with redis_migrate_up 0, retrying every ${intervalMs} ms`);
+      if (health.redisUp !== false)
+        env.log(`monitor: sample failed (${error.message}); metrics keep their last values with redis_migrate_up 0, retrying every ${intervalMs} ms`);
       Object.assign(health, { lastIterationAt: Date.now(), redisUp: false, failedSamples: health.failedSamples + 1 });
       metrics?.sampleFailed();
     };
@@ -99,7 +119,18 @@ export async function monitorSoak(env: Environment, loaded: LoadedPlan, options:
           return rollBack(env, loaded, { waitMs: 2000, reason: `monitor: ${breaches.map((b) => b.message).join('; ')}`, via: 'monitor --auto-rollback' });
         }
       : undefined;
-    const result = await runMonitor<ChangeReport>({ client, plan, keys, actor: env.actor, intervalMs, durationMs, signal, onTick, onSampleError, ...(rollback ? { rollback } : {}) });
+    const result = await runMonitor<ChangeReport>({
+      client,
+      plan,
+      keys,
+      actor: env.actor,
+      intervalMs,
+      durationMs,
+      signal,
+      onTick,
+      onSampleError,
+      ...(rollback ? { rollback } : {}),
+    });
     return {
       ok: result.summary.breaches.length === 0,
       ...header,

@@ -97,7 +97,14 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
     readBacklog(client, legacyPrefix, targets),
     readForeignKeys(client, legacyPrefix, targets),
     readLegacyWorkers(client, plan, targets),
-    targets.length ? findLegacyUsage(plan, { planFile: loaded.source === 'embedded default' ? undefined : loaded.source, cwd: env.cwd, queues: targets, includeRedis: false }) : null,
+    targets.length
+      ? findLegacyUsage(plan, {
+          planFile: loaded.source === 'embedded default' ? undefined : loaded.source,
+          cwd: env.cwd,
+          queues: targets,
+          includeRedis: false,
+        })
+      : null,
   ]);
   const blockers = cleanupBlockers({
     legacyPrefix,
@@ -124,7 +131,12 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
     if (provable) {
       for (const node of nodes) {
         await scanNode(node, '0', tally, {
-          scope, pattern, batch, cluster, mode: 'dry-run', memorySamplesPerBatch: 10,
+          scope,
+          pattern,
+          batch,
+          cluster,
+          mode: 'dry-run',
+          memorySamplesPerBatch: 10,
           onBatch: async ({ fraction }) => progress.update(tally.keys, nodes.length === 1 ? fraction : null),
           shouldStop: () => false,
         });
@@ -156,8 +168,14 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
       backup = resume?.backup
         ? await reopenBackup(options.backup)
         : await createBackup(options.backup, {
-            format: BACKUP_FORMAT, version: BACKUP_VERSION, createdAt: startedAt, namespace: env.namespace(loaded),
-            source: parseRedisUrl(env.redisUrl(loaded)).display, legacyPrefix, queues: targets, run: runId,
+            format: BACKUP_FORMAT,
+            version: BACKUP_VERSION,
+            createdAt: startedAt,
+            namespace: env.namespace(loaded),
+            source: parseRedisUrl(env.redisUrl(loaded)).display,
+            legacyPrefix,
+            queues: targets,
+            run: runId,
           });
     }
     if (!resume) {
@@ -172,7 +190,10 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
       command,
       reason: options.reason,
       details: {
-        event: resume ? 'resumed' : 'started', run: runId, queues: targets, backup: Boolean(options.backup),
+        event: resume ? 'resumed' : 'started',
+        run: runId,
+        queues: targets,
+        backup: Boolean(options.backup),
         summary: `${resume ? 'resumed' : 'started'}: ${targets.length} queue(s)${forced ? ', forced past blockers' : ''}`,
         ...(forced ? { forced: blockers.map(({ code, counts }) => ({ code, counts })) } : {}),
       },
@@ -189,7 +210,14 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
       for (const node of nodes) {
         if (resume?.doneNodes.includes(node.id)) continue;
         finished = await scanNode(node, resume?.cursors[node.id] ?? '0', tally, {
-          scope, pattern, batch, cluster, mode: 'delete', backup, maxRate, guard,
+          scope,
+          pattern,
+          batch,
+          cluster,
+          mode: 'delete',
+          backup,
+          maxRate,
+          guard,
           onBatch: async ({ cursor, fraction }) => {
             // Not awaited here: the save travels ahead of the next SCAN and UNLINK on the same
             // connection, so it lands first; its reply is checked at the next batch.
@@ -207,16 +235,36 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
     } catch (error) {
       progress.finish();
       await appendAudit(client, keys, {
-        kind: 'cleanup', actor: env.actor, command,
-        details: { event: 'stopped', run: runId, deleted: tally.keys, error: redact((error as Error).message), summary: `stopped after ${tally.keys} keys: ${redact((error as Error).message)}` },
+        kind: 'cleanup',
+        actor: env.actor,
+        command,
+        details: {
+          event: 'stopped',
+          run: runId,
+          deleted: tally.keys,
+          error: redact((error as Error).message),
+          summary: `stopped after ${tally.keys} keys: ${redact((error as Error).message)}`,
+        },
       }).catch(() => undefined);
       throw error;
     }
     progress.finish();
     const durationMs = Math.round(performance.now() - clock);
-    const runInfo = { id: runId, resumed: Boolean(resume), durationMs, deletedThisRun: tally.keys - keysBefore, backup: options.backup ?? null, nodes: nodes.length };
+    const runInfo = {
+      id: runId,
+      resumed: Boolean(resume),
+      durationMs,
+      deletedThisRun: tally.keys - keysBefore,
+      backup: options.backup ?? null,
+      nodes: nodes.length,
+    };
     if (!finished) {
-      await appendAudit(client, keys, { kind: 'cleanup', actor: env.actor, command, details: { event: 'interrupted', run: runId, deleted: tally.keys, summary: `interrupted after ${tally.keys} keys` } });
+      await appendAudit(client, keys, {
+        kind: 'cleanup',
+        actor: env.actor,
+        command,
+        details: { event: 'interrupted', run: runId, deleted: tally.keys, summary: `interrupted after ${tally.keys} keys` },
+      });
       throw new AbortedError(`cleanup interrupted after ${tally.keys} keys; run the same command again to finish`, {
         fix: 'the progress is saved in the migration state; a re-run resumes where this one stopped',
         details: { deleted: tally.keys, run: runId },
@@ -226,9 +274,17 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
     await backup?.finish();
     await finishCleanupRun(client, keys, startedAt + durationMs);
     await appendAudit(client, keys, {
-      kind: 'cleanup', actor: env.actor, command, reason: options.reason,
+      kind: 'cleanup',
+      actor: env.actor,
+      command,
+      reason: options.reason,
       details: {
-        event: 'finished', run: runId, deleted: tally.keys, byQueue: tally.byQueue, keptTypeMismatch: tally.kept.typeMismatch, durationMs,
+        event: 'finished',
+        run: runId,
+        deleted: tally.keys,
+        byQueue: tally.byQueue,
+        keptTypeMismatch: tally.kept.typeMismatch,
+        durationMs,
         summary: `finished: ${tally.keys} legacy keys deleted`,
       },
     });

@@ -64,7 +64,9 @@ const FIXES: Record<string, string> = {
 async function refuse(client: RedisClient, keys: StateKeys, env: Environment, command: string, file: string, refusal: BackupRefusal): Promise<never> {
   const message = `${file}: ${refusal.message}; refused, nothing was restored`;
   await appendAudit(client, keys, {
-    kind: 'restore', actor: env.actor, command,
+    kind: 'restore',
+    actor: env.actor,
+    command,
     details: { event: 'refused', code: refusal.code, line: refusal.line, summary: `refused: ${message}` },
   }).catch(() => undefined);
   const options = { fix: FIXES[refusal.code], details: { line: refusal.line } };
@@ -91,7 +93,9 @@ export async function restoreBackup(env: Environment, loaded: LoadedPlan, option
     throw error;
   }
   const { header } = scan;
-  await env.confirm(`Restore the keys of ${file} (legacy keys of ${header.queues.join(', ')}, taken ${new Date(header.createdAt).toISOString()})${options.replace ? ', replacing existing keys' : ''}?`);
+  await env.confirm(
+    `Restore the keys of ${file} (legacy keys of ${header.queues.join(', ')}, taken ${new Date(header.createdAt).toISOString()})${options.replace ? ', replacing existing keys' : ''}?`,
+  );
 
   let lock: HeldLock | undefined;
   const counts: RestoreCounts = emptyRestoreCounts();
@@ -120,7 +124,12 @@ export async function restoreBackup(env: Environment, loaded: LoadedPlan, option
     } catch (error) {
       const reason = error instanceof BackupRefusal ? `${file} changed while it was being restored (${error.message})` : (error as Error).message;
       const summary = `stopped after ${counts.restored} restored key(s): ${reason}`;
-      await appendAudit(client, keys, { kind: 'restore', actor: env.actor, command, details: { event: 'stopped', restored: counts.restored, identical: counts.identical, summary } }).catch(() => undefined);
+      await appendAudit(client, keys, {
+        kind: 'restore',
+        actor: env.actor,
+        command,
+        details: { event: 'stopped', restored: counts.restored, identical: counts.identical, summary },
+      }).catch(() => undefined);
       if (error instanceof CliError) throw error;
       throw new EnvironmentError('restore.stopped', `restore ${summary}`, {
         fix: 'fix the cause, then run the same restore again: keys already back count as identical',
@@ -132,9 +141,14 @@ export async function restoreBackup(env: Environment, loaded: LoadedPlan, option
       actor: env.actor,
       command,
       details: {
-        event: 'restored', verification,
+        event: 'restored',
+        verification,
         summary: `restored ${counts.restored} key(s)${counts.conflictCount ? `, ${counts.conflictCount} conflict(s)` : ''}${verification === 'verified' ? '' : ` (${verification} backup)`}`,
-        restored: counts.restored, identical: counts.identical, conflicts: counts.conflictCount, expired: counts.expired, queues: header.queues,
+        restored: counts.restored,
+        identical: counts.identical,
+        conflicts: counts.conflictCount,
+        expired: counts.expired,
+        queues: header.queues,
       },
     });
   } finally {
@@ -145,7 +159,11 @@ export async function restoreBackup(env: Environment, loaded: LoadedPlan, option
     file,
     namespace: env.namespace(loaded),
     backup: { createdAt: header.createdAt, source: header.source, legacyPrefix: header.legacyPrefix, queues: header.queues },
-    verification: { status: verification, records: scan.unverified ? counts.restored + counts.identical + counts.conflictCount + counts.expired : scan.seal.records, unsealed: scan.unsealed },
+    verification: {
+      status: verification,
+      records: scan.unverified ? counts.restored + counts.identical + counts.conflictCount + counts.expired : scan.seal.records,
+      unsealed: scan.unsealed,
+    },
     replace: Boolean(options.replace),
     restored: counts.restored,
     identical: counts.identical,

@@ -52,7 +52,12 @@ async function commandCalls(client: RedisClient): Promise<{ calls: number; nodes
   return { calls, nodes: nodes.length };
 }
 
-async function legacyKeyCount(client: RedisClient, legacyPrefix: string, bullmqPrefix: string, queues: string[]): Promise<{ total: number; byQueue: Record<string, number> }> {
+async function legacyKeyCount(
+  client: RedisClient,
+  legacyPrefix: string,
+  bullmqPrefix: string,
+  queues: string[],
+): Promise<{ total: number; byQueue: Record<string, number> }> {
   const tally = emptyTally();
   const { cluster, nodes } = masterNodes(client);
   for (const node of nodes) {
@@ -66,7 +71,9 @@ async function legacyKeyCount(client: RedisClient, legacyPrefix: string, bullmqP
       shouldStop: () => false,
     });
   }
-  const byQueue = Object.fromEntries(Object.entries(tally.byQueue).map(([queue, kinds]) => [queue, Object.values(kinds).reduce((sum, n) => sum + (n ?? 0), 0)]));
+  const byQueue = Object.fromEntries(
+    Object.entries(tally.byQueue).map(([queue, kinds]) => [queue, Object.values(kinds).reduce((sum, n) => sum + (n ?? 0), 0)]),
+  );
   return { total: tally.keys, byQueue };
 }
 
@@ -120,7 +127,11 @@ export async function verifyEndOfMigration(env: Environment, loaded: LoadedPlan,
     stateHash: hash,
     tiers: tierEligibility(plan, state, now),
     legacyKeys,
-    legacyConnections: { total: legacy.length, byRole, queues: [...new Set(legacy.map((connection) => connection.queue).filter((queue): queue is string => queue !== null))] },
+    legacyConnections: {
+      total: legacy.length,
+      byRole,
+      queues: [...new Set(legacy.map((connection) => connection.queue).filter((queue): queue is string => queue !== null))],
+    },
     connections: snapshot.app,
     idle: { perMinute, windowMs: Math.round(elapsed) },
     targets: { connections: plan.target.connections ?? null, idleCommandsPerMinute: plan.target.idleCommandsPerMinute ?? null },

@@ -69,7 +69,13 @@ export async function describePlan(env: Environment, loaded: LoadedPlan): Promis
   const budget = connectionBudget(plan);
   const { effectiveBullmqTiers } = await import('../state/model.js');
   const current = state
-    ? currentBudgetStep(budget, { useHttpRedis: state.useHttpRedis, bullmqTiers: effectiveBullmqTiers(state, plan.tiers.map((tier) => tier.name)) }).id
+    ? currentBudgetStep(budget, {
+        useHttpRedis: state.useHttpRedis,
+        bullmqTiers: effectiveBullmqTiers(
+          state,
+          plan.tiers.map((tier) => tier.name),
+        ),
+      }).id
     : null;
   return {
     ok: true,

@@ -49,7 +49,10 @@ async function attemptConnection(env: Environment, loaded: LoadedPlan): Promise<
   } catch (error) {
     // A malformed URL is a usage error (exit 2), not a failed check.
     if (!(error instanceof CliError) || error.code === 'redis.url') throw error;
-    return { redis: null, attempt: { ok: false, ms: Math.round(performance.now() - started), error: { code: error.code, message: error.message, fix: error.fix } } };
+    return {
+      redis: null,
+      attempt: { ok: false, ms: Math.round(performance.now() - started), error: { code: error.code, message: error.message, fix: error.fix } },
+    };
   }
 }
 
@@ -92,7 +95,9 @@ export async function runPreflight(env: Environment, loaded: LoadedPlan, options
       await mkdir(dirname(junit), { recursive: true });
       await writeFile(junit, xml, 'utf8');
     } catch (error) {
-      throw new UsageError('option.junit', `cannot write --junit ${options.junit}: ${error instanceof Error ? error.message : String(error)}`, { fix: 'pass a file path in a writable directory' });
+      throw new UsageError('option.junit', `cannot write --junit ${options.junit}: ${error instanceof Error ? error.message : String(error)}`, {
+        fix: 'pass a file path in a writable directory',
+      });
     }
   }
   return { ok: !failed, phase: phase ?? null, tier: tier ?? null, strict, redis: display, namespace: checkContext.namespace, checks, summary, junit };

@@ -28,7 +28,16 @@ export async function listRunbookSummaries(env: Environment, options: { dir?: st
       try {
         const { runbook } = await loadRunbook(source.path, env.cwd, options.dir);
         const variables = runbook.variables.map((variable) => ({ name: variable.name, default: variable.default }));
-        return { name: source.name, title: runbook.title, path: source.path, source: source.source, steps: runbook.steps.length, variables, lastRun, error: null };
+        return {
+          name: source.name,
+          title: runbook.title,
+          path: source.path,
+          source: source.source,
+          steps: runbook.steps.length,
+          variables,
+          lastRun,
+          error: null,
+        };
       } catch (error) {
         return { name: source.name, title: '', path: source.path, source: source.source, steps: 0, variables: [], lastRun, error: (error as Error).message };
       }

@@ -16,7 +16,18 @@ import { RunbookAudit } from '../runbook/audit-sink.js';
 import { startStepProcess, type StepProcess } from '../runbook/exec-step.js';
 import type { LoadedRunbook } from '../runbook/library.js';
 import { resolveRunbook, resolveVariables, secretVariables, shownValues, type ResolvedStep } from '../runbook/plan-steps.js';
-import { firstUnfinished, latestByStep, newRunId, pickResumable, readRunLogs, runLogPath, varsDigest, writeRunLog, type RunLog, type StepRecord } from '../runbook/run-log.js';
+import {
+  firstUnfinished,
+  latestByStep,
+  newRunId,
+  pickResumable,
+  readRunLogs,
+  runLogPath,
+  varsDigest,
+  writeRunLog,
+  type RunLog,
+  type StepRecord,
+} from '../runbook/run-log.js';
 import type { Environment } from './environment.js';
 import type { Report } from './report.js';
 
@@ -101,7 +112,14 @@ function stepViews(steps: readonly ResolvedStep[], log: RunLog): StepView[] {
   const latest = latestByStep(log);
   return steps.map((step) => {
     const record = latest.get(step.id);
-    return { id: step.id, kind: step.kind, title: step.title, status: record?.status ?? 'pending', exitCode: record?.exitCode ?? null, durationMs: record?.durationMs ?? null };
+    return {
+      id: step.id,
+      kind: step.kind,
+      title: step.title,
+      status: record?.status ?? 'pending',
+      exitCode: record?.exitCode ?? null,
+      durationMs: record?.durationMs ?? null,
+    };
   });
 }
 
@@ -123,13 +141,22 @@ function preflight(session: RunbookSession, steps: readonly ResolvedStep[], star
   // A human check never passes silently: without a terminal each one must be confirmed by name.
   const unconfirmed = steps.slice(start).filter((step) => step.kind === 'manual' && !options.confirmManual.includes(step.id));
   if (unconfirmed.length) {
-    throw new UsageError('runbook.manual-unconfirmed', `manual check(s) ${unconfirmed.map((step) => `"${step.id}"`).join(', ')} need a person, and there is no terminal`, {
-      fix: `check them yourself, then pass ${unconfirmed.map((step) => `--confirm-manual ${step.id}`).join(' ')} (recorded in the audit), or run on a terminal`,
-    });
+    throw new UsageError(
+      'runbook.manual-unconfirmed',
+      `manual check(s) ${unconfirmed.map((step) => `"${step.id}"`).join(', ')} need a person, and there is no terminal`,
+      {
+        fix: `check them yourself, then pass ${unconfirmed.map((step) => `--confirm-manual ${step.id}`).join(' ')} (recorded in the audit), or run on a terminal`,
+      },
+    );
   }
 }
 
-export async function runRunbook(env: Environment, session: RunbookSession, loaded: LoadedRunbook, options: RunbookRunOptions): Promise<{ report: RunbookRunReport; failed: boolean }> {
+export async function runRunbook(
+  env: Environment,
+  session: RunbookSession,
+  loaded: LoadedRunbook,
+  options: RunbookRunOptions,
+): Promise<{ report: RunbookRunReport; failed: boolean }> {
   const { runbook } = loaded;
   registerRedisPassword(env);
   const values = resolveVariables(runbook, options.vars);
@@ -144,16 +171,27 @@ export async function runRunbook(env: Environment, session: RunbookSession, load
   const previous = options.restart ? null : pickResumable(await readRunLogs(env.cwd, runbook.name), runbook.name, values);
   const now = new Date();
   const log: RunLog = previous ?? {
-    version: 1, id: newRunId(now, randomUUID()), runbook: runbook.name, file: loaded.path, sha256: loaded.sha256,
-    vars: shown, varsDigest: varsDigest(values, randomBytes(16).toString('hex')),
-    actor: env.actor, host: env.host, startedAt: now.toISOString(), updatedAt: now.toISOString(), status: 'running', steps: [],
+    version: 1,
+    id: newRunId(now, randomUUID()),
+    runbook: runbook.name,
+    file: loaded.path,
+    sha256: loaded.sha256,
+    vars: shown,
+    varsDigest: varsDigest(values, randomBytes(16).toString('hex')),
+    actor: env.actor,
+    host: env.host,
+    startedAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    status: 'running',
+    steps: [],
   };
   if (previous && previous.sha256 !== loaded.sha256) warnings.push('the runbook changed since this run started; finished steps are matched by id');
 
   let start = firstUnfinished(ids, log);
   if (options.from !== undefined) {
     start = ids.indexOf(options.from);
-    if (start === -1) throw new UsageError('runbook.unknown-step', `runbook "${runbook.name}" has no step "${options.from}"`, { fix: `steps: ${ids.join(', ')}` });
+    if (start === -1)
+      throw new UsageError('runbook.unknown-step', `runbook "${runbook.name}" has no step "${options.from}"`, { fix: `steps: ${ids.join(', ')}` });
   }
   preflight(session, steps, start, options);
 
@@ -164,16 +202,42 @@ export async function runRunbook(env: Environment, session: RunbookSession, load
     await writeRunLog(env.cwd, log);
   };
   const report = (failed: RunbookRunReport['failed']): RunbookRunReport => ({
-    ok: failed === null, runbook: runbook.name, path: loaded.path, run: log.id, log: path, resumed: previous !== null,
-    startedAt: steps[start]?.id ?? null, vars: shown, completed: log.status === 'completed', steps: stepViews(steps, log), failed,
-    warnings: [...warnings, ...(audit.missed ? [`${audit.missed} audit entr${audit.missed === 1 ? 'y' : 'ies'} could not be written (Redis unreachable); the run log has every step`] : [])],
+    ok: failed === null,
+    runbook: runbook.name,
+    path: loaded.path,
+    run: log.id,
+    log: path,
+    resumed: previous !== null,
+    startedAt: steps[start]?.id ?? null,
+    vars: shown,
+    completed: log.status === 'completed',
+    steps: stepViews(steps, log),
+    failed,
+    warnings: [
+      ...warnings,
+      ...(audit.missed
+        ? [`${audit.missed} audit entr${audit.missed === 1 ? 'y' : 'ies'} could not be written (Redis unreachable); the run log has every step`]
+        : []),
+    ],
   });
 
   const latest = latestByStep(log);
   for (const step of steps.slice(0, start)) {
     const status = latest.get(step.id)?.status;
     if (status !== 'done' && status !== 'skipped') {
-      log.steps.push({ id: step.id, kind: step.kind, title: step.title, status: 'skipped', command: redact(step.display), exitCode: null, startedAt: new Date().toISOString(), durationMs: 0, excerpt: '', actor: env.actor, confirmation: 'none' });
+      log.steps.push({
+        id: step.id,
+        kind: step.kind,
+        title: step.title,
+        status: 'skipped',
+        command: redact(step.display),
+        exitCode: null,
+        startedAt: new Date().toISOString(),
+        durationMs: 0,
+        excerpt: '',
+        actor: env.actor,
+        confirmation: 'none',
+      });
     }
   }
   log.status = 'running';
@@ -234,10 +298,16 @@ export async function runRunbook(env: Environment, session: RunbookSession, load
         if (step.kind === 'wait') {
           // A resumed wait watches what is left of its window (at least a little), not all of it again.
           const first = log.steps.find((record) => record.id === step.id);
-          if (first) args = ['monitor', '--duration', formatDuration(remainingWaitMs(step.durationMs ?? 0, Date.parse(first.startedAt), Date.now())), ...args.slice(3)];
+          if (first)
+            args = ['monitor', '--duration', formatDuration(remainingWaitMs(step.durationMs ?? 0, Date.parse(first.startedAt), Date.now())), ...args.slice(3)];
         }
         const [file, fileArgs] = step.kind === 'shell' ? ['/bin/sh', ['-e', '-c', step.script ?? '']] : [process.execPath, [BIN, ...session.cliArgs, ...args]];
-        current = startStepProcess(file as string, fileArgs as string[], { env: childEnv(env.actor, session, values), cwd: env.cwd, timeoutMs: step.timeoutMs, echo: session.echo });
+        current = startStepProcess(file as string, fileArgs as string[], {
+          env: childEnv(env.actor, session, values),
+          cwd: env.cwd,
+          timeoutMs: step.timeoutMs,
+          echo: session.echo,
+        });
         if (interrupted) current.interrupt();
         const result = await current.result;
         current = undefined;
@@ -249,8 +319,17 @@ export async function runRunbook(env: Environment, session: RunbookSession, load
         if (result.timedOut) excerpt += `\n(timed out after ${formatDuration(step.timeoutMs ?? 0)})`;
       }
       const record: StepRecord = {
-        id: step.id, kind: step.kind, title: step.title, status, command: redact(step.display), exitCode,
-        startedAt: startedAt.toISOString(), durationMs, excerpt, actor: env.actor, confirmation,
+        id: step.id,
+        kind: step.kind,
+        title: step.title,
+        status,
+        command: redact(step.display),
+        exitCode,
+        startedAt: startedAt.toISOString(),
+        durationMs,
+        excerpt,
+        actor: env.actor,
+        confirmation,
       };
       log.steps.push(record);
       await save();
@@ -259,26 +338,43 @@ export async function runRunbook(env: Environment, session: RunbookSession, load
         actor: env.actor,
         command: `runbook run ${runbook.name}: ${step.id}`.slice(0, 200),
         details: {
-          runbook: runbook.name, run: log.id, step: step.id, kind: step.kind, status, exitCode, durationMs, confirmation,
-          command: record.command.slice(0, 300), excerpt: excerpt.slice(-EXCERPT_AUDIT),
+          runbook: runbook.name,
+          run: log.id,
+          step: step.id,
+          kind: step.kind,
+          status,
+          exitCode,
+          durationMs,
+          confirmation,
+          command: record.command.slice(0, 300),
+          excerpt: excerpt.slice(-EXCERPT_AUDIT),
           summary: `${step.id}: ${status}${exitCode !== null && exitCode !== 0 ? ` (exit ${exitCode})` : ''}`,
         },
       });
       if (status === 'interrupted') {
         log.status = 'aborted';
         await save();
-        throw new AbortedError(`interrupted during step "${step.id}"; \`runbook run ${runbook.name}\` resumes there`, { details: { run: log.id, step: step.id } });
+        throw new AbortedError(`interrupted during step "${step.id}"; \`runbook run ${runbook.name}\` resumes there`, {
+          details: { run: log.id, step: step.id },
+        });
       }
       if (status === 'failed') {
         log.status = 'failed';
         await save();
-        env.log(`✗ step "${step.id}" failed${exitCode !== null ? ` with exit code ${exitCode}` : ''}; fix the cause, then run the runbook again to resume here.`);
+        env.log(
+          `✗ step "${step.id}" failed${exitCode !== null ? ` with exit code ${exitCode}` : ''}; fix the cause, then run the runbook again to resume here.`,
+        );
         return { report: report({ step: step.id, exitCode, excerpt }), failed: true };
       }
     }
     log.status = 'completed';
     await save();
-    await audit.record({ kind: 'runbook', actor: env.actor, command: `runbook run ${runbook.name}`, details: { runbook: runbook.name, run: log.id, status: 'completed', summary: 'runbook completed' } });
+    await audit.record({
+      kind: 'runbook',
+      actor: env.actor,
+      command: `runbook run ${runbook.name}`,
+      details: { runbook: runbook.name, run: log.id, status: 'completed', summary: 'runbook completed' },
+    });
     return { report: report(null), failed: false };
   } finally {
     removeInterrupt();

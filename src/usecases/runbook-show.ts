@@ -15,7 +15,10 @@ export interface RunbookShowReport extends Report {
 }
 
 /** `name`: a runbook name or a path to a .md file; `dir`: look only there; `vars`: values given for its variables. */
-export async function showRunbook(env: Environment, options: { name: string; dir?: string | undefined; vars: Record<string, string> }): Promise<RunbookShowReport> {
+export async function showRunbook(
+  env: Environment,
+  options: { name: string; dir?: string | undefined; vars: Record<string, string> },
+): Promise<RunbookShowReport> {
   const loaded = await loadRunbook(options.name, env.cwd, options.dir);
   const given = options.vars;
   const { runbook } = loaded;

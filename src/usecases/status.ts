@@ -72,9 +72,7 @@ export async function readStatus(env: Environment, loaded: LoadedPlan): Promise<
       killSwitch: live.filter((instance) => instance.killSwitch).length,
       list: instances.map((instance) => ({ ...instance, lastSeenAgoMs: Math.max(0, now - instance.lastSeen) })),
     },
-    lock: lock
-      ? { owner: lock.owner, command: lock.command, host: lock.host, pid: lock.pid, since: lock.since, expiresInMs: lock.expiresInMs }
-      : null,
+    lock: lock ? { owner: lock.owner, command: lock.command, host: lock.host, pid: lock.pid, since: lock.since, expiresInMs: lock.expiresInMs } : null,
     auditEntries,
     baselines,
     drift: { ...drift, fix: drift.ok ? null : driftFix(drift) },

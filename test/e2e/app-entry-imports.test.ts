@@ -14,7 +14,11 @@ const CLI_DEPENDENCIES = ['commander', '@inquirer/prompts', 'chalk', 'execa'];
 
 /** Runs an app script in a child process; returns the packages it loaded in each phase it marks. */
 async function phases(script: string): Promise<Record<string, string[]>> {
-  const run = await execa('node', ['--import', hook, '--input-type=module', '-e', script], { cwd: root, reject: false, env: { REDIS_URL: inject('redisUrl') } });
+  const run = await execa('node', ['--import', hook, '--input-type=module', '-e', script], {
+    cwd: root,
+    reject: false,
+    env: { REDIS_URL: inject('redisUrl') },
+  });
   expect(run.exitCode, String(run.stderr)).toBe(0);
   const out: Record<string, string[]> = {};
   let loaded: string[] = [];
@@ -51,7 +55,10 @@ describe('app entry points', () => {
       await flags.close();
     `);
     for (const phase of ['imported', 'bullmq', 'bull']) {
-      expect(loaded[phase]?.filter((pkg) => CLI_DEPENDENCIES.includes(pkg)), phase).toEqual([]);
+      expect(
+        loaded[phase]?.filter((pkg) => CLI_DEPENDENCIES.includes(pkg)),
+        phase,
+      ).toEqual([]);
     }
     expect(loaded.imported).toContain('ioredis');
     expect(loaded.imported).not.toContain('bullmq');

@@ -76,9 +76,21 @@ describe('bad input and faults: one clear line, the right exit code, no hang', (
     const syntax = await runCli(['status', '--json', '--config', writePlan('{"tiers": [}')]);
     expect(syntax.exitCode).toBe(2);
     expect(syntax.json().error.code).toBe('config.parse');
-    const invalid = await runCli(['plan', '--json', '--config', writePlan({ tiers: [{ name: 'a', queues: ['q'], soak: '24h' }, { name: 'b', queues: [], soak: 'tomorrow' }] })]);
+    const invalid = await runCli([
+      'plan',
+      '--json',
+      '--config',
+      writePlan({
+        tiers: [
+          { name: 'a', queues: ['q'], soak: '24h' },
+          { name: 'b', queues: [], soak: 'tomorrow' },
+        ],
+      }),
+    ]);
     expect(invalid.exitCode).toBe(2);
-    expect(invalid.json().error.message).toContain('2 problems: tiers[1].queues: expected at least 1 item(s), got 0; tiers[1].soak: expected a duration like "24h", got "tomorrow"');
+    expect(invalid.json().error.message).toContain(
+      '2 problems: tiers[1].queues: expected at least 1 item(s), got 0; tiers[1].soak: expected a duration like "24h", got "tomorrow"',
+    );
     const missing = await runCli(['plan', '--config', '/nonexistent/plan.json']);
     expect(missing.exitCode).toBe(2);
     expect(missing.stderr).toContain('cannot read plan file /nonexistent/plan.json: ENOENT');
@@ -97,7 +109,10 @@ describe('bad input and faults: one clear line, the right exit code, no hang', (
     // A group without its subcommand, and a word that names no command: one line each, the envelope all the same.
     const group = await runCli(['phase3', '--json']);
     expect(group.exitCode).toBe(2);
-    expect(group.json()).toMatchObject({ command: 'phase3', error: { code: 'usage.missingCommand', message: '`phase3` needs a command', fix: 'see `redis-migrate phase3 --help`' } });
+    expect(group.json()).toMatchObject({
+      command: 'phase3',
+      error: { code: 'usage.missingCommand', message: '`phase3` needs a command', fix: 'see `redis-migrate phase3 --help`' },
+    });
     const unknown = await runCli(['rolback', '--json']);
     expect(unknown.json()).toMatchObject({ ok: false, command: null, error: { code: 'usage.unknownCommand' } });
   });
@@ -145,7 +160,9 @@ describe('init and plan', () => {
     expect(run.exitCode).toBe(0);
     expect(run.result().path).toBe(`${dir}/plan.yaml`);
     // Editors validate it against the installed package's JSON Schema; the loader skips the comment.
-    expect(readFileSync(`${dir}/plan.yaml`, 'utf8').split('\n')[0]).toBe('# yaml-language-server: $schema=./node_modules/redis-migrate/schemas/plan.schema.json');
+    expect(readFileSync(`${dir}/plan.yaml`, 'utf8').split('\n')[0]).toBe(
+      '# yaml-language-server: $schema=./node_modules/redis-migrate/schemas/plan.schema.json',
+    );
     const again = await runCli(['init', '--yes', '--output', 'plan.yaml'], { cwd: dir });
     expect(again.exitCode).toBe(2);
     expect(again.stderr).toContain('already exists');

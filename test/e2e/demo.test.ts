@@ -29,7 +29,18 @@ function checkReport(run: CliRun): DemoReport & Record<string, any> {
   expect(report.jobs.duplicates).toBe(0);
   expect(report.jobs.main.produced).toBeGreaterThan(100);
   const single = report.steps.filter((step) => step.topology === 'single');
-  expect(single.map((step) => step.id)).toEqual(['legacy', 'phase1', 'phase2:non-critical', 'phase2:medium', 'phase2:critical', 'rollback', 'reflip:non-critical', 'reflip:medium', 'reflip:critical', 'phase3']);
+  expect(single.map((step) => step.id)).toEqual([
+    'legacy',
+    'phase1',
+    'phase2:non-critical',
+    'phase2:medium',
+    'phase2:critical',
+    'rollback',
+    'reflip:non-critical',
+    'reflip:medium',
+    'reflip:critical',
+    'phase3',
+  ]);
   // Measured (classified by src/observe) and the plan's budget agree at every step, in both topologies, per process too.
   for (const step of report.steps) {
     expect([step.id, step.measured.app], `${step.topology}\n${stderr}`).toEqual([step.id, step.predicted.total]);

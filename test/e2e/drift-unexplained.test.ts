@@ -23,7 +23,13 @@ async function driftAfter(write: (keys: ReturnType<typeof stateKeys>) => Promise
   expect((await cli(ns, ['status'])).result().drift.ok).toBe(true);
   await write(keys);
   const status = await cli(ns, ['status']);
-  return { status, messages: status.result().drift.findings.map((finding: { message: string }) => finding.message).join('; ') };
+  return {
+    status,
+    messages: status
+      .result()
+      .drift.findings.map((finding: { message: string }) => finding.message)
+      .join('; '),
+  };
 }
 
 describe.concurrent('unexplained state is drift', () => {

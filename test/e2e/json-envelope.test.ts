@@ -55,7 +55,10 @@ describe('every command prints one envelope under --json', () => {
     // The plan every case reads (from the working directory): queue names of its own, so other
     // tests' jobs on the shared Redis cannot change an exit code here.
     const suffix = ns.slice(-8);
-    const tiers = (defaultPlanDocument() as { tiers: { queues: string[] }[] }).tiers.map((tier) => ({ ...tier, queues: tier.queues.map((queue) => `${queue}-${suffix}`) }));
+    const tiers = (defaultPlanDocument() as { tiers: { queues: string[] }[] }).tiers.map((tier) => ({
+      ...tier,
+      queues: tier.queues.map((queue) => `${queue}-${suffix}`),
+    }));
     writePlan(planDocument({ tiers }), { dir });
     mkdirSync(join(dir, 'books'));
     writeFileSync(join(dir, 'books', 'hello.md'), '# Hello\n\n```step id=one kind=shell\necho hello\n```\n');
@@ -116,7 +119,12 @@ describe('every command prints one envelope under --json', () => {
   });
 
   it('serve-http: its one document when ready, nothing more on stdout after SIGTERM', async () => {
-    const child = execa('node', [BIN, 'serve-http', '--port', '0', '--json'], { reject: false, env: { NO_COLOR: '1', ...env() }, stdin: 'ignore', timeout: 30_000 });
+    const child = execa('node', [BIN, 'serve-http', '--port', '0', '--json'], {
+      reject: false,
+      env: { NO_COLOR: '1', ...env() },
+      stdin: 'ignore',
+      timeout: 30_000,
+    });
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => {
       out += chunk.toString();
@@ -127,7 +135,7 @@ describe('every command prints one envelope under --json', () => {
     checkDocument(String(result.stdout), 'serve-http', 0);
   });
 
-  it('errors before a command is known, and monitor --ndjson\'s last line, are envelopes too', async () => {
+  it("errors before a command is known, and monitor --ndjson's last line, are envelopes too", async () => {
     const unknown = await runCli(['rolback', '--json']);
     expect(unknown.exitCode).toBe(2);
     expect(envelopeProblems(unknown.json())).toEqual([]);

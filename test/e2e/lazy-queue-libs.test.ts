@@ -34,7 +34,8 @@ describe('queue libraries are lazy-loaded', () => {
   });
 
   it('--help and --version load no plan validator (zod): it comes with the first plan', async () => {
-    const packages = async (args: string[]) => String((await execa('node', ['--import', packagesHook, BIN, ...args], { reject: false, env: { NO_COLOR: '1' } })).stderr);
+    const packages = async (args: string[]) =>
+      String((await execa('node', ['--import', packagesHook, BIN, ...args], { reject: false, env: { NO_COLOR: '1' } })).stderr);
     expect(await packages(['--help'])).not.toContain('package-loaded zod');
     expect(await packages(['--version'])).not.toContain('package-loaded zod');
     expect(await packages(['plan', '--json', '--redis-url', inject('redisUrl')])).toContain('package-loaded zod');

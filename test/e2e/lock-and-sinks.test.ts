@@ -27,7 +27,13 @@ afterAll(async () => {
  */
 function heldHookPlan(release: string, lockTtl: string): string {
   const hold = 'i=0; while [ ! -e "$0" ] && [ $i -lt 600 ]; do sleep 0.05; i=$((i+1)); done';
-  return writePlan(planDocument({ sinks: { hooks: [{ name: 'slow-platform', command: ['sh', '-c', hold, release], timeout: '60s' }] }, lock: { ttl: lockTtl }, http: fastHttpChecks() }));
+  return writePlan(
+    planDocument({
+      sinks: { hooks: [{ name: 'slow-platform', command: ['sh', '-c', hold, release], timeout: '60s' }] },
+      lock: { ttl: lockTtl },
+      http: fastHttpChecks(),
+    }),
+  );
 }
 
 function startHolder(ns: string, config: string) {
@@ -44,7 +50,9 @@ describe('the migration lock between processes', () => {
     const config = heldHookPlan(release, '30s');
     const holder = startHolder(ns, config);
     await waitFor(() => admin.exists(stateKeys(ns).lock), { what: 'the first process to take the lock' });
-    const second = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--namespace', ns, '--config', config], { env: { REDIS_URL: inject('redisUrl') } });
+    const second = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--namespace', ns, '--config', config], {
+      env: { REDIS_URL: inject('redisUrl') },
+    });
     expect(second.exitCode).toBe(5);
     expect(second.json().error).toMatchObject({ code: 'lock.held' });
     expect(second.json().error.message).toMatch(/held by alice@ops \(phase1, pid \d+ on .+\) since \d{4}-\d\d-\d\dT/);
@@ -54,7 +62,7 @@ describe('the migration lock between processes', () => {
     expect(await admin.exists(stateKeys(ns).lock)).toBe(0);
   });
 
-  it('a killed holder\'s lock expires by itself', async () => {
+  it("a killed holder's lock expires by itself", async () => {
     const ns = uniqueNamespace();
     const release = join(tempDir('lock'), 'release');
     const config = heldHookPlan(release, '2s');
@@ -67,7 +75,9 @@ describe('the migration lock between processes', () => {
     expect(Number(await admin.pttl(stateKeys(ns).lock))).toBeGreaterThan(0);
     const other = writePlan(planDocument({ lock: { ttl: '2s' } }));
     await waitFor(async () => (await admin.exists(stateKeys(ns).lock)) === 0, { what: 'the lock to expire' });
-    const after = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--namespace', ns, '--config', other], { env: { REDIS_URL: inject('redisUrl') } });
+    const after = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--namespace', ns, '--config', other], {
+      env: { REDIS_URL: inject('redisUrl') },
+    });
     expect(after.exitCode).toBe(0);
   });
 });
@@ -89,7 +99,9 @@ describe('sinks', () => {
       { dir },
     );
     const ns = uniqueNamespace();
-    const run = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--namespace', ns, '--config', config], { env: { REDIS_URL: inject('redisUrl') } });
+    const run = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--namespace', ns, '--config', config], {
+      env: { REDIS_URL: inject('redisUrl') },
+    });
     expect(run.exitCode).toBe(0);
     expect(run.result().sinks.dotenv).toMatchObject({ ok: true, changed: true });
     expect(readFileSync(envFile, 'utf8')).toBe(
@@ -101,8 +113,12 @@ describe('sinks', () => {
 
   it('a failing hook is reported and audited, and the Redis change stands', async () => {
     const ns = uniqueNamespace();
-    const config = writePlan(planDocument({ sinks: { hooks: [{ name: 'broken-platform', command: ['sh', '-c', 'echo "token=abc123secret denied" >&2; exit 7'] }] } }));
-    const run = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--namespace', ns, '--config', config], { env: { REDIS_URL: inject('redisUrl') } });
+    const config = writePlan(
+      planDocument({ sinks: { hooks: [{ name: 'broken-platform', command: ['sh', '-c', 'echo "token=abc123secret denied" >&2; exit 7'] }] } }),
+    );
+    const run = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--namespace', ns, '--config', config], {
+      env: { REDIS_URL: inject('redisUrl') },
+    });
     expect(run.exitCode).toBe(0);
     const report = run.result();
     expect(report.flags.USE_BULLMQ).toBe(true);

@@ -30,12 +30,30 @@ describe('monitor as a service', () => {
   it('serves /metrics and /healthz, rides out Redis being away, stops on SIGTERM', { timeout: 60_000 }, async () => {
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    const child = execa('node', ['--import', hook, BIN, 'monitor', '--interval', '300ms', '--metrics-port', String(port), '--json', '--redis-url', server.url, '--namespace', uniqueNamespace('svc')], {
-      reject: false,
-      env: { NO_COLOR: '1', REDIS_URL: '' },
-      stdin: 'ignore',
-      timeout: 60_000,
-    });
+    const child = execa(
+      'node',
+      [
+        '--import',
+        hook,
+        BIN,
+        'monitor',
+        '--interval',
+        '300ms',
+        '--metrics-port',
+        String(port),
+        '--json',
+        '--redis-url',
+        server.url,
+        '--namespace',
+        uniqueNamespace('svc'),
+      ],
+      {
+        reject: false,
+        env: { NO_COLOR: '1', REDIS_URL: '' },
+        stdin: 'ignore',
+        timeout: 60_000,
+      },
+    );
     try {
       await waitFor(async () => (await metric(url, 'redis_migrate_up')) === 1, { timeoutMs: 20_000, what: 'first sample' });
       const healthy = await fetch(`${url}/healthz`);
@@ -70,7 +88,14 @@ describe('monitor as a service', () => {
 
   it('does not load prom-client without a metrics port, nor does any other command', async () => {
     const run = async (args: string[]) =>
-      String((await execa('node', ['--import', hook, BIN, ...args, '--json', '--redis-url', inject('redisUrl'), '--namespace', uniqueNamespace('lazy')], { reject: false, env: { NO_COLOR: '1' } })).stderr);
+      String(
+        (
+          await execa('node', ['--import', hook, BIN, ...args, '--json', '--redis-url', inject('redisUrl'), '--namespace', uniqueNamespace('lazy')], {
+            reject: false,
+            env: { NO_COLOR: '1' },
+          })
+        ).stderr,
+      );
     expect(await run(['monitor', '--duration', '300ms', '--interval', '100ms'])).not.toContain('prom-client');
     expect(await run(['plan', '--prometheus-rules'])).not.toContain('prom-client');
     expect(await run(['status'])).not.toContain('prom-client');
@@ -81,7 +106,10 @@ describe('monitor as a service', () => {
     const { createServer } = await import('node:net');
     const blocker = createServer().listen(port, '127.0.0.1');
     try {
-      const run = await execa('node', [BIN, 'monitor', '--duration', '1s', '--metrics-port', String(port), '--json', '--redis-url', inject('redisUrl')], { reject: false, env: { NO_COLOR: '1' } });
+      const run = await execa('node', [BIN, 'monitor', '--duration', '1s', '--metrics-port', String(port), '--json', '--redis-url', inject('redisUrl')], {
+        reject: false,
+        env: { NO_COLOR: '1' },
+      });
       expect(run.exitCode).toBe(2);
       expect(JSON.parse(String(run.stdout)).error.code).toBe('metrics.port-in-use');
     } finally {

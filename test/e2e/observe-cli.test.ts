@@ -19,7 +19,14 @@ describe('observe commands as a process', () => {
     const run = await runCli(['plan', '--json', '--redis-url', inject('redisUrl'), '--namespace', uniqueNamespace()]);
     expect(run.exitCode).toBe(0);
     const { budget } = run.result();
-    expect(budget.steps.map((step: { id: string }) => step.id)).toEqual(['legacy', 'phase1', 'phase2:non-critical', 'phase2:medium', 'phase2:critical', 'final']);
+    expect(budget.steps.map((step: { id: string }) => step.id)).toEqual([
+      'legacy',
+      'phase1',
+      'phase2:non-critical',
+      'phase2:medium',
+      'phase2:critical',
+      'final',
+    ]);
     expect(budget).toMatchObject({ target: 3, final: 12, reachable: false, current: 'legacy' });
     const human = await runCli(['plan', '--redis-url', inject('redisUrl'), '--namespace', uniqueNamespace()]);
     expect(human.stdout).toContain('Connection budget');
@@ -44,12 +51,16 @@ describe('observe commands as a process', () => {
   });
 
   it('monitor ends cleanly on Ctrl-C with its summary', async () => {
-    const child = execa('node', [BIN, 'monitor', '--interval', '500ms', '--ndjson', '--redis-url', inject('redisUrl'), '--namespace', uniqueNamespace('ctrlc')], {
-      reject: false,
-      env: { NO_COLOR: '1', REDIS_URL: '' },
-      stdin: 'ignore',
-      timeout: 30_000,
-    });
+    const child = execa(
+      'node',
+      [BIN, 'monitor', '--interval', '500ms', '--ndjson', '--redis-url', inject('redisUrl'), '--namespace', uniqueNamespace('ctrlc')],
+      {
+        reject: false,
+        env: { NO_COLOR: '1', REDIS_URL: '' },
+        stdin: 'ignore',
+        timeout: 30_000,
+      },
+    );
     let out = '';
     child.stdout?.on('data', (chunk: Buffer) => (out += chunk.toString()));
     // The first sample line means the Ctrl-C handler is in place.

@@ -37,9 +37,15 @@ describe('each phase shows the gate that runs', () => {
   });
 
   it('phase2 reports on the connection it made, as preflight does', async () => {
-    const run = await runCli(['phase2', '--tier', 'non-critical', '--dry-run', '--json', '--namespace', uniqueNamespace('gates')], { env: { REDIS_URL: inject('redisUrl') } });
+    const run = await runCli(['phase2', '--tier', 'non-critical', '--dry-run', '--json', '--namespace', uniqueNamespace('gates')], {
+      env: { REDIS_URL: inject('redisUrl') },
+    });
     const status = Object.fromEntries(run.result().checks.map((check: { id: string; status: string }) => [check.id, check.status]));
-    expect({ reachable: status['redis.reachable'], auth: status['redis.auth'], tls: status['redis.tls'] }).toEqual({ reachable: 'pass', auth: 'pass', tls: 'pass' });
+    expect({ reachable: status['redis.reachable'], auth: status['redis.auth'], tls: status['redis.tls'] }).toEqual({
+      reachable: 'pass',
+      auth: 'pass',
+      tls: 'pass',
+    });
   });
 
   it('plan shows each phase gate in its text output, with the commands that run it', async () => {

@@ -79,7 +79,9 @@ describe('phase1 with the HTTP checks', () => {
       'http.command-budget',
     ]);
     // The test server runs without persistence: a warning, which never blocks.
-    expect(report.checks.filter((check: { status: string }) => check.status !== 'pass').map((check: { id: string }) => check.id)).toEqual(['redis.persistence']);
+    expect(report.checks.filter((check: { status: string }) => check.status !== 'pass').map((check: { id: string }) => check.id)).toEqual([
+      'redis.persistence',
+    ]);
     const again = await phase1(namespace, ['--yes']);
     expect(again.exitCode).toBe(0);
     expect(again.result()).toMatchObject({ changed: false });

@@ -117,7 +117,9 @@ describe.concurrent('phase2 and status through the CLI', () => {
     // phase1 runs the HTTP checks first: give it a working REST endpoint over the same Redis.
     const rest = await restEndpoint(inject('redisUrl'));
     const config = writePlan({ ...defaultPlanDocument(), http: fastHttpChecks() });
-    const run = await runCli(['phase1', '--yes', '--json', '--namespace', ns, '--config', config], { env: { REDIS_URL: inject('redisUrl'), ...rest.env } }).finally(() => rest.close());
+    const run = await runCli(['phase1', '--yes', '--json', '--namespace', ns, '--config', config], {
+      env: { REDIS_URL: inject('redisUrl'), ...rest.env },
+    }).finally(() => rest.close());
     expect(run.exitCode).toBe(0);
     expect(run.result()).toMatchObject({ changed: true, flags: { USE_HTTP_REDIS: true, USE_BULLMQ: false } });
     const status = (await cli(ns, ['status'])).result();
@@ -137,7 +139,11 @@ describe.concurrent('phase2 runs the tier preflight checks first', () => {
       expect(blocked.exitCode).toBe(3);
       const error = blocked.error();
       expect(error.code).toBe('change.blocked');
-      expect(error.details.blocked).toMatchObject({ gate: null, checks: [expect.objectContaining({ id: 'redis.eviction-policy', status: 'fail' })], ungatedTiers: [] });
+      expect(error.details.blocked).toMatchObject({
+        gate: null,
+        checks: [expect.objectContaining({ id: 'redis.eviction-policy', status: 'fail' })],
+        ungatedTiers: [],
+      });
       // Every check that ran, for the record; gate.soak is the change's own gate, not a check here.
       expect(error.details.checks.some((c: { id: string }) => c.id === 'redis.reachable')).toBe(true);
       expect(error.details.checks.some((c: { id: string }) => c.id === 'gate.soak')).toBe(false);
@@ -145,7 +151,11 @@ describe.concurrent('phase2 runs the tier preflight checks first', () => {
 
       const forced = await run(['phase2', '--tier', 'non-critical', '--yes', '--force', '--reason', 'cache-only Redis, accepted']);
       expect(forced.exitCode).toBe(0);
-      expect(forced.result()).toMatchObject({ changed: true, blocked: null, gate: { forced: true, message: expect.stringContaining('redis.eviction-policy') } });
+      expect(forced.result()).toMatchObject({
+        changed: true,
+        blocked: null,
+        gate: { forced: true, message: expect.stringContaining('redis.eviction-policy') },
+      });
       const audit = (await run(['audit'])).result();
       expect(audit.entries.at(-1)).toMatchObject({ kind: 'forced', reason: 'cache-only Redis, accepted' });
 

@@ -86,7 +86,10 @@ describe('phase3 cleanup interrupted', () => {
     expect(report.keys.total).toBeGreaterThan(legacy - 2 * 500);
     expect(await admin.keys('bull:sync:*')).toEqual([]);
     expect(await admin.hget(stateKeys(NS).cleanup, 'status')).toBe('done');
-    const events = (await cli(['audit', '--limit', '50', '--json'])).result().entries.filter((e: { kind: string }) => e.kind === 'cleanup').map((e: { details: { event: string } }) => e.details.event);
+    const events = (await cli(['audit', '--limit', '50', '--json']))
+      .result()
+      .entries.filter((e: { kind: string }) => e.kind === 'cleanup')
+      .map((e: { details: { event: string } }) => e.details.event);
     expect(events).toEqual(['started', 'interrupted', 'resumed', 'resumed', 'finished']);
 
     // Every deleted key is in the backup (a key dumped twice restores once).

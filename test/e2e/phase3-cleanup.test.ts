@@ -32,7 +32,16 @@ describe('phase3 cleanup on a mixed keyspace', () => {
     await migrationReady();
     const before = await keyspace(admin);
     const bullmqBefore = [...before.keys()].filter((key) => key.startsWith('bullmq:'));
-    expect(bullmqBefore).toEqual(expect.arrayContaining(['bullmq:sync:marker', 'bullmq:sync:events', 'bullmq:sync:meta', 'bullmq:sync:prioritized', 'bullmq:sync:pc', 'bullmq:sync:repeat:hourly']));
+    expect(bullmqBefore).toEqual(
+      expect.arrayContaining([
+        'bullmq:sync:marker',
+        'bullmq:sync:events',
+        'bullmq:sync:meta',
+        'bullmq:sync:prioritized',
+        'bullmq:sync:pc',
+        'bullmq:sync:repeat:hourly',
+      ]),
+    );
 
     // Dry run (no --yes): counts, memory, blockers; deletes nothing.
     const dry = await cli(['phase3', 'cleanup', '--json']);
@@ -67,7 +76,22 @@ describe('phase3 cleanup on a mixed keyspace', () => {
     expect([...after.keys()].filter((key) => !before.has(key))).toEqual([stateKeys(NS).cleanup]);
     // Every kind Bull wrote was recognised (nothing under a migrated queue left as "unknown").
     expect(Object.keys(report.keys.byKind).sort()).toEqual(
-      expect.arrayContaining(['active', 'completed', 'debounce', 'delayed', 'failed', 'id', 'job', 'job-lock', 'job-logs', 'metrics', 'priority', 'repeat', 'repeat-job', 'wait']),
+      expect.arrayContaining([
+        'active',
+        'completed',
+        'debounce',
+        'delayed',
+        'failed',
+        'id',
+        'job',
+        'job-lock',
+        'job-logs',
+        'metrics',
+        'priority',
+        'repeat',
+        'repeat-job',
+        'wait',
+      ]),
     );
     expect(report.kept).toMatchObject({ unknownShape: 0, foreign: 0, typeMismatch: 2 });
 
@@ -158,8 +182,13 @@ describe('phase3 cleanup on a mixed keyspace', () => {
     expect(foreign).toMatchObject({ overridable: false, queues: ['calendar-sync'] });
     expect(await admin.exists('bull:sync:id', 'bull:calendar-sync:marker')).toBe(2);
 
-    const shared = writePlan({ namespace: NS, legacy: { prefix: 'bull' }, bullmq: { prefix: 'bull' }, tiers: [{ name: 'first', queues: ['sync'], soak: SOAK }] }, { dir: tempDir() });
-    const sharedRun = await runCli(['phase3', 'cleanup', '--yes', '--force', '--reason', 'try', '--json', '--config', shared], { env: { REDIS_URL: server.url } });
+    const shared = writePlan(
+      { namespace: NS, legacy: { prefix: 'bull' }, bullmq: { prefix: 'bull' }, tiers: [{ name: 'first', queues: ['sync'], soak: SOAK }] },
+      { dir: tempDir() },
+    );
+    const sharedRun = await runCli(['phase3', 'cleanup', '--yes', '--force', '--reason', 'try', '--json', '--config', shared], {
+      env: { REDIS_URL: server.url },
+    });
     expect(sharedRun.exitCode).toBe(3);
     expect(sharedRun.result().blockers[0]).toMatchObject({ code: 'shared-prefix', overridable: false });
     expect(await admin.exists('bull:sync:id')).toBe(1);

@@ -46,7 +46,17 @@ beforeAll(async () => {
   cluster = await startRedisCluster(3);
   client = new Cluster([{ host: '127.0.0.1', port: cluster.ports[0] as number }]);
   dir = tempDir('cluster');
-  config = writePlan({ namespace: 'c', bullmq: { prefix: '{bullmq}' }, tiers: [{ name: 'one', queues: ['sync'], soak: '24h' }, { name: 'two', queues: ['mail'], soak: '24h' }] }, { dir });
+  config = writePlan(
+    {
+      namespace: 'c',
+      bullmq: { prefix: '{bullmq}' },
+      tiers: [
+        { name: 'one', queues: ['sync'], soak: '24h' },
+        { name: 'two', queues: ['mail'], soak: '24h' },
+      ],
+    },
+    { dir },
+  );
 }, 60_000);
 
 afterAll(async () => {

@@ -66,7 +66,9 @@ describe('phase3 verify', () => {
       'phase3.sinks', // .env does not carry the state yet
       'phase3.audit-trail',
     ]);
-    expect(first.checks.find((check: { id: string }) => check.id === 'phase3.legacy-keys').message).toMatch(/^\d+ legacy key\(s\) remain: (mail|sync) \d+, (mail|sync) \d+$/);
+    expect(first.checks.find((check: { id: string }) => check.id === 'phase3.legacy-keys').message).toMatch(
+      /^\d+ legacy key\(s\) remain: (mail|sync) \d+, (mail|sync) \d+$/,
+    );
     expect(first.checks.find((check: { id: string }) => check.id === 'phase3.legacy-connections').message).toContain('legacy-worker 1 (sync)');
 
     expect((await cli(['phase1', '--yes', '--wait', '0', '--force', '--reason', 'no HTTP endpoint in this test'])).exitCode).toBe(0);
@@ -90,7 +92,9 @@ describe('phase3 verify', () => {
       'phase3.sinks': 'pass',
       'phase3.audit-trail': 'pass',
     });
-    expect(report.checks.find((check: { id: string }) => check.id === 'phase3.audit-trail').message).toBe('3 flag change(s), versions 1 to 3, replay to the current state');
+    expect(report.checks.find((check: { id: string }) => check.id === 'phase3.audit-trail').message).toBe(
+      '3 flag change(s), versions 1 to 3, replay to the current state',
+    );
     expect(readFileSync(join(dir, '.env'), 'utf8')).toContain('USE_BULLMQ=true');
 
     // The sink drifts (someone edits the file): verify says so.

@@ -64,7 +64,11 @@ describe.skipIf(skip !== null)(`Prometheus scraping the monitor${skip ? ` (skipp
     cleanups.push(() => fleet.stop());
 
     const port = await freePort();
-    const monitor = execa('node', [BIN, 'monitor', '--interval', '1s', '--metrics-port', String(port), '--config', plan.path, '--redis-url', server.url, '--json'], { reject: false, env: { NO_COLOR: '1' }, stdin: 'ignore' });
+    const monitor = execa(
+      'node',
+      [BIN, 'monitor', '--interval', '1s', '--metrics-port', String(port), '--config', plan.path, '--redis-url', server.url, '--json'],
+      { reject: false, env: { NO_COLOR: '1' }, stdin: 'ignore' },
+    );
     cleanups.push(async () => {
       monitor.kill('SIGTERM');
       await monitor;
@@ -78,7 +82,11 @@ describe.skipIf(skip !== null)(`Prometheus scraping the monitor${skip ? ` (skipp
     const flip = await cli('phase2', '--tier', 'non-critical', '--yes', '--wait', '3s');
     expect(flip.exitCode, flip.stdout + flip.stderr).toBe(0);
     const version = flip.result().version as number;
-    await waitFor(async () => (await value('redis_migrate_tier_effective_side{tier="non-critical",side="bullmq"}')) === 1, { timeoutMs: 20_000, intervalMs: 250, what: 'the flip in Prometheus' });
+    await waitFor(async () => (await value('redis_migrate_tier_effective_side{tier="non-critical",side="bullmq"}')) === 1, {
+      timeoutMs: 20_000,
+      intervalMs: 250,
+      what: 'the flip in Prometheus',
+    });
     // The same series was 1 on the legacy side before: Prometheus saw the tier move.
     expect(await value('max_over_time(redis_migrate_tier_effective_side{tier="non-critical",side="legacy"}[5m])')).toBe(1);
     expect(await value('redis_migrate_state_version')).toBe(version);
@@ -92,7 +100,10 @@ describe.skipIf(skip !== null)(`Prometheus scraping the monitor${skip ? ` (skipp
       async () => {
         const report = (await cli('connections')).result();
         const roles = Object.keys(report.byRole).filter((role) => role !== 'redis-migrate');
-        const [app, ...counts] = await Promise.all([value('redis_migrate_app_connections'), ...roles.map((role) => value(`redis_migrate_connections{role="${role}"}`))]);
+        const [app, ...counts] = await Promise.all([
+          value('redis_migrate_app_connections'),
+          ...roles.map((role) => value(`redis_migrate_connections{role="${role}"}`)),
+        ]);
         const same = app === report.app && roles.every((role, i) => counts[i] === report.byRole[role]);
         return same && report.byRole['bullmq-worker'] > 0;
       },
@@ -100,15 +111,25 @@ describe.skipIf(skip !== null)(`Prometheus scraping the monitor${skip ? ` (skipp
     );
 
     // Job counts as Redis has them.
-    expect(await value('redis_migrate_queue_jobs{queue="token-health-reminder",side="bullmq",state="delayed"}')).toBe(await redis.zcard('bullmq:token-health-reminder:delayed'));
+    expect(await value('redis_migrate_queue_jobs{queue="token-health-reminder",side="bullmq",state="delayed"}')).toBe(
+      await redis.zcard('bullmq:token-health-reminder:delayed'),
+    );
     expect(await value('redis_migrate_queue_jobs{queue="adaptive-sync",side="legacy",state="delayed"}')).toBe(await redis.zcard('bull:adaptive-sync:delayed'));
     expect(await redis.zcard('bullmq:token-health-reminder:delayed')).toBe(3);
-    await waitFor(async () => ((await value('sum(redis_migrate_queue_jobs_completed_total{tier="non-critical",side="bullmq"})')) ?? 0) > 0, { timeoutMs: 20_000, intervalMs: 500, what: 'BullMQ completions counted' });
+    await waitFor(async () => ((await value('sum(redis_migrate_queue_jobs_completed_total{tier="non-critical",side="bullmq"})')) ?? 0) > 0, {
+      timeoutMs: 20_000,
+      intervalMs: 500,
+      what: 'BullMQ completions counted',
+    });
     expect(await value('sum(redis_migrate_queue_jobs_failed_total)')).toBe(0);
 
     // SDK instances and the soak, as status --json has them.
     const status = (await cli('status')).result();
-    await waitFor(async () => (await value(`sum(redis_migrate_sdk_instances{version="${version}"})`)) === status.instances.current, { timeoutMs: 10_000, intervalMs: 250, what: 'SDK instances on the new version' });
+    await waitFor(async () => (await value(`sum(redis_migrate_sdk_instances{version="${version}"})`)) === status.instances.current, {
+      timeoutMs: 10_000,
+      intervalMs: 250,
+      what: 'SDK instances on the new version',
+    });
     expect(status.instances.current).toBeGreaterThan(0);
     expect(await value('redis_migrate_sdk_instances_outdated')).toBe(0);
     const soak = status.tiers.find((tier: { name: string }) => tier.name === 'non-critical').soak;
@@ -122,12 +143,16 @@ describe.skipIf(skip !== null)(`Prometheus scraping the monitor${skip ? ` (skipp
     // The shipped rules evaluate against the real series without errors (vector matching included), and none fires on a healthy soak.
     const rules = await prometheus!.rules();
     expect(rules.map((rule) => rule.name).sort()).toEqual(expect.arrayContaining(['RedisMigrateFailureRateHigh', 'RedisMigrateSoakInterrupted']));
-    for (const rule of rules) expect({ rule: rule.name, health: rule.health, error: rule.lastError ?? '' }).toEqual({ rule: rule.name, health: 'ok', error: '' });
+    for (const rule of rules)
+      expect({ rule: rule.name, health: rule.health, error: rule.lastError ?? '' }).toEqual({ rule: rule.name, health: 'ok', error: '' });
     expect(rules.filter((rule) => rule.state === 'firing').map((rule) => rule.name)).toEqual([]);
 
     // Every dashboard query is valid PromQL against these series.
     for (const query of panelQueries()) {
-      await expect(prometheus!.query(query.replaceAll('$__rate_interval', '1m').replaceAll('$__range', '5m').replaceAll('$job', '.*')), query).resolves.toBeDefined();
+      await expect(
+        prometheus!.query(query.replaceAll('$__rate_interval', '1m').replaceAll('$__range', '5m').replaceAll('$job', '.*')),
+        query,
+      ).resolves.toBeDefined();
     }
   });
 });

@@ -93,11 +93,17 @@ describe('a rate limiter across phase 1 and its rollback', () => {
       await waitFor(() => driver.refused('tcp'), { what: 'the limit reached over TCP', timeoutMs: 20_000 });
       const flip = await cli(['phase1', '--force', '--reason', 'ratelimit-flip test']);
       expect(flip.exitCode, flip.stderr).toBe(0);
-      await waitFor(() => flags.useHttpRedis() && driver.count('http') >= 5 && driver.refused('http'), { what: 'calls over HTTP, some refused', timeoutMs: 20_000 });
+      await waitFor(() => flags.useHttpRedis() && driver.count('http') >= 5 && driver.refused('http'), {
+        what: 'calls over HTTP, some refused',
+        timeoutMs: 20_000,
+      });
       const back = await cli(['rollback', '--phase', '1']);
       expect(back.exitCode, back.stderr).toBe(0);
       const beforeRollback = driver.attempts.length;
-      await waitFor(() => !flags.useHttpRedis() && driver.attempts.slice(beforeRollback).filter((a) => a.transport === 'tcp').length >= 5, { what: 'calls over TCP again', timeoutMs: 20_000 });
+      await waitFor(() => !flags.useHttpRedis() && driver.attempts.slice(beforeRollback).filter((a) => a.transport === 'tcp').length >= 5, {
+        what: 'calls over TCP again',
+        timeoutMs: 20_000,
+      });
     } finally {
       await driver.stop();
       await client.close();
@@ -120,8 +126,17 @@ describe('a rate limiter across phase 1 and its rollback', () => {
       elsewhere = await startRedis();
       otherBridge = await startTestBridge(elsewhere.url);
       let http = false;
-      const client = migratingRedis({ flags: { useHttpRedis: () => http }, redisUrl: url, upstash: { url: otherBridge.url, token: TEST_TOKEN, enableTelemetry: false } });
-      const limiter = new Ratelimit({ redis: client, limiter: Ratelimit.slidingWindow(LIMIT, '10 s'), prefix: uniqueNamespace('rlsplit'), ephemeralCache: false });
+      const client = migratingRedis({
+        flags: { useHttpRedis: () => http },
+        redisUrl: url,
+        upstash: { url: otherBridge.url, token: TEST_TOKEN, enableTelemetry: false },
+      });
+      const limiter = new Ratelimit({
+        redis: client,
+        limiter: Ratelimit.slidingWindow(LIMIT, '10 s'),
+        prefix: uniqueNamespace('rlsplit'),
+        ephemeralCache: false,
+      });
       // Keep the burst inside one window: start early enough in it.
       await waitFor(() => Date.now() % WINDOW_MS < WINDOW_MS - 3000, { what: 'room in the current window', timeoutMs: 5000 });
       const window = Math.floor(Date.now() / WINDOW_MS);

@@ -7,9 +7,24 @@ const hostPort = `${url.hostname}:${url.port}`;
 describe('the Redis URL', () => {
   it('a database the server does not have: exit 2 naming how many it has, nothing written to database 0', async () => {
     const ns = uniqueNamespace('db');
-    const run = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--wait', '0', '--json', '--namespace', ns, '--redis-url', `redis://${hostPort}/99`]);
+    const run = await runCli([
+      'phase2',
+      '--tier',
+      'non-critical',
+      '--yes',
+      '--wait',
+      '0',
+      '--json',
+      '--namespace',
+      ns,
+      '--redis-url',
+      `redis://${hostPort}/99`,
+    ]);
     expect(run.exitCode).toBe(2);
-    expect(run.json().error).toMatchObject({ code: 'redis.db', message: expect.stringContaining('has no database 99: it has 16 database(s), numbered 0 to 15') });
+    expect(run.json().error).toMatchObject({
+      code: 'redis.db',
+      message: expect.stringContaining('has no database 99: it has 16 database(s), numbered 0 to 15'),
+    });
     const status = await runCli(['status', '--json', '--namespace', ns, '--redis-url', `redis://${hostPort}/0`]);
     expect(status.result().version).toBe(0);
     // The last database is fine.

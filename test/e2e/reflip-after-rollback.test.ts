@@ -43,12 +43,9 @@ describe.concurrent('a re-flip after a rollback', () => {
 
     // The audit names every tier that moved, for each change.
     const audit = (await cli(ns, ['audit'])).result();
-    expect(audit.entries.map((entry: { details: { moved?: { tier: string; to: string }[] } }) => (entry.details.moved ?? []).map(({ tier, to }) => `${tier}→${to}`))).toEqual([
-      ['non-critical→bullmq'],
-      ['critical→bullmq'],
-      ['non-critical→legacy', 'critical→legacy'],
-      ['non-critical→bullmq'],
-    ]);
+    expect(
+      audit.entries.map((entry: { details: { moved?: { tier: string; to: string }[] } }) => (entry.details.moved ?? []).map(({ tier, to }) => `${tier}→${to}`)),
+    ).toEqual([['non-critical→bullmq'], ['critical→bullmq'], ['non-critical→legacy', 'critical→legacy'], ['non-critical→bullmq']]);
     const human = await runCli(['audit', '--namespace', ns], { env: { REDIS_URL: inject('redisUrl') } });
     expect(human.stdout).toContain('(moved: non-critical, critical → legacy)');
   });

@@ -41,7 +41,16 @@ async function fixture(): Promise<Fixture> {
   const entries: BackupEntry[] = [];
   for (const key of legacy) entries.push({ k: key, p: ((await admin.dumpBuffer(key)) as Buffer).toString('base64'), x: 0, q: queue, t: 'job' });
   await admin.del(...legacy);
-  const header: BackupHeader = { format: 'redis-migrate-backup', version: 2, createdAt: Date.now(), namespace: ns, source: 'redis://test', legacyPrefix: 'bull', queues: [queue], run: 'run-x' };
+  const header: BackupHeader = {
+    format: 'redis-migrate-backup',
+    version: 2,
+    createdAt: Date.now(),
+    namespace: ns,
+    source: 'redis://test',
+    legacyPrefix: 'bull',
+    queues: [queue],
+    run: 'run-x',
+  };
   return { ns, queue, config, legacy, batches: [entries.slice(0, 2), entries.slice(2)], header };
 }
 

@@ -24,7 +24,9 @@ describe.concurrent('rollback', () => {
   it('puts every queue back on legacy, reports how many app instances confirmed, and is idempotent', async () => {
     const ns = uniqueNamespace();
     const apps: FlagsClient[] = await Promise.all(
-      Array.from({ length: 8 }, (_, i) => connectFlags({ app: i < 4 ? 'api' : 'worker', redisUrl: inject('redisUrl'), namespace: ns, env: {}, heartbeatMs: 1000 })),
+      Array.from({ length: 8 }, (_, i) =>
+        connectFlags({ app: i < 4 ? 'api' : 'worker', redisUrl: inject('redisUrl'), namespace: ns, env: {}, heartbeatMs: 1000 }),
+      ),
     );
     try {
       const flip = await cli(ns, ['phase2', '--tier', 'non-critical', '--yes']);
@@ -47,7 +49,11 @@ describe.concurrent('rollback', () => {
       expect(again.result()).toMatchObject({ changed: false, version: 2, confirmations: { live: 8, confirmed: 8 } });
       const audit = (await cli(ns, ['audit'])).result();
       expect(audit.entries.map((e: { kind: string }) => e.kind)).toEqual(['flip', 'rollback']);
-      expect(audit.entries[1]).toMatchObject({ reason: 'error rate up', before: { useBullmq: 'true', 'tier:non-critical': 'bullmq' }, after: { useBullmq: 'false', 'tier:non-critical': 'legacy' } });
+      expect(audit.entries[1]).toMatchObject({
+        reason: 'error rate up',
+        before: { useBullmq: 'true', 'tier:non-critical': 'bullmq' },
+        after: { useBullmq: 'false', 'tier:non-critical': 'legacy' },
+      });
 
       const restore = await cli(ns, ['phase2', '--tier', 'non-critical', '--yes']);
       expect(restore.result()).toMatchObject({ changed: true, after: { useBullmq: 'true' } });
@@ -62,7 +68,22 @@ describe.concurrent('rollback', () => {
     const keys = stateKeys(ns);
     // A registered, heart-beating instance that never applies anything (a hung process).
     const now = Number((await admin.time())[0]) * 1000;
-    await admin.hset(keys.instances, 'ghost', JSON.stringify({ id: 'ghost', app: 'legacy-cron', host: 'box9', pid: 4242, version: 0, epoch: null, source: 'env', killSwitch: false, heartbeatMs: 60_000, startedAt: now }));
+    await admin.hset(
+      keys.instances,
+      'ghost',
+      JSON.stringify({
+        id: 'ghost',
+        app: 'legacy-cron',
+        host: 'box9',
+        pid: 4242,
+        version: 0,
+        epoch: null,
+        source: 'env',
+        killSwitch: false,
+        heartbeatMs: 60_000,
+        startedAt: now,
+      }),
+    );
     await admin.zadd(keys.heartbeats, now, 'ghost');
     await cli(ns, ['phase2', '--tier', 'non-critical', '--yes', '--wait', '0']);
     const rollback = await cli(ns, ['rollback', '--yes', '--wait', '300ms']);
@@ -97,7 +118,22 @@ describe.concurrent('rollback', () => {
     const ns = uniqueNamespace();
     const keys = stateKeys(ns);
     const now = Number((await admin.time())[0]) * 1000;
-    await admin.hset(keys.instances, 'old-sdk', JSON.stringify({ id: 'old-sdk', app: 'cron', host: 'box1', pid: 7, version: 0, epoch: null, source: 'env', killSwitch: false, heartbeatMs: 60_000, startedAt: now }));
+    await admin.hset(
+      keys.instances,
+      'old-sdk',
+      JSON.stringify({
+        id: 'old-sdk',
+        app: 'cron',
+        host: 'box1',
+        pid: 7,
+        version: 0,
+        epoch: null,
+        source: 'env',
+        killSwitch: false,
+        heartbeatMs: 60_000,
+        startedAt: now,
+      }),
+    );
     await admin.zadd(keys.heartbeats, now, 'old-sdk');
     await cli(ns, ['phase2', '--tier', 'non-critical', '--yes', '--wait', '0']);
     // It shuts down as the rollback is published, removing its record but sending nothing.
@@ -106,7 +142,12 @@ describe.concurrent('rollback', () => {
     listener.on('message', () => void admin.multi().hdel(keys.instances, 'old-sdk').zrem(keys.heartbeats, 'old-sdk').exec());
     try {
       const rollback = await cli(ns, ['rollback', '--yes', '--wait', '500ms']);
-      expect(rollback.result().confirmations).toMatchObject({ live: 1, confirmed: 0, unconfirmed: [], gone: [{ id: 'old-sdk', app: 'cron', confirmed: false }] });
+      expect(rollback.result().confirmations).toMatchObject({
+        live: 1,
+        confirmed: 0,
+        unconfirmed: [],
+        gone: [{ id: 'old-sdk', app: 'cron', confirmed: false }],
+      });
       expect(rollback.result().warnings).toEqual([]);
     } finally {
       listener.disconnect();
@@ -118,7 +159,9 @@ describe.concurrent('rollback', () => {
     // phase1 runs the HTTP checks first: give it a working REST endpoint over the same Redis.
     const rest = await restEndpoint(inject('redisUrl'));
     const config = writePlan({ ...defaultPlanDocument(), http: fastHttpChecks() });
-    const phase1 = await runCli(['phase1', '--yes', '--json', '--namespace', ns, '--config', config], { env: { REDIS_URL: inject('redisUrl'), ...rest.env } }).finally(() => rest.close());
+    const phase1 = await runCli(['phase1', '--yes', '--json', '--namespace', ns, '--config', config], {
+      env: { REDIS_URL: inject('redisUrl'), ...rest.env },
+    }).finally(() => rest.close());
     expect(phase1.exitCode).toBe(0);
     await cli(ns, ['phase2', '--tier', 'non-critical', '--yes']);
     await cli(ns, ['phase2', '--tier', 'medium', '--yes', '--force', '--reason', 'test']);
@@ -135,7 +178,12 @@ describe.concurrent('rollback', () => {
   it('is not blocked by the lock or a broken plan file', async () => {
     const ns = uniqueNamespace();
     await cli(ns, ['phase2', '--tier', 'non-critical', '--yes']);
-    await admin.set(stateKeys(ns).lock, JSON.stringify({ owner: 'stuck@ops', command: 'phase2 --tier medium', host: 'h', pid: 1, since: 0, token: 't' }), 'PX', 60_000);
+    await admin.set(
+      stateKeys(ns).lock,
+      JSON.stringify({ owner: 'stuck@ops', command: 'phase2 --tier medium', host: 'h', pid: 1, since: 0, token: 't' }),
+      'PX',
+      60_000,
+    );
     const broken = writePlan('{ "namespace": "x", "tiers": [ ');
     const rollback = await cli(ns, ['rollback', '--yes'], ['--config', broken]);
     expect(rollback.exitCode).toBe(0);

@@ -50,7 +50,13 @@ describe('runbook --var values', () => {
       const log = readFileSync(first.result().log, 'utf8');
       expect(log).not.toContain(token);
       expect(first.stdout + first.stderr).not.toContain(token);
-      expect(JSON.parse(log)).toMatchObject({ vars: { token: '***', tier: 'medium' }, steps: [{ id: 'call', title: 'Call the platform for medium', excerpt: expect.stringContaining('calling with *** for medium') }, { id: 'note', command: 'redis-migrate audit --limit 1 --reason ***' }] });
+      expect(JSON.parse(log)).toMatchObject({
+        vars: { token: '***', tier: 'medium' },
+        steps: [
+          { id: 'call', title: 'Call the platform for medium', excerpt: expect.stringContaining('calling with *** for medium') },
+          { id: 'note', command: 'redis-migrate audit --limit 1 --reason ***' },
+        ],
+      });
       expect(first.result().vars).toEqual({ token: '***', tier: 'medium' });
       const audit = JSON.stringify(await admin.xrange(stateKeys(ns).audit, '-', '+'));
       expect(audit).toContain('--reason ***');

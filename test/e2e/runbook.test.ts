@@ -45,7 +45,11 @@ function setup(markdown: string, name = 'book'): string {
 }
 
 function run(dir: string, args: string[], env: Record<string, string> = {}) {
-  return runCli(['runbook', 'run', ...args, '--dir', dir, '--json'], { cwd: dir, env: { REDIS_URL: inject('redisUrl'), REDIS_MIGRATE_ACTOR: 'ops-tester', ...env }, timeoutMs: 60_000 });
+  return runCli(['runbook', 'run', ...args, '--dir', dir, '--json'], {
+    cwd: dir,
+    env: { REDIS_URL: inject('redisUrl'), REDIS_MIGRATE_ACTOR: 'ops-tester', ...env },
+    timeoutMs: 60_000,
+  });
 }
 
 describe('runbook run', () => {
@@ -74,8 +78,19 @@ describe('runbook run', () => {
       expect(logs).toEqual([`book-${report.run}.json`]);
       const log = JSON.parse(readFileSync(join(dir, '.redis-migrate', 'runs', logs[0] as string), 'utf8'));
       expect(log.status).toBe('completed');
-      expect(log.steps.map((step: { id: string; status: string }) => `${step.id}:${step.status}`)).toEqual(['count:done', 'precondition:failed', 'precondition:done', 'flip:done', 'after:done']);
-      expect(log.steps[3]).toMatchObject({ actor: 'ops-tester', exitCode: 0, confirmation: '--yes', command: 'redis-migrate phase2 --tier non-critical --yes --wait 0' });
+      expect(log.steps.map((step: { id: string; status: string }) => `${step.id}:${step.status}`)).toEqual([
+        'count:done',
+        'precondition:failed',
+        'precondition:done',
+        'flip:done',
+        'after:done',
+      ]);
+      expect(log.steps[3]).toMatchObject({
+        actor: 'ops-tester',
+        exitCode: 0,
+        confirmation: '--yes',
+        command: 'redis-migrate phase2 --tier non-critical --yes --wait 0',
+      });
 
       const audit = (await runCli(['audit', '--limit', '50', '--json', '--namespace', ns], { env: { REDIS_URL: inject('redisUrl') } })).result();
       const steps = audit.entries.filter((entry: { kind: string }) => entry.kind === 'runbook');
@@ -119,7 +134,9 @@ describe('runbook run', () => {
   });
 
   it('an unknown variable exits 2 naming it; --from starts later and records the skipped steps', async () => {
-    const dir = setup('# V\n\n```vars\ntier\n```\n\n```step id=one kind=shell\necho {{tier}} >> out.txt\n```\n\n```step id=two kind=shell\necho two-{{tier}} >> out.txt\n```\n');
+    const dir = setup(
+      '# V\n\n```vars\ntier\n```\n\n```step id=one kind=shell\necho {{tier}} >> out.txt\n```\n\n```step id=two kind=shell\necho two-{{tier}} >> out.txt\n```\n',
+    );
     try {
       const missing = await run(dir, ['book', '--yes']);
       expect(missing.exitCode).toBe(2);
@@ -138,9 +155,16 @@ describe('runbook run', () => {
   });
 
   it('Ctrl-C reaches the running step once; the next run resumes at that step', async () => {
-    const dir = setup('# I\n\n```step id=first kind=shell\necho first >> out.txt\n```\n\n```step id=slow kind=shell\ntouch started.txt\ntest -f fast.flag || sleep 30\necho slow >> out.txt\n```\n');
+    const dir = setup(
+      '# I\n\n```step id=first kind=shell\necho first >> out.txt\n```\n\n```step id=slow kind=shell\ntouch started.txt\ntest -f fast.flag || sleep 30\necho slow >> out.txt\n```\n',
+    );
     try {
-      const child = execa('node', [BIN, 'runbook', 'run', 'book', '--dir', dir, '--yes', '--json'], { cwd: dir, reject: false, env: { NO_COLOR: '1', REDIS_URL: inject('redisUrl') }, stdin: 'ignore' });
+      const child = execa('node', [BIN, 'runbook', 'run', 'book', '--dir', dir, '--yes', '--json'], {
+        cwd: dir,
+        reject: false,
+        env: { NO_COLOR: '1', REDIS_URL: inject('redisUrl') },
+        stdin: 'ignore',
+      });
       await waitFor(() => existsSync(join(dir, 'out.txt')), { what: 'the first step' });
       await waitFor(() => existsSync(join(dir, 'started.txt')), { what: 'the slow step to start' });
       await waitFor(() => descendants(child.pid!).some((process) => process.command === 'sleep'), { what: 'the slow step in its sleep' });
@@ -161,7 +185,9 @@ describe('runbook run', () => {
   });
 
   it('runs while Redis is unreachable (the audit is best effort, the run log has every step)', async () => {
-    const dir = setup('# Down\n\n```step id=probe kind=redis-migrate allow-failure=true\nstatus --timeout 1s\n```\n\n```step id=local kind=shell\necho fine\n```\n');
+    const dir = setup(
+      '# Down\n\n```step id=probe kind=redis-migrate allow-failure=true\nstatus --timeout 1s\n```\n\n```step id=local kind=shell\necho fine\n```\n',
+    );
     try {
       const down = `redis://127.0.0.1:${await freePort()}`;
       const result = await run(dir, ['book', '--yes', '--timeout', '1s'], { REDIS_URL: down });
@@ -183,7 +209,9 @@ describe('the shipped rollback runbook', () => {
     const ns = uniqueNamespace('rbr');
     const dir = tempDir('rollback');
     try {
-      expect((await runCli(['phase2', '--tier', 'non-critical', '--yes', '--wait', '0', '--namespace', ns], { env: { REDIS_URL: inject('redisUrl') } })).exitCode).toBe(0);
+      expect(
+        (await runCli(['phase2', '--tier', 'non-critical', '--yes', '--wait', '0', '--namespace', ns], { env: { REDIS_URL: inject('redisUrl') } })).exitCode,
+      ).toBe(0);
       writeFileSync(join(dir, 'redis-migrate.config.json'), '{"tiers": "oops"');
       const result = await runCli(['runbook', 'run', 'rollback', '--yes', '--namespace', ns, '--confirm-manual', 'apps-recover', '--json'], {
         cwd: dir,

@@ -18,8 +18,21 @@ describe('scan', () => {
     const report = run.result();
     expect(report.summary.files).toBe(8);
     expect(report.findings.length).toBe(report.summary.findings);
-    expect(report.findings[0]).toEqual(expect.objectContaining({ file: expect.any(String), line: expect.any(Number), column: expect.any(Number), endLine: expect.any(Number), rule: expect.any(String), severity: expect.any(String), api: expect.any(String), replacement: expect.any(String) }));
-    expect(report.findings.find((finding: { rule: string }) => finding.rule === 'bull-process')).toEqual(expect.objectContaining({ file: 'worker.js', queue: 'email-delivery', adapter: expect.stringContaining('process(handler') }));
+    expect(report.findings[0]).toEqual(
+      expect.objectContaining({
+        file: expect.any(String),
+        line: expect.any(Number),
+        column: expect.any(Number),
+        endLine: expect.any(Number),
+        rule: expect.any(String),
+        severity: expect.any(String),
+        api: expect.any(String),
+        replacement: expect.any(String),
+      }),
+    );
+    expect(report.findings.find((finding: { rule: string }) => finding.rule === 'bull-process')).toEqual(
+      expect.objectContaining({ file: 'worker.js', queue: 'email-delivery', adapter: expect.stringContaining('process(handler') }),
+    );
     expect(report.unparsed).toEqual([]);
     const sarif = JSON.parse(readFileSync(join(dir, 'out.sarif'), 'utf8'));
     expect(sarif.version).toBe('2.1.0');
@@ -78,11 +91,15 @@ describe('preflight --phase 3: code.legacy-usage', () => {
 
     const before = await check();
     expect(before.run.exitCode).toBe(3);
-    expect(before.result).toEqual(expect.objectContaining({ status: 'fail', message: expect.stringContaining('Bull is still imported by 1 file (sync.js) for calendar-sync') }));
+    expect(before.result).toEqual(
+      expect.objectContaining({ status: 'fail', message: expect.stringContaining('Bull is still imported by 1 file (sync.js) for calendar-sync') }),
+    );
 
     rmSync(join(dir, 'src', 'sync.js'));
     const after = await check();
-    expect(after.result).toEqual(expect.objectContaining({ status: 'pass', message: expect.stringContaining("no Bull code for the plan's queues in 1 files") }));
+    expect(after.result).toEqual(
+      expect.objectContaining({ status: 'pass', message: expect.stringContaining("no Bull code for the plan's queues in 1 files") }),
+    );
 
     writePlan({ ...defaultPlanDocument(), namespace }, { dir });
     const skipped = await check();

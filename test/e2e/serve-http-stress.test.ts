@@ -132,9 +132,15 @@ describe('serve-http under oversized pipelines and a stalled subscriber', () => 
     // while large requests fill the budget; 0: the connection was reset under a body still being
     // sent), never a timeout.
     expect(summary.pings?.['413'], report).toBeGreaterThan(0);
-    expect(Object.keys(summary.pings ?? {}).every((status) => ['413', '429', '0'].includes(status)), report).toBe(true);
+    expect(
+      Object.keys(summary.pings ?? {}).every((status) => ['413', '429', '0'].includes(status)),
+      report,
+    ).toBe(true);
     expect(summary.oversize?.['413'], report).toBeGreaterThan(0);
-    expect(Object.keys(summary.valid ?? {}).every((status) => status === '200' || status === '429'), report).toBe(true);
+    expect(
+      Object.keys(summary.valid ?? {}).every((status) => status === '200' || status === '429'),
+      report,
+    ).toBe(true);
     expect(summary.valid?.['200'], report).toBeGreaterThan(0);
     // The subscriber that never read was dropped: its stream was closed (the error event before the
     // end is checked in test/integration/http-bridge-limits.test.ts, where the client reads again in time).

@@ -94,7 +94,18 @@ describe('serve-http', () => {
   });
 
   it('takes its limits as sizes, and exits 2 with one line on a bad or inconsistent one', async () => {
-    const child = start(['--json', '--max-request-size', '512kb', '--max-pipeline-commands', '50', '--max-in-flight', '2MB', '--max-sse-backlog', '65536', '--allow-flush']);
+    const child = start([
+      '--json',
+      '--max-request-size',
+      '512kb',
+      '--max-pipeline-commands',
+      '50',
+      '--max-in-flight',
+      '2MB',
+      '--max-sse-backlog',
+      '65536',
+      '--allow-flush',
+    ]);
     const ready = JSON.parse(await firstLine(child)).result as { limits: unknown; allowFlush: boolean };
     expect(ready).toMatchObject({
       limits: { maxRequestBytes: 512 * 1024, maxPipelineCommands: 50, maxInFlightBytes: 2 * 1024 * 1024, maxSseBacklogBytes: 65_536 },

@@ -34,7 +34,7 @@ async function plantTier(ns: string): Promise<string> {
 }
 
 describe('a tier name from Redis never runs a command', () => {
-  it('status reports it as drift; sinks carry only the plan\'s tiers; the dotenv file sources safely', async () => {
+  it("status reports it as drift; sinks carry only the plan's tiers; the dotenv file sources safely", async () => {
     const ns = uniqueNamespace('inj');
     const envFile = join(dir, `${ns}.env`);
     writeFileSync(envFile, 'APP=1\n');
@@ -73,7 +73,10 @@ describe('a tier name from Redis never runs a command', () => {
 
   it('a hook that would paste a placeholder into `sh -c` shell text is refused at plan load (exit 2)', async () => {
     const ns = uniqueNamespace('inj');
-    const config = writePlan(planDocument({ sinks: { hooks: [{ name: 'unsafe', command: ['sh', '-c', 'echo {{name}}={{value}} > /dev/null'] }] } }), { dir, name: `${ns}.json` });
+    const config = writePlan(planDocument({ sinks: { hooks: [{ name: 'unsafe', command: ['sh', '-c', 'echo {{name}}={{value}} > /dev/null'] }] } }), {
+      dir,
+      name: `${ns}.json`,
+    });
     await plantTier(ns);
     const flip = await cli(['phase2', '--tier', 'non-critical', '--yes', '--wait', '0', '--json', '--force', '--reason', 'test'], config, ns);
     expect(flip.exitCode).toBe(2);

@@ -116,7 +116,11 @@ describe('zero lost jobs across flips and rollbacks', () => {
     const codes = await Promise.all(children.map((child) => child.stop()));
     expect(codes).toEqual([0, 0, 0]);
     // No unhandled rejection or failed shutdown in any process.
-    for (const child of children) expect(child.logs.filter((line) => line.startsWith('error:')), child.name).toEqual([]);
+    for (const child of children)
+      expect(
+        child.logs.filter((line) => line.startsWith('error:')),
+        child.name,
+      ).toEqual([]);
 
     const summary = ledger.summary();
     // At least what the waits above let through: 200 on legacy, then 150 after each step.
@@ -146,7 +150,10 @@ describe('zero lost jobs across flips and rollbacks', () => {
       expect(await redis.zcard(`bull:${queue}:repeat`), `bull ${queue} repeat`).toBe(0);
       const left = await backlogByKey(redis, 'bullmq', 'bullmq', queue);
       const ids = Object.values(left).flat();
-      expect(ids.every((id) => id.startsWith(`repeat:tick:`)), `bullmq ${queue}: ${JSON.stringify(left)}`).toBe(true);
+      expect(
+        ids.every((id) => id.startsWith(`repeat:tick:`)),
+        `bullmq ${queue}: ${JSON.stringify(left)}`,
+      ).toBe(true);
     }
     // Every connection the fleet opened is closed.
     const clients = (await redis.client('LIST')) as string;

@@ -34,22 +34,35 @@ function shiftId(id: string, ms: number): string {
 describe('backdateHistory (test support)', () => {
   it('moves clocks, audit entries and soak records together: the gate opens and nothing is drift', async () => {
     const keys = stateKeys(uniqueNamespace('backdate'));
-    const flip = await applyFlagChange(client, keys, { changes: { useBullmq: 'true', 'tier:non-critical': 'bullmq' }, actor: 'tester', command: 'phase2 --tier non-critical', kind: 'flip' });
+    const flip = await applyFlagChange(client, keys, {
+      changes: { useBullmq: 'true', 'tier:non-critical': 'bullmq' },
+      actor: 'tester',
+      command: 'phase2 --tier non-critical',
+      kind: 'flip',
+    });
     await appendAudit(client, keys, { kind: 'note', actor: 'tester', command: 'a note, not a change' });
     const sample = { maxGapMs: 60_000, tiers: [{ tier: 'non-critical', since: flip.time, breach: null }] };
     await recordSoakSample(client, keys, { ...sample, at: flip.time + 1000 });
     await recordSoakSample(client, keys, { ...sample, at: flip.time + 3000 });
     const before = await readWholeAudit(client, keys);
-    const gateNow = async () => evaluateMonitoredSoakGate(plan, (await readState(client, keys)).state, 'medium', await serverTimeMs(client), await readSoakHealth(client, keys));
+    const gateNow = async () =>
+      evaluateMonitoredSoakGate(plan, (await readState(client, keys)).state, 'medium', await serverTimeMs(client), await readSoakHealth(client, keys));
     expect(await gateNow()).toMatchObject({ open: false, reason: 'previous-soaking' });
 
     expect(await backdateHistory(client, keys, '24h')).toBe(2);
 
     const { state } = await readState(client, keys);
-    expect(state).toMatchObject({ version: 1, useBullmqSince: flip.time - DAY, updatedAt: flip.time - DAY, tiers: { 'non-critical': { since: flip.time - DAY } } });
+    expect(state).toMatchObject({
+      version: 1,
+      useBullmqSince: flip.time - DAY,
+      updatedAt: flip.time - DAY,
+      tiers: { 'non-critical': { since: flip.time - DAY } },
+    });
     const after = await readWholeAudit(client, keys);
     expect(after).toEqual(before.map((entry) => ({ ...entry, id: shiftId(entry.id, DAY), time: entry.time - DAY })));
-    expect(await readSoakHealth(client, keys)).toEqual({ 'non-critical': { since: flip.time - DAY, healthyMs: 2000, breachAt: null, breach: null, restarts: 0 } });
+    expect(await readSoakHealth(client, keys)).toEqual({
+      'non-critical': { since: flip.time - DAY, healthyMs: 2000, breachAt: null, breach: null, restarts: 0 },
+    });
     expect(await gateNow()).toMatchObject({ open: true, previous: 'non-critical', monitored: { healthyMs: 2000 } });
     expect(await readDrift(client, keys, plan, process.cwd())).toEqual({ ok: true, wiped: false, findings: [] });
 

@@ -59,7 +59,11 @@ describe('on a local 3-master Redis Cluster with one replica', () => {
       const read = async () => (await runCli(['connections', '--json', '--config', plan, '--redis-url', cluster.url])).result();
       // The replica appears once it has synced and the client's slot map lists it.
       const nodesWithClients = (d: { connections: { node: string }[] }) => new Set(d.connections.map((c) => c.node)).size;
-      const doc = await waitForValue(read, (d) => d.byRole['bullmq-worker'] >= 2 && d.nodes.length === 4 && nodesWithClients(d) >= 3, { timeoutMs: 40_000, intervalMs: 200, what: 'workers on every master and the replica listed' });
+      const doc = await waitForValue(read, (d) => d.byRole['bullmq-worker'] >= 2 && d.nodes.length === 4 && nodesWithClients(d) >= 3, {
+        timeoutMs: 40_000,
+        intervalMs: 200,
+        what: 'workers on every master and the replica listed',
+      });
       expect(doc.cluster).toBe(true);
       expect(doc.nodes.reduce((sum: number, node: { total: number }) => sum + node.total, 0)).toBe(doc.total);
       expect(nodesWithClients(doc)).toBeGreaterThanOrEqual(3);
@@ -75,12 +79,34 @@ describe('on a local 3-master Redis Cluster with one replica', () => {
   }, 60_000);
 
   it('bullmq.cluster-hashtag fails on "bullmq" and passes on "{bullmq}"', async () => {
-    const plain = await runCli(['preflight', '--phase', '2', '--json', '--config', planFile('bullmq'), '--redis-url', cluster.url, '--namespace', uniqueNamespace()]);
+    const plain = await runCli([
+      'preflight',
+      '--phase',
+      '2',
+      '--json',
+      '--config',
+      planFile('bullmq'),
+      '--redis-url',
+      cluster.url,
+      '--namespace',
+      uniqueNamespace(),
+    ]);
     const check = (doc: { checks: { id: string; status: string; fix?: string }[] }) => doc.checks.find((c) => c.id === 'bullmq.cluster-hashtag')!;
     expect(plain.exitCode).toBe(3);
     expect(check(plain.result())).toMatchObject({ status: 'fail' });
     expect(check(plain.result()).fix).toContain('{bullmq}');
-    const tagged = await runCli(['preflight', '--phase', '2', '--json', '--config', planFile('{bullmq}'), '--redis-url', cluster.url, '--namespace', uniqueNamespace()]);
+    const tagged = await runCli([
+      'preflight',
+      '--phase',
+      '2',
+      '--json',
+      '--config',
+      planFile('{bullmq}'),
+      '--redis-url',
+      cluster.url,
+      '--namespace',
+      uniqueNamespace(),
+    ]);
     expect(check(tagged.result()).status).toBe('pass');
   });
 
@@ -95,7 +121,21 @@ describe('on a local 3-master Redis Cluster with one replica', () => {
       const untagged = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--redis-url', cluster.url, '--namespace', namespace]);
       expect(untagged.exitCode).toBe(3);
       expect(untagged.error().details.blocked.checks.map((c: { id: string }) => c.id)).toContain('bullmq.cluster-hashtag');
-      const flip = await runCli(['phase2', '--tier', 'non-critical', '--yes', '--json', '--wait', '5s', '--config', planFile('{bullmq}'), '--redis-url', cluster.url, '--namespace', namespace]);
+      const flip = await runCli([
+        'phase2',
+        '--tier',
+        'non-critical',
+        '--yes',
+        '--json',
+        '--wait',
+        '5s',
+        '--config',
+        planFile('{bullmq}'),
+        '--redis-url',
+        cluster.url,
+        '--namespace',
+        namespace,
+      ]);
       expect(flip.exitCode).toBe(0);
       expect(flip.result()).toMatchObject({ changed: true, confirmations: { live: 1, confirmed: 1 } });
       await waitFor(() => flags.useBullMQ('webhook-health-check'), { what: 'the SDK to follow the flip' });

@@ -28,7 +28,10 @@ describe('connections against real Bull and BullMQ clients', () => {
   it('11 Bull queues with process(): 33 connections, all legacy, every queue decoded', async () => {
     const bull = startBull(server.port, QUEUES);
     try {
-      const s = await waitForValue(snapshot, (v) => v.byRole['legacy-worker'] === 11 && v.byRole['legacy-events'] === 11 && v.app === 33, { timeoutMs: 20_000, what: '33 Bull connections' });
+      const s = await waitForValue(snapshot, (v) => v.byRole['legacy-worker'] === 11 && v.byRole['legacy-events'] === 11 && v.app === 33, {
+        timeoutMs: 20_000,
+        what: '33 Bull connections',
+      });
       expect(s.bySystem.legacy).toBe(33);
       expect(s.byRole).toMatchObject({ 'bullmq-worker': 0, 'bullmq-shared': 0, 'flags-sdk': 0, other: 11 });
       expect(Object.keys(s.byQueue).sort()).toEqual([...QUEUES].sort());
@@ -54,7 +57,9 @@ describe('connections against real Bull and BullMQ clients', () => {
 
     const withEvents = startBullmq(server.port, QUEUES, { queueEvents: true });
     try {
-      const s = await waitForValue(snapshot, (v) => v.byRole['bullmq-events'] === 11 && v.byRole['bullmq-worker'] === 11 && v.app === 23, { what: '23 BullMQ connections with QueueEvents' });
+      const s = await waitForValue(snapshot, (v) => v.byRole['bullmq-events'] === 11 && v.byRole['bullmq-worker'] === 11 && v.app === 23, {
+        what: '23 BullMQ connections with QueueEvents',
+      });
       expect(s.byRole['bullmq-shared']).toBe(1);
       expect(s.byQueue['calendar-sync']).toBe(2);
     } finally {
@@ -73,7 +78,17 @@ describe('connections against real Bull and BullMQ clients', () => {
       expect(run.exitCode).toBe(0);
       expect(run.json().ok).toBe(true);
       const doc = run.result();
-      expect(Object.keys(doc.byRole)).toEqual(['legacy-worker', 'legacy-events', 'bullmq-worker', 'bullmq-events', 'bullmq-shared', 'flags-sdk', 'cache-tcp', 'redis-migrate', 'other']);
+      expect(Object.keys(doc.byRole)).toEqual([
+        'legacy-worker',
+        'legacy-events',
+        'bullmq-worker',
+        'bullmq-events',
+        'bullmq-shared',
+        'flags-sdk',
+        'cache-tcp',
+        'redis-migrate',
+        'other',
+      ]);
       // The test's own inspecting connection is another redis-migrate:cli connection; the command's own is left out.
       expect(doc.byRole['redis-migrate']).toBe(1);
       expect(doc.byRole['flags-sdk']).toBe(2);

@@ -30,14 +30,26 @@ describe('applyFlagChange', () => {
     const result = await applyFlagChange(client, keys, { ...input, changes: { useBullmq: 'true', 'tier:medium': 'bullmq' }, reason: 'planned' });
     await listener.unsubscribe(keys.changes);
 
-    expect(result).toMatchObject({ changed: true, version: 1, before: { useBullmq: 'false', 'tier:medium': 'legacy' }, after: { useBullmq: 'true', 'tier:medium': 'bullmq' } });
+    expect(result).toMatchObject({
+      changed: true,
+      version: 1,
+      before: { useBullmq: 'false', 'tier:medium': 'legacy' },
+      after: { useBullmq: 'true', 'tier:medium': 'bullmq' },
+    });
     const { state, hash } = await readState(client, keys);
     expect(state).toMatchObject({ version: 1, useBullmq: true, updatedBy: 'alice@ops' });
     expect(state.tiers.medium).toMatchObject({ state: 'bullmq', since: result.time });
     expect(state.epoch).toMatch(/^[0-9a-f-]{36}$/);
     expect(await published).toEqual(hash);
     const [entry] = await readAudit(client, keys, 10);
-    expect(entry).toMatchObject({ kind: 'flip', actor: 'alice@ops', command: 'phase2 --tier medium', reason: 'planned', version: 1, after: { useBullmq: 'true' } });
+    expect(entry).toMatchObject({
+      kind: 'flip',
+      actor: 'alice@ops',
+      command: 'phase2 --tier medium',
+      reason: 'planned',
+      version: 1,
+      after: { useBullmq: 'true' },
+    });
   });
 
   it('is idempotent: the same change again bumps nothing and audits nothing', async () => {
@@ -63,11 +75,12 @@ describe('applyFlagChange', () => {
 
   it('keeps versions strictly increasing and one audit entry per change under concurrent writers', async () => {
     const keys = stateKeys(uniqueNamespace());
-    const writers = Array.from({ length: 40 }, (_, i) =>
-      applyFlagChange(client, keys, { ...input, changes: { useBullmq: i % 2 === 0 ? 'true' : 'false' } }),
-    );
+    const writers = Array.from({ length: 40 }, (_, i) => applyFlagChange(client, keys, { ...input, changes: { useBullmq: i % 2 === 0 ? 'true' : 'false' } }));
     const results = await Promise.all(writers);
-    const versions = results.filter((r) => r.changed).map((r) => r.version).sort((a, b) => a - b);
+    const versions = results
+      .filter((r) => r.changed)
+      .map((r) => r.version)
+      .sort((a, b) => a - b);
     expect(versions).toEqual(Array.from({ length: versions.length }, (_, i) => i + 1));
     expect(await client.xlen(keys.audit)).toBe(versions.length);
     const audit = await readAudit(client, keys, 100);

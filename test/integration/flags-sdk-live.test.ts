@@ -30,7 +30,12 @@ describe.each([
     if (shared) open.push({ close: () => shared.quit() });
 
     const started = Date.now();
-    const flags = await connectFlags({ app: 'live-test', namespace, connectTimeoutMs: 10_000, ...(shared ? { redis: shared, redisUrl: url } : { redisUrl: url }) });
+    const flags = await connectFlags({
+      app: 'live-test',
+      namespace,
+      connectTimeoutMs: 10_000,
+      ...(shared ? { redis: shared, redisUrl: url } : { redisUrl: url }),
+    });
     open.unshift(flags);
     // Resolving before the timeout proves the first read happened (the bug: it never did, and no subscription was made).
     expect(Date.now() - started).toBeLessThan(5_000);

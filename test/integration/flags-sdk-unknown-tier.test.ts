@@ -14,11 +14,18 @@ afterAll(async () => {
 });
 
 describe('flags SDK and a tier only Redis knows', () => {
-  it('never puts that tier\'s queues on BullMQ, keeps working, and warns once', async () => {
+  it("never puts that tier's queues on BullMQ, keeps working, and warns once", async () => {
     const namespace = uniqueNamespace('sdk-unknown');
     const keys = stateKeys(namespace);
     // Written straight into Redis: a tier the app's mapping does not have claims a critical queue.
-    await admin.hset(keys.state, { epoch: 'e1', version: '3', useBullmq: 'true', 'tier:evil': 'bullmq', 'tier:evil:queues': 'token-refresh', 'tier:non-critical': 'bullmq' });
+    await admin.hset(keys.state, {
+      epoch: 'e1',
+      version: '3',
+      useBullmq: 'true',
+      'tier:evil': 'bullmq',
+      'tier:evil:queues': 'token-refresh',
+      'tier:non-critical': 'bullmq',
+    });
     const flags = await connectFlags({ app: 'test-app', redisUrl: inject('redisUrl'), namespace, env: {} });
     try {
       const warnings: string[] = [];

@@ -9,7 +9,11 @@ import { freePort, startRedis } from '../support/redis-server.js';
 import { waitFor } from '../support/wait.js';
 
 const flip = { actor: 'test', command: 'phase2 --tier non-critical', kind: 'flip' as const };
-const toBullmq = { useBullmq: 'true', 'tier:non-critical': 'bullmq', 'tier:non-critical:queues': 'webhook-health-check,notification-reminder,token-health-reminder' };
+const toBullmq = {
+  useBullmq: 'true',
+  'tier:non-critical': 'bullmq',
+  'tier:non-critical:queues': 'webhook-health-check,notification-reminder,token-health-reminder',
+};
 
 let admin: Redis;
 const open: FlagsClient[] = [];
@@ -46,10 +50,13 @@ describe('flags SDK', () => {
     expect(clients.every((client) => client.useBullMQ('webhook-health-check') && !client.useBullMQ('calendar-sync'))).toBe(true);
     expect(clients.every((client) => client.source === 'redis')).toBe(true);
 
-    const { instances } = await waitFor(async () => {
-      const read = await readInstances(admin, keys);
-      return read.instances.filter((i) => i.version === result.version).length === 60 ? read : undefined;
-    }, { what: '60 acknowledgements recorded' });
+    const { instances } = await waitFor(
+      async () => {
+        const read = await readInstances(admin, keys);
+        return read.instances.filter((i) => i.version === result.version).length === 60 ? read : undefined;
+      },
+      { what: '60 acknowledgements recorded' },
+    );
     expect(instances.every((instance) => instance.live && instance.app === 'test-app')).toBe(true);
   });
 
@@ -133,7 +140,9 @@ describe('flags SDK', () => {
       const fresh = again.client();
       await waitFor(async () => String(await fresh.client('LIST')).includes('name=redis-migrate:sdk:survivor'), { timeoutMs: 15_000, what: 'reconnect' });
       // The client has re-read the empty store: its read ends with the prune of stale instances (ZRANGEBYSCORE).
-      await waitFor(async () => /cmdstat_zrangebyscore:calls=[1-9]/.test(String(await fresh.info('commandstats'))), { what: 'the client to re-read the store' });
+      await waitFor(async () => /cmdstat_zrangebyscore:calls=[1-9]/.test(String(await fresh.info('commandstats'))), {
+        what: 'the client to re-read the store',
+      });
       expect(client.useBullMQ('webhook-health-check')).toBe(true);
       expect(client.source).toBe('last-known');
       // ...until the rebuilt store says otherwise (a new epoch, so version 1 counts as newer).

@@ -141,7 +141,10 @@ describe('what a request carries', () => {
       let n = 0;
       expect(answer.json).toEqual(commands.map((command) => (command[0] === 'INCR' ? { result: ++n } : { result: String(n) })));
       // 60 values of 10 KB: slices end at 256 KB of arguments; each GET sees the SET before it.
-      const big = Array.from({ length: 60 }, (_, i) => [['SET', key(`v${i}`), `${i}:`.padEnd(10 * KB, 'v')], ['STRLEN', key(`v${i}`)]]).flat();
+      const big = Array.from({ length: 60 }, (_, i) => [
+        ['SET', key(`v${i}`), `${i}:`.padEnd(10 * KB, 'v')],
+        ['STRLEN', key(`v${i}`)],
+      ]).flat();
       const sizes = await post(`${roomy.url}/pipeline`, big);
       expect(sizes.json).toEqual(big.map((command) => (command[0] === 'SET' ? { result: 'OK' } : { result: 10 * KB })));
     } finally {
@@ -158,7 +161,10 @@ function sseEvents(text: string): { event?: string; data: string }[] {
     .map((block) => {
       const lines = block.split(/\r\n|\n|\r/);
       const event = lines.find((line) => line.startsWith('event: '))?.slice(7);
-      const data = lines.filter((line) => line.startsWith('data: ')).map((line) => line.slice(6)).join('\n');
+      const data = lines
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => line.slice(6))
+        .join('\n');
       return event === undefined ? { data } : { event, data };
     });
 }

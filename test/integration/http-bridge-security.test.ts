@@ -61,32 +61,34 @@ describe('admin commands over REST', () => {
     expect(text + answer.text).not.toContain(PASSWORD);
   });
 
-  it.each([
-    ['CONFIG', 'SET', 'maxmemory', '1'],
-    ['ACL', 'SETUSER', 'intruder', 'on', '>pw', '~*', '+@all'],
-    ['FLUSHALL'],
-    ['FLUSHDB', 'ASYNC'],
-    ['REPLICAOF', '127.0.0.1', '1'],
-    ['SLAVEOF', '127.0.0.1', '1'],
-    ['SAVE'],
-    ['BGSAVE'],
-    ['BGREWRITEAOF'],
-    ['SHUTDOWN', 'NOSAVE'],
-    ['DEBUG', 'SEGFAULT'],
-    ['DEBUG', 'SLEEP', '5'],
-    ['SCRIPT', 'DEBUG', 'YES'],
-    ['SCRIPT', 'KILL'],
-    ['MODULE', 'LOAD', '/tmp/x.so'],
-    ['FUNCTION', 'FLUSH'],
-    ['CLIENT', 'KILL', 'TYPE', 'normal'],
-    ['CLIENT', 'PAUSE', '5000'],
-    ['MONITOR'],
-    ['FAILOVER'],
-    ['LATENCY', 'RESET'],
-    ['SLOWLOG', 'RESET'],
-    ['SWAPDB', '0', '1'],
-    ['PFSELFTEST'],
-  ].map((command) => [command.join(' '), command] as const))('refuses %s with 400 and changes nothing', async (_name, command) => {
+  it.each(
+    [
+      ['CONFIG', 'SET', 'maxmemory', '1'],
+      ['ACL', 'SETUSER', 'intruder', 'on', '>pw', '~*', '+@all'],
+      ['FLUSHALL'],
+      ['FLUSHDB', 'ASYNC'],
+      ['REPLICAOF', '127.0.0.1', '1'],
+      ['SLAVEOF', '127.0.0.1', '1'],
+      ['SAVE'],
+      ['BGSAVE'],
+      ['BGREWRITEAOF'],
+      ['SHUTDOWN', 'NOSAVE'],
+      ['DEBUG', 'SEGFAULT'],
+      ['DEBUG', 'SLEEP', '5'],
+      ['SCRIPT', 'DEBUG', 'YES'],
+      ['SCRIPT', 'KILL'],
+      ['MODULE', 'LOAD', '/tmp/x.so'],
+      ['FUNCTION', 'FLUSH'],
+      ['CLIENT', 'KILL', 'TYPE', 'normal'],
+      ['CLIENT', 'PAUSE', '5000'],
+      ['MONITOR'],
+      ['FAILOVER'],
+      ['LATENCY', 'RESET'],
+      ['SLOWLOG', 'RESET'],
+      ['SWAPDB', '0', '1'],
+      ['PFSELFTEST'],
+    ].map((command) => [command.join(' '), command] as const),
+  )('refuses %s with 400 and changes nothing', async (_name, command) => {
     const answer = await post(bridge.url, command);
     expect(answer.status).toBe(400);
     expect(answer.json.error).toMatch(new RegExp(`^ERR ${command[0]}( ${command[1]})? is not allowed over REST: admin command, `));

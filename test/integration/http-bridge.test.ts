@@ -197,7 +197,14 @@ describe('protocol edges', () => {
     run++;
     const bytes = Buffer.from([0x00, 0xff, 0x80, 0x41, 0xc3]);
     await direct.set(key('bin'), bytes);
-    const encoded = await post(`${bridge.url}/pipeline`, [['GET', key('bin')], ['EVAL', "return {redis.status_reply('OK'), {'nested'}}", '0']], { 'upstash-encoding': 'base64' });
+    const encoded = await post(
+      `${bridge.url}/pipeline`,
+      [
+        ['GET', key('bin')],
+        ['EVAL', "return {redis.status_reply('OK'), {'nested'}}", '0'],
+      ],
+      { 'upstash-encoding': 'base64' },
+    );
     expect(encoded.status).toBe(200);
     expect(Buffer.from(encoded.json[0].result, 'base64').equals(bytes)).toBe(true);
     expect(encoded.json[1].result).toEqual(['T0s=', ['bmVzdGVk']]);
@@ -215,7 +222,12 @@ describe('protocol edges', () => {
 
   it('keeps pipeline errors inline while the other commands run', async () => {
     run++;
-    const answer = await post(`${bridge.url}/pipeline`, [['SET', key('k1'), 'x'], ['INCR', key('k1')], ['SELECT', '1'], ['GET', key('k1')]]);
+    const answer = await post(`${bridge.url}/pipeline`, [
+      ['SET', key('k1'), 'x'],
+      ['INCR', key('k1')],
+      ['SELECT', '1'],
+      ['GET', key('k1')],
+    ]);
     expect(answer.status).toBe(200);
     expect(answer.json[0]).toEqual({ result: 'OK' });
     expect(answer.json[1].error).toBe('ERR value is not an integer or out of range');
@@ -225,15 +237,25 @@ describe('protocol edges', () => {
 
   it('discards a transaction that Redis rejects while queueing (400), and keeps runtime errors inline', async () => {
     run++;
-    const aborted = await post(`${bridge.url}/multi-exec`, [['SET', key('tx'), '1'], ['NOSUCHCOMMAND', 'x']]);
+    const aborted = await post(`${bridge.url}/multi-exec`, [
+      ['SET', key('tx'), '1'],
+      ['NOSUCHCOMMAND', 'x'],
+    ]);
     expect(aborted.status).toBe(400);
     expect(aborted.json.error).toMatch(/^EXECABORT .*: ERR unknown command 'NOSUCHCOMMAND'/);
     expect(await direct.exists(key('tx'))).toBe(0);
-    const refused = await post(`${bridge.url}/multi-exec`, [['SET', key('tx'), '1'], ['BLPOP', 'q', '0']]);
+    const refused = await post(`${bridge.url}/multi-exec`, [
+      ['SET', key('tx'), '1'],
+      ['BLPOP', 'q', '0'],
+    ]);
     expect(refused.status).toBe(400);
     expect(refused.json.error).toMatch(/BLPOP is not supported.*\(transaction discarded\)$/);
     expect(await direct.exists(key('tx'))).toBe(0);
-    const partial = await post(`${bridge.url}/multi-exec`, [['SET', key('tx'), 'a'], ['INCR', key('tx')], ['GET', key('tx')]]);
+    const partial = await post(`${bridge.url}/multi-exec`, [
+      ['SET', key('tx'), 'a'],
+      ['INCR', key('tx')],
+      ['GET', key('tx')],
+    ]);
     expect(partial.json).toEqual([{ result: 'OK' }, { error: 'ERR value is not an integer or out of range' }, { result: 'a' }]);
   });
 
@@ -242,7 +264,11 @@ describe('protocol edges', () => {
     const shared = key('shared');
     const answers = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
-        post(`${bridge.url}/multi-exec`, [['SET', shared, `v${i}`], ['APPEND', shared, '-'], ['GET', shared]]),
+        post(`${bridge.url}/multi-exec`, [
+          ['SET', shared, `v${i}`],
+          ['APPEND', shared, '-'],
+          ['GET', shared],
+        ]),
       ),
     );
     answers.forEach((answer, i) => expect(answer.json).toEqual([{ result: 'OK' }, { result: `v${i}-`.length }, { result: `v${i}-` }]));
@@ -292,7 +318,11 @@ describe('graceful shutdown', () => {
   it('finishes in-flight requests, then refuses new ones and closes its Redis connections', async () => {
     const own = await startTestBridge(server.url);
     // A script that keeps Redis busy for ~300 ms, so the request is in flight when close() starts.
-    const slow = post(own.url, ['EVAL', 'local t = redis.call("TIME") local s = t[1] * 1000000 + t[2] repeat local n = redis.call("TIME") until n[1] * 1000000 + n[2] - s > 300000 return "done"', '0']);
+    const slow = post(own.url, [
+      'EVAL',
+      'local t = redis.call("TIME") local s = t[1] * 1000000 + t[2] repeat local n = redis.call("TIME") until n[1] * 1000000 + n[2] - s > 300000 return "done"',
+      '0',
+    ]);
     // Close only once the bridge has the request (a loaded machine may take a while to send it).
     while (own.stats().requests === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     const closing = own.close();

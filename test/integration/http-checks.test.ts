@@ -173,7 +173,10 @@ describe('http.deserialization', () => {
 
   it('passes when the plan says the app turns automatic deserialization off', async () => {
     const result = await runOne('http.deserialization', context({ http: { cacheKeyPatterns: ['typed:*'], automaticDeserialization: false } }));
-    expect(result).toMatchObject({ status: 'pass', message: expect.stringMatching(/all 6 sampled key\(s\) read back unchanged with automaticDeserialization: false/) });
+    expect(result).toMatchObject({
+      status: 'pass',
+      message: expect.stringMatching(/all 6 sampled key\(s\) read back unchanged with automaticDeserialization: false/),
+    });
   });
 
   it('warns (lists the changes) when the app expects parsed values', async () => {
@@ -201,7 +204,9 @@ describe('http.ratelimit', () => {
   it('warns about fail-open when the limiter has a timeout, after the right counts', async () => {
     const result = await runOne('http.ratelimit', context({ http: { rateLimiters: [limiter] } }));
     expect(result.status).toBe('warn');
-    expect(result.message).toMatch(/api \(fixedWindow 3\/1m\): 3 allowed, then blocked; reset works\. @upstash\/ratelimit lets requests through .* api after 5s/);
+    expect(result.message).toMatch(
+      /api \(fixedWindow 3\/1m\): 3 allowed, then blocked; reset works\. @upstash\/ratelimit lets requests through .* api after 5s/,
+    );
   });
 
   it('counts a large limit with a rate-batched call', async () => {

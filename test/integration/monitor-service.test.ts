@@ -54,7 +54,15 @@ describe('monitor service bookkeeping', () => {
   }
 
   const monitorFor = (plan: Plan, keys: ReturnType<typeof stateKeys>, samples: number) =>
-    runMonitor({ client, plan, keys, actor: 'test', intervalMs: INTERVAL_MS, durationMs: INTERVAL_MS * (samples - 1) + 50, signal: new AbortController().signal });
+    runMonitor({
+      client,
+      plan,
+      keys,
+      actor: 'test',
+      intervalMs: INTERVAL_MS,
+      durationMs: INTERVAL_MS * (samples - 1) + 50,
+      signal: new AbortController().signal,
+    });
 
   const completedTotal = async (keys: ReturnType<typeof stateKeys>) => Number((await readMonitorTotals(client, keys))[`jobs:${QUEUE}:bullmq:completed`] ?? 0);
 
@@ -128,7 +136,16 @@ describe('monitor service bookkeeping', () => {
     const { plan, keys } = await setup();
     const rates: (number | null)[] = [];
     // The first sample has no rate; the second may include loading the scripts (EVALSHA, then EVAL).
-    await runMonitor({ client, plan, keys, actor: 'test', intervalMs: INTERVAL_MS, durationMs: INTERVAL_MS * 5 + 50, signal: new AbortController().signal, onTick: (tick) => rates.push(tick.sample.commands.perSecond) });
+    await runMonitor({
+      client,
+      plan,
+      keys,
+      actor: 'test',
+      intervalMs: INTERVAL_MS,
+      durationMs: INTERVAL_MS * 5 + 50,
+      signal: new AbortController().signal,
+      onTick: (tick) => rates.push(tick.sample.commands.perSecond),
+    });
     expect(rates.length).toBeGreaterThanOrEqual(5);
     expect(rates.slice(2)).toEqual(rates.slice(2).map(() => 0));
   });
@@ -136,12 +153,43 @@ describe('monitor service bookkeeping', () => {
   it('/metrics answers in under 50 ms with 11 queues and 100 SDK instances', async () => {
     const { plan, keys } = await setup();
     for (let i = 0; i < 100; i++) {
-      await reportInstance(client, keys, { id: `i${i}`, app: 'api', host: 'h', pid: i, version: i % 3 === 0 ? 0 : 1, epoch: null, source: i % 10 === 0 ? 'env' : 'redis', killSwitch: i === 0, heartbeatMs: 60_000, startedAt: 0 }, false);
+      await reportInstance(
+        client,
+        keys,
+        {
+          id: `i${i}`,
+          app: 'api',
+          host: 'h',
+          pid: i,
+          version: i % 3 === 0 ? 0 : 1,
+          epoch: null,
+          source: i % 10 === 0 ? 'env' : 'redis',
+          killSwitch: i === 0,
+          heartbeatMs: 60_000,
+          startedAt: 0,
+        },
+        false,
+      );
     }
     const metrics = new MonitorMetrics(plan, plan.namespace, INTERVAL_MS);
-    const http = await startMetricsServer({ host: '127.0.0.1', port: 0, source: metrics, intervalMs: INTERVAL_MS, health: () => ({ lastIterationAt: Date.now(), startedAt: Date.now(), redisUp: true, samples: 1, failedSamples: 0 }) });
+    const http = await startMetricsServer({
+      host: '127.0.0.1',
+      port: 0,
+      source: metrics,
+      intervalMs: INTERVAL_MS,
+      health: () => ({ lastIterationAt: Date.now(), startedAt: Date.now(), redisUp: true, samples: 1, failedSamples: 0 }),
+    });
     try {
-      await runMonitor({ client, plan, keys, actor: 'test', intervalMs: INTERVAL_MS, durationMs: INTERVAL_MS + 50, signal: new AbortController().signal, onTick: (tick) => metrics.update(tick) });
+      await runMonitor({
+        client,
+        plan,
+        keys,
+        actor: 'test',
+        intervalMs: INTERVAL_MS,
+        durationMs: INTERVAL_MS + 50,
+        signal: new AbortController().signal,
+        onTick: (tick) => metrics.update(tick),
+      });
       const scrape = async () => {
         const started = performance.now();
         const text = await (await fetch(`${http.url}/metrics`)).text();

@@ -14,7 +14,11 @@ function planFile(): string {
   const dir = mkdtempSync(join(tmpdir(), 'monitor-plan-'));
   const path = join(dir, 'redis-migrate.config.json');
   const document = defaultPlanDocument();
-  const tiers = (document.tiers as { name: string; queues: string[]; soak: string; watch?: string }[]).map(({ name, queues }) => ({ name, queues, soak: '1s' }));
+  const tiers = (document.tiers as { name: string; queues: string[]; soak: string; watch?: string }[]).map(({ name, queues }) => ({
+    name,
+    queues,
+    soak: '1s',
+  }));
   writeFileSync(path, JSON.stringify({ ...document, tiers }));
   return path;
 }
@@ -71,11 +75,25 @@ describe('monitor against a worker that fails every job', () => {
       const preflight = await runCli(['preflight', '--tier', 'medium', '--json', ...common]);
       expect(preflight.result().checks.find((c: { id: string }) => c.id === 'gate.soak')).toMatchObject({ status: 'fail' });
       // --force --reason still passes a gate the breach closed, and says so in the audit.
-      const forced = await runCli(['phase2', '--tier', 'medium', '--yes', '--json', '--wait', '0', '--force', '--reason', 'test: breach understood', ...common]);
+      const forced = await runCli([
+        'phase2',
+        '--tier',
+        'medium',
+        '--yes',
+        '--json',
+        '--wait',
+        '0',
+        '--force',
+        '--reason',
+        'test: breach understood',
+        ...common,
+      ]);
       expect(forced.exitCode).toBe(0);
       expect(forced.result().gate).toMatchObject({ open: false, forced: true, reason: 'previous-breached' });
 
-      const auto = await runCli(['monitor', '--duration', '30s', '--interval', '500ms', '--auto-rollback', '--yes', '--json', ...common], { timeoutMs: 60_000 });
+      const auto = await runCli(['monitor', '--duration', '30s', '--interval', '500ms', '--auto-rollback', '--yes', '--json', ...common], {
+        timeoutMs: 60_000,
+      });
       expect(auto.exitCode).toBe(3);
       const rolled = auto.result();
       expect(rolled.stopped).toBe('breach');
@@ -103,7 +121,10 @@ describe('monitor against a worker that fails every job', () => {
     expect((await runCli(['phase2', '--tier', 'non-critical', '--yes', '--wait', '0', ...common])).exitCode).toBe(0);
     const run = await runCli(['monitor', '--duration', '2s', '--interval', '500ms', '--ndjson', ...common], { timeoutMs: 60_000 });
     expect(run.exitCode).toBe(0);
-    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(lines.filter((line) => line.type === 'sample').length).toBeGreaterThanOrEqual(3);
     expect(lines.slice(0, -1).every((line) => line.type === 'sample')).toBe(true);
     expect(lines[lines.length - 1]).toMatchObject({ ok: true, command: 'monitor', schemaVersion: 1, result: { breaches: [] } });

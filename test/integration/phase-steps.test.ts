@@ -84,7 +84,12 @@ describe('phases/ lists the steps the phases run', () => {
     const dry = await cleanLegacyKeys(ctx, loaded, { mode: 'dry-run', batch: 100, onStep: (step) => dryRun.push(step) });
     expect(dry.targets).toEqual(loaded.plan.tiers[0]?.queues);
     const deleting: string[] = [];
-    const deleted = await cleanLegacyKeys(ctx, loaded, { mode: 'delete', batch: 100, backup: join(dir, 'backup.ndjson'), onStep: (step) => deleting.push(step) });
+    const deleted = await cleanLegacyKeys(ctx, loaded, {
+      mode: 'delete',
+      batch: 100,
+      backup: join(dir, 'backup.ndjson'),
+      onStep: (step) => deleting.push(step),
+    });
     expect(deleted.run).not.toBeNull();
     expect(dryRun).toEqual(['eligible', 'blockers', 'dry-run']);
     expect([...new Set([...dryRun, ...deleting])]).toEqual(ownSteps(phase3));

@@ -122,7 +122,20 @@ describe('preflight against purpose-started servers', () => {
       // A fresh CI checkout has no reports/ directory yet.
       const file = join(dir, 'reports', 'ci', 'preflight.xml');
       const config = planFile({ bullmq: { prefix: 'bull' } });
-      const run = await runCli(['preflight', '--phase', '2', '--strict', '--junit', file, '--config', config, '--redis-url', server.url, '--namespace', uniqueNamespace()]);
+      const run = await runCli([
+        'preflight',
+        '--phase',
+        '2',
+        '--strict',
+        '--junit',
+        file,
+        '--config',
+        config,
+        '--redis-url',
+        server.url,
+        '--namespace',
+        uniqueNamespace(),
+      ]);
       expect(run.exitCode).toBe(3);
       expect(run.stdout).toContain('bullmq.prefix-collision');
       const xml = readFileSync(file, 'utf8');
@@ -144,9 +157,9 @@ describe('preflight against purpose-started servers', () => {
       // Phase 1 includes the HTTP checks: give them a working REST endpoint over the same server.
       const rest = await restEndpoint(server.url);
       const config = planFile({ http: fastHttpChecks() });
-      const run = await runCli(['preflight', '--phase', '1', '--json', '--redis-url', server.url, '--namespace', uniqueNamespace(), '--config', config], { env: rest.env }).finally(
-        () => rest.close(),
-      );
+      const run = await runCli(['preflight', '--phase', '1', '--json', '--redis-url', server.url, '--namespace', uniqueNamespace(), '--config', config], {
+        env: rest.env,
+      }).finally(() => rest.close());
       expect(run.exitCode).toBe(0);
       expect(run.result().summary.fail).toBe(0);
       expect(byId(run.result(), 'http.auth').status).toBe('pass');
@@ -168,9 +181,28 @@ describe('preflight against purpose-started servers', () => {
     const run = await runCli(['preflight', '--json', '--redis-url', inject('redisUrl'), '--namespace', uniqueNamespace()]);
     const ids = run.result().checks.map((check: CheckDoc) => check.id);
     expect(ids).toEqual([
-      'redis.reachable', 'redis.auth', 'redis.tls', 'redis.version', 'redis.eviction-policy', 'redis.persistence', 'redis.maxclients-headroom',
-      'bullmq.prefix-collision', 'bullmq.cluster-hashtag', 'legacy.backlog', 'legacy.repeatables', 'flags.drift', 'gate.soak', 'code.legacy-usage',
-      'http.configured', 'http.reachable', 'http.auth', 'http.latency', 'http.roundtrip', 'http.deserialization', 'http.ratelimit', 'http.command-budget',
+      'redis.reachable',
+      'redis.auth',
+      'redis.tls',
+      'redis.version',
+      'redis.eviction-policy',
+      'redis.persistence',
+      'redis.maxclients-headroom',
+      'bullmq.prefix-collision',
+      'bullmq.cluster-hashtag',
+      'legacy.backlog',
+      'legacy.repeatables',
+      'flags.drift',
+      'gate.soak',
+      'code.legacy-usage',
+      'http.configured',
+      'http.reachable',
+      'http.auth',
+      'http.latency',
+      'http.roundtrip',
+      'http.deserialization',
+      'http.ratelimit',
+      'http.command-budget',
     ]);
   });
 });

@@ -49,7 +49,15 @@ const cases: Case[] = [
     evalTime: '5m',
     fires: [{ labels: { queue: 'webhook-health-check', tier: 'non-critical' }, value: '5%' }],
   },
-  { alert: 'RedisMigrateFailureRateHigh', series: { [`redis_migrate_queue_failure_ratio{${J},queue="a",tier="t"}`]: '0.05x10', [`redis_migrate_tier_effective_side{${J},tier="t",side="bullmq"}`]: '1x10' }, evalTime: '1m', fires: [] },
+  {
+    alert: 'RedisMigrateFailureRateHigh',
+    series: {
+      [`redis_migrate_queue_failure_ratio{${J},queue="a",tier="t"}`]: '0.05x10',
+      [`redis_migrate_tier_effective_side{${J},tier="t",side="bullmq"}`]: '1x10',
+    },
+    evalTime: '1m',
+    fires: [],
+  },
   {
     alert: 'RedisMigrateBacklogGrowing',
     series: { 'redis_migrate_backlog_growth_jobs{job="a"}': '2000x10', 'redis_migrate_backlog_growth_jobs{job="b"}': '500x10' },
@@ -114,7 +122,12 @@ const cases: Case[] = [
     fires: [{ labels: { tier: 'non-critical', ...{ job: 'redis-migrate' } } }, { labels: { tier: 'medium', job: 'redis-migrate' } }],
   },
   // An hour after a restart the soak is simply running again.
-  { alert: 'RedisMigrateSoakInterrupted', series: { [`redis_migrate_tier_soak_restarts_total{${J},tier="non-critical"}`]: '0 1x100' }, evalTime: '90m', fires: [] },
+  {
+    alert: 'RedisMigrateSoakInterrupted',
+    series: { [`redis_migrate_tier_soak_restarts_total{${J},tier="non-critical"}`]: '0 1x100' },
+    evalTime: '90m',
+    fires: [],
+  },
   {
     alert: 'RedisMigrateMonitorRedisDown',
     series: { 'redis_migrate_up{job="a"}': '1 0x5', 'redis_migrate_up{job="b"}': '1x10' },
@@ -158,12 +171,22 @@ describe.skipIf(skip !== null)(`Prometheus alerting rules${skip ? ` (skipped: ${
     const dir = tempDir('rules-test');
     const run = await runCli(['plan', '--prometheus-rules', '--config', writePlan(planDocument, { dir })], { cwd: dir });
     writeFileSync(join(dir, 'rules.yml'), run.stdout);
-    const plan = { ...defaultPlan(), thresholds: { ...defaultPlan().thresholds, maxConnections: 40 }, metrics: { host: '127.0.0.1', port: undefined, runbookBaseUrl: 'https://git.example.com/ops/runbooks' } };
+    const plan = {
+      ...defaultPlan(),
+      thresholds: { ...defaultPlan().thresholds, maxConnections: 40 },
+      metrics: { host: '127.0.0.1', port: undefined, runbookBaseUrl: 'https://git.example.com/ops/runbooks' },
+    };
     const rules = alertRules(plan).groups[0]!.rules;
     // Every alert has a runbook that says it is paged there, and at least one case that fires it.
     for (const rule of rules) {
-      expect(readFileSync(fileURLToPath(new URL(`../../${rule.annotations.runbook}`, import.meta.url)), 'utf8'), `${rule.annotations.runbook} names ${rule.alert}`).toContain(rule.alert);
-      expect(cases.some((c) => c.alert === rule.alert && c.fires.length > 0), rule.alert).toBe(true);
+      expect(
+        readFileSync(fileURLToPath(new URL(`../../${rule.annotations.runbook}`, import.meta.url)), 'utf8'),
+        `${rule.annotations.runbook} names ${rule.alert}`,
+      ).toContain(rule.alert);
+      expect(
+        cases.some((c) => c.alert === rule.alert && c.fires.length > 0),
+        rule.alert,
+      ).toBe(true);
     }
     const tests = cases.map((c) => {
       const rule = rules.find((r) => r.alert === c.alert)!;

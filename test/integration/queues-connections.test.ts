@@ -49,7 +49,12 @@ function world() {
     async flip(tier: string) {
       const queues = plan.tiers.find((entry) => entry.name === tier)?.queues ?? [];
       for (const queue of queues) onBullmq.add(queue);
-      await applyFlagChange(admin, stateKeys(namespace), { changes: { useBullmq: 'true', [`tier:${tier}`]: 'bullmq', [`tier:${tier}:queues`]: queues.join(',') }, actor: 'test', command: `phase2 --tier ${tier}`, kind: 'flip' });
+      await applyFlagChange(admin, stateKeys(namespace), {
+        changes: { useBullmq: 'true', [`tier:${tier}`]: 'bullmq', [`tier:${tier}:queues`]: queues.join(',') },
+        actor: 'test',
+        command: `phase2 --tier ${tier}`,
+        kind: 'flip',
+      });
     },
     /** This world's connections (other tests' servers are separate; the admin's own is the tool's). */
     async measure(): Promise<ConnectionSummary> {
@@ -57,13 +62,24 @@ function world() {
       return summarizeConnections(classifyConnections(clients, ctx));
     },
     predicted(process: PlanProcess, merge: 'none' | 'all' = 'none'): number {
-      return processConnections(process, QUEUES, queueTier, merge, { bullmq: new Set(onBullmq), draining: new Set(), phase1Done: false, cleanedUp: false }).total;
+      return processConnections(process, QUEUES, queueTier, merge, { bullmq: new Set(onBullmq), draining: new Set(), phase1Done: false, cleanedUp: false })
+        .total;
     },
   };
 }
 
 function adapterProcess(overrides: Partial<PlanProcess> & { connections: Partial<PlanProcess['connections']> }): PlanProcess {
-  return { name: 'app', replicas: 1, workers: 'all', queueEvents: 'none', produces: 'all', bullmqConnection: 'shared', legacyConnection: 'default', ...overrides, connections: { phase1: 0, other: 0, flagsSdk: 2, flagsSdkOnBullmq: false, queuesAdapter: true, ...overrides.connections } };
+  return {
+    name: 'app',
+    replicas: 1,
+    workers: 'all',
+    queueEvents: 'none',
+    produces: 'all',
+    bullmqConnection: 'shared',
+    legacyConnection: 'default',
+    ...overrides,
+    connections: { phase1: 0, other: 0, flagsSdk: 2, flagsSdkOnBullmq: false, queuesAdapter: true, ...overrides.connections },
+  };
 }
 
 /** The steady reading: `expected` connections, each Bull blocking connection named and blocked (not between two commands). */
@@ -82,8 +98,18 @@ describe('connections the queues adapter opens', () => {
   it('one process, flags with their own connections, one BullMQ queue per queue: 36, 30, 14 as the budget says', { timeout: 60_000 }, async () => {
     const w = world();
     const flags = await connectFlags({ app: 'api', redisUrl: server.url, namespace: w.namespace, env: {}, heartbeatMs: 500 });
-    const queues = migratingQueues({ flags, redisUrl: server.url, name: `${w.namespace}-app`, bull: { prefix: w.ctx.legacyPrefix }, bullmq: { prefix: w.ctx.bullmqPrefix }, drain: DRAIN });
-    closers.push(() => queues.close(), () => flags.close());
+    const queues = migratingQueues({
+      flags,
+      redisUrl: server.url,
+      name: `${w.namespace}-app`,
+      bull: { prefix: w.ctx.legacyPrefix },
+      bullmq: { prefix: w.ctx.bullmqPrefix },
+      drain: DRAIN,
+    });
+    closers.push(
+      () => queues.close(),
+      () => flags.close(),
+    );
     const process = adapterProcess({ connections: { flagsSdk: 2 } });
     await startAll(queues);
 
@@ -107,13 +133,26 @@ describe('connections the queues adapter opens', () => {
     expect((await settle(w, 0)).app).toBe(0);
   });
 
-  it('the smallest setup: flags on the shared connection, queues merged; a producer-only process alongside: 35 + 13 before, 3 + 2 after', { timeout: 60_000 }, async () => {
+  it('the smallest setup: flags on the shared connection, queues merged; a producer-only process alongside: 35 + 13 before, 3 + 2 after', {
+    timeout: 60_000,
+  }, async () => {
     const w = world();
     const open = async (name: string, producerOnly: boolean) => {
       const connection = sharedConnection({ redisUrl: server.url, name: `${w.namespace}-${name}`, failFast: producerOnly });
       const flags = await connectFlags({ app: name, redis: connection, namespace: w.namespace, env: {}, heartbeatMs: 500 });
-      const queues = migratingQueues({ flags, bull: { prefix: w.ctx.legacyPrefix }, bullmq: { prefix: w.ctx.bullmqPrefix, connection }, topology: { merged: 'jobs' }, drain: DRAIN, failFast: producerOnly });
-      closers.push(() => queues.close(), () => flags.close(), () => connection.quit());
+      const queues = migratingQueues({
+        flags,
+        bull: { prefix: w.ctx.legacyPrefix },
+        bullmq: { prefix: w.ctx.bullmqPrefix, connection },
+        topology: { merged: 'jobs' },
+        drain: DRAIN,
+        failFast: producerOnly,
+      });
+      closers.push(
+        () => queues.close(),
+        () => flags.close(),
+        () => connection.quit(),
+      );
       return queues;
     };
     const worker = await open('worker', false);
@@ -131,7 +170,9 @@ describe('connections the queues adapter opens', () => {
     expect([w.predicted(workerProcess, 'all'), w.predicted(apiProcess, 'all')]).toEqual([3, 2]);
     await Promise.all(QUEUES.map((queue) => api.get(queue).add('job', {})));
     const after = await settle(w, predicted());
-    expect([after.app, after.byRole['bullmq-worker'], after.byRole['bullmq-shared'], after.byRole['flags-sdk'], after.bySystem.legacy]).toEqual([5, 1, 2, 2, 0]);
+    expect([after.app, after.byRole['bullmq-worker'], after.byRole['bullmq-shared'], after.byRole['flags-sdk'], after.bySystem.legacy]).toEqual([
+      5, 1, 2, 2, 0,
+    ]);
   });
 });
 
@@ -140,4 +181,3 @@ async function startAll(queues: MigratingQueues, produce = true): Promise<void> 
   for (const queue of QUEUES) await queues.get(queue).process(async () => undefined);
   if (produce) await Promise.all(QUEUES.map((queue) => queues.get(queue).add('job', {})));
 }
-

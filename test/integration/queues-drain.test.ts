@@ -60,13 +60,24 @@ describe('draining the old side', () => {
     const done: string[] = [];
     const q = queues.get<{ n: number }>(QUEUE);
     await q.process(async (job) => void done.push(`${job.side} ${job.data.n}`), { concurrency: 4 });
-    const changesLike = (side: string, state: string, reason: string) => changes.filter((c) => c.side === side && c.state === state && c.reason === reason).length;
+    const changesLike = (side: string, state: string, reason: string) =>
+      changes.filter((c) => c.side === side && c.state === state && c.reason === reason).length;
 
     // Another app instance that has not applied the next flip yet (same store epoch, this version).
     const version = await world.flip('medium', 'bull');
     await waitFor(() => real.version === version);
     const { state } = await readState(world.admin, keys);
-    const lagging = { id: 'lagging', app: 'old-api', host: hostname(), pid: 1, epoch: state.epoch, source: 'redis' as const, killSwitch: false, heartbeatMs: 60_000, startedAt: Date.now() };
+    const lagging = {
+      id: 'lagging',
+      app: 'old-api',
+      host: hostname(),
+      pid: 1,
+      epoch: state.epoch,
+      source: 'redis' as const,
+      killSwitch: false,
+      heartbeatMs: 60_000,
+      startedAt: Date.now(),
+    };
     await reportInstance(world.admin, keys, { ...lagging, version }, false);
 
     await q.addBulk([1, 2, 3].map((n) => ({ name: 'check', data: { n } })));
@@ -81,7 +92,7 @@ describe('draining the old side', () => {
     await waitFor(() => flags.polls >= polls + 20, { what: 'twenty drain polls' });
     expect(queues.workers()).toEqual([`bull:${QUEUE}`, `bullmq:${QUEUE}`]);
     await legacyProducer().add('check', { n: 5 });
-    await waitFor(() => done.includes('bull 5'), { what: 'the lagging instance\'s job on Bull' });
+    await waitFor(() => done.includes('bull 5'), { what: "the lagging instance's job on Bull" });
 
     await reportInstance(world.admin, keys, { ...lagging, version: flipped }, true);
     await waitFor(() => changesLike('bull', 'stopped', 'drained') === 1, { what: 'the Bull worker to stop once every instance applied the flip' });
@@ -107,7 +118,7 @@ describe('draining the old side', () => {
     expect(done).toHaveLength(8);
   });
 
-  it('keeps Bull\'s worker while a live instance is pinned to Bull by its kill switch', { timeout: 30_000 }, async () => {
+  it("keeps Bull's worker while a live instance is pinned to Bull by its kill switch", { timeout: 30_000 }, async () => {
     world = adapterWorld(inject('redisUrl'), 'pinned');
     const real = await world.flags();
     const flags = counted(real);

@@ -45,7 +45,11 @@ describe('repeatables', () => {
     await q.repeat('refresh', { pattern: '0 30 * * * *' }, { full: true });
     expect(await world.admin.zrange(key('bull', 'repeat'), 0, -1)).toEqual([bullRepeatKey({ name: 'refresh', schedule: { pattern: '0 30 * * * *' } })]);
     await q.removeRepeat('refresh');
-    expect([await world.admin.zcard(key('bull', 'repeat')), await world.admin.zcard(key('bull', 'delayed')), await world.admin.zcard(key('bullmq', 'delayed'))]).toEqual([0, 0, 0]);
+    expect([
+      await world.admin.zcard(key('bull', 'repeat')),
+      await world.admin.zcard(key('bull', 'delayed')),
+      await world.admin.zcard(key('bullmq', 'delayed')),
+    ]).toEqual([0, 0, 0]);
     await expect(q.repeat('bad', { every: 1000 } as never)).rejects.toThrow(/every/);
   });
 

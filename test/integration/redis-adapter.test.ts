@@ -55,7 +55,29 @@ function open(flag: TestFlag, options: Partial<MigratingRedisOptions> = {}): Mig
 }
 
 /** The API both clients share, for the suite. */
-type Client = Pick<MigratingRedis, 'get' | 'set' | 'incr' | 'incrby' | 'expire' | 'pexpire' | 'ttl' | 'del' | 'mget' | 'hget' | 'hset' | 'hincrby' | 'zadd' | 'zrange' | 'zremrangebyscore' | 'zcard' | 'eval' | 'evalsha' | 'pipeline' | 'multi'>;
+type Client = Pick<
+  MigratingRedis,
+  | 'get'
+  | 'set'
+  | 'incr'
+  | 'incrby'
+  | 'expire'
+  | 'pexpire'
+  | 'ttl'
+  | 'del'
+  | 'mget'
+  | 'hget'
+  | 'hset'
+  | 'hincrby'
+  | 'zadd'
+  | 'zrange'
+  | 'zremrangebyscore'
+  | 'zcard'
+  | 'eval'
+  | 'evalsha'
+  | 'pipeline'
+  | 'multi'
+>;
 
 const VALUES: [string, string][] = [
   ['plain', 'v'],
@@ -185,7 +207,7 @@ describe('the same command suite on every transport', () => {
       'set nx on existing': null,
       'set get': 'v',
       'set xx missing': null,
-      'incrby': 42,
+      incrby: 42,
       'incr a string': { error: 'ERR value is not an integer or out of range' },
       'get counter': '42',
       'expire NX on one with a ttl': 0,
@@ -196,12 +218,12 @@ describe('the same command suite on every transport', () => {
       del: 2,
       hset: 3,
       'hget json': '{"a":1}',
-      'hincrby': 3,
+      hincrby: 3,
       'zadd nx ch': 1,
       'zadd xx incr': '1.5',
       'zrange withScores': ['a', '1.5', 'b', '2.5', 'c', '3', 'd', '4'],
       'zrange byScore limit rev': ['d', 'c'],
-      'zremrangebyscore': 1,
+      zremrangebyscore: 1,
       'eval table': [1, 'a', null, [2, 'b'], 3],
       'eval keys and args': [1, 'x', '7', '1.25'],
       'evalsha unknown': { error: expect.stringMatching(/^NOSCRIPT/) },
@@ -261,7 +283,10 @@ describe('values across the switch', () => {
     const ns = uniqueNamespace('kvx');
     const flag = new TestFlag();
     const client = open(flag);
-    for (const [from, to] of [[false, true], [true, false]] as const) {
+    for (const [from, to] of [
+      [false, true],
+      [true, false],
+    ] as const) {
       for (const [label, value] of VALUES) {
         const key = `${ns}:${from}:${label}`;
         flag.set(from);
@@ -433,7 +458,11 @@ describe('configuration errors', () => {
   it('reads the endpoint from UPSTASH_REDIS_REST_URL / _TOKEN', async () => {
     const flag = new TestFlag();
     flag.set(true);
-    const client = migratingRedis({ flags: flag, redisUrl: url, env: { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: TEST_TOKEN, UPSTASH_DISABLE_TELEMETRY: '1' } });
+    const client = migratingRedis({
+      flags: flag,
+      redisUrl: url,
+      env: { UPSTASH_REDIS_REST_URL: bridge.url, UPSTASH_REDIS_REST_TOKEN: TEST_TOKEN, UPSTASH_DISABLE_TELEMETRY: '1' },
+    });
     closing.push(() => client.close());
     expect(await client.set(`${uniqueNamespace('kvenv')}:k`, 'v')).toBe('OK');
     expect(client.transport).toBe('http');

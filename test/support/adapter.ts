@@ -48,7 +48,12 @@ export function adapterWorld(redisUrl: string, label = 'q'): AdapterWorld {
     },
     async flip(tier, side) {
       const changes: Record<string, string> = { useBullmq: 'true', [`tier:${tier}`]: side, [`tier:${tier}:queues`]: (TIER_QUEUES[tier] ?? []).join(',') };
-      const result = await applyFlagChange(admin, stateKeys(namespace), { changes, actor: 'test', command: `test ${tier} ${side}`, kind: side === 'bullmq' ? 'flip' : 'rollback' });
+      const result = await applyFlagChange(admin, stateKeys(namespace), {
+        changes,
+        actor: 'test',
+        command: `test ${tier} ${side}`,
+        kind: side === 'bullmq' ? 'flip' : 'rollback',
+      });
       return result.version;
     },
     async cleanup() {

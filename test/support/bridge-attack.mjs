@@ -68,7 +68,9 @@ const oversize = Buffer.alloc(MB, 0x20);
 const channel = `stress:slow:${process.pid}`;
 const subscriber = connect({ port, host: '127.0.0.1' });
 subscriber.on('error', () => undefined);
-subscriber.write(`POST /subscribe/${channel} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\nContent-Length: 2\r\n\r\n[]`);
+subscriber.write(
+  `POST /subscribe/${channel} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\nAccept: text/event-stream\r\nContent-Length: 2\r\n\r\n[]`,
+);
 await new Promise((resolve) => subscriber.once('data', resolve));
 subscriber.pause();
 const publisher = new Redis(redisUrl, { maxRetriesPerRequest: 1 });

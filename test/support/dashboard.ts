@@ -25,5 +25,7 @@ export function panelQueries(dashboard = readDashboard()): string[] {
 
 /** Grafana's template-variable queries (label_values(...), not PromQL). */
 export function variableQueries(dashboard = readDashboard()): string[] {
-  return dashboard.templating.list.map((variable) => (variable.query as { query?: string } | undefined)?.query).filter((query): query is string => typeof query === 'string');
+  return dashboard.templating.list
+    .map((variable) => (variable.query as { query?: string } | undefined)?.query)
+    .filter((query): query is string => typeof query === 'string');
 }

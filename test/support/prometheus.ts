@@ -70,12 +70,18 @@ export async function startPrometheus(options: { targets: string[]; scrapeInterv
     url,
     async query(expr) {
       const response = await fetch(`${url}/api/v1/query?query=${encodeURIComponent(expr)}`);
-      const body = (await response.json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
+      const body = (await response.json()) as {
+        status: string;
+        error?: string;
+        data: { result: { metric: Record<string, string>; value: [number, string] }[] };
+      };
       if (body.status !== 'success') throw new Error(`query ${expr}: ${body.error}`);
       return body.data.result;
     },
     async rules() {
-      const body = (await (await fetch(`${url}/api/v1/rules?type=alert`)).json()) as { data: { groups: { rules: { name: string; health: string; lastError?: string; state: string }[] }[] } };
+      const body = (await (await fetch(`${url}/api/v1/rules?type=alert`)).json()) as {
+        data: { groups: { rules: { name: string; health: string; lastError?: string; state: string }[] }[] };
+      };
       return body.data.groups.flatMap((group) => group.rules);
     },
     stop,

@@ -14,7 +14,11 @@ export interface Fleet {
 }
 
 /** Bull's default pattern: `new Queue(name, {redis})` + `process()`: 3 connections per queue. */
-export function startBull(port: number, queues: readonly string[], options: { prefix?: string; processor?: () => Promise<unknown> } = {}): Fleet & { queues: Bull.Queue[] } {
+export function startBull(
+  port: number,
+  queues: readonly string[],
+  options: { prefix?: string; processor?: () => Promise<unknown> } = {},
+): Fleet & { queues: Bull.Queue[] } {
   const created = queues.map((name) => {
     const queue = new Bull(name, { redis: { port, host: '127.0.0.1' }, prefix: options.prefix ?? 'bull' });
     void queue.process(options.processor ?? (async () => 'ok'));
@@ -37,7 +41,11 @@ export interface BullmqFleetOptions {
 }
 
 /** BullMQ with one shared ioredis for every Queue and Worker (1 + W connections, + E with QueueEvents). */
-export function startBullmq(port: number, queues: readonly string[], options: BullmqFleetOptions = {}): Fleet & { queues: Queue[]; connection: Redis | Cluster } {
+export function startBullmq(
+  port: number,
+  queues: readonly string[],
+  options: BullmqFleetOptions = {},
+): Fleet & { queues: Queue[]; connection: Redis | Cluster } {
   const connection = options.cluster
     ? new Cluster([{ host: '127.0.0.1', port }], { redisOptions: { maxRetriesPerRequest: null } })
     : new Redis({ port, host: '127.0.0.1', maxRetriesPerRequest: null });

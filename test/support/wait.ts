@@ -17,7 +17,8 @@ export interface WaitOptions {
 
 /** A value as it reads in a one-line error message. */
 function shown(value: unknown): string {
-  const text = value instanceof Error ? `${value.name}: ${value.message}` : inspect(value, { depth: 3, breakLength: Infinity, maxArrayLength: 20, maxStringLength: 200 });
+  const text =
+    value instanceof Error ? `${value.name}: ${value.message}` : inspect(value, { depth: 3, breakLength: Infinity, maxArrayLength: 20, maxStringLength: 200 });
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 

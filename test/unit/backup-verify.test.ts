@@ -4,7 +4,16 @@ import { backupText } from '../support/backup-files.js';
 import { acceptScan, BackupRefusal, BackupVerifier, type BackupScan, type RestoreScope } from '../../src/cleanup/backup-verify.js';
 
 const scope: RestoreScope = { legacyPrefix: 'bull', bullmqPrefix: 'bullmq', planQueues: ['sync', 'mail'] };
-const header: BackupHeader = { format: 'redis-migrate-backup', version: 2, createdAt: 1, namespace: 'n', source: 'redis://h:1', legacyPrefix: 'bull', queues: ['sync'], run: 'run-1' };
+const header: BackupHeader = {
+  format: 'redis-migrate-backup',
+  version: 2,
+  createdAt: 1,
+  namespace: 'n',
+  source: 'redis://h:1',
+  legacyPrefix: 'bull',
+  queues: ['sync'],
+  run: 'run-1',
+};
 const entry = (key: string, payload = 'AAEC'): BackupEntry => ({ k: key, p: payload, x: 0, q: 'sync', t: 'job' });
 
 function fileText(batches: BackupEntry[][], options: { end?: boolean; head?: BackupHeader } = {}): string {
@@ -37,7 +46,10 @@ function refusal(text: string): BackupRefusal {
   throw new Error('not refused');
 }
 
-const batches = [[entry('bull:sync:1'), entry('bull:sync:1:lock')], [entry('bull:sync:wait'), entry('bull:sync:custom-id')]];
+const batches = [
+  [entry('bull:sync:1'), entry('bull:sync:1:lock')],
+  [entry('bull:sync:wait'), entry('bull:sync:custom-id')],
+];
 
 describe('backup verification', () => {
   it('a complete file verifies: entries released per checkpoint, counted, sealed', () => {
@@ -51,7 +63,9 @@ describe('backup verification', () => {
   it('a file cut after a checkpoint is incomplete: refused, unless its cleanup run is recorded as interrupted or --allow-unverified', () => {
     const { scan } = verify(fileText(batches, { end: false }));
     expect(scan).toMatchObject({ complete: false, seal: { records: 4 } });
-    expect(() => acceptScan(scan, null, false)).toThrow(expect.objectContaining({ code: 'backup.incomplete', message: expect.stringContaining('cut after record 4') }));
+    expect(() => acceptScan(scan, null, false)).toThrow(
+      expect.objectContaining({ code: 'backup.incomplete', message: expect.stringContaining('cut after record 4') }),
+    );
     expect(() => acceptScan(scan, 'another-run', false)).toThrow(BackupRefusal);
     expect(acceptScan(scan, 'run-1', false)).toBe('interrupted-cleanup');
     expect(acceptScan(scan, null, true)).toBe('unverified');
@@ -68,11 +82,18 @@ describe('backup verification', () => {
 
   it('a changed payload, a dropped or an added line, data after the end: damaged, at the line that shows it', () => {
     const text = fileText(batches);
-    expect(refusal(text.replace('"p":"AAEC"', '"p":"AAED"'))).toMatchObject({ code: 'backup.damaged', line: 4, message: expect.stringContaining('does not match the 2 record(s) before it') });
+    expect(refusal(text.replace('"p":"AAEC"', '"p":"AAED"'))).toMatchObject({
+      code: 'backup.damaged',
+      line: 4,
+      message: expect.stringContaining('does not match the 2 record(s) before it'),
+    });
     const lines = text.split('\n');
     expect(refusal([...lines.slice(0, 1), ...lines.slice(2)].join('\n')).code).toBe('backup.damaged');
     expect(refusal([...lines.slice(0, 2), encodeEntry(entry('bull:sync:2')).trim(), ...lines.slice(2)].join('\n')).code).toBe('backup.damaged');
-    expect(refusal(`${text}${encodeEntry(entry('bull:sync:9'))}`)).toMatchObject({ code: 'backup.damaged', message: expect.stringContaining('after the end record') });
+    expect(refusal(`${text}${encodeEntry(entry('bull:sync:9'))}`)).toMatchObject({
+      code: 'backup.damaged',
+      message: expect.stringContaining('after the end record'),
+    });
     expect(refusal(text.replace('{"k":"bull:sync:wait"', '{"k":"bull:sync:wait" ,')).code).toBe('backup.damaged');
   });
 
@@ -83,12 +104,20 @@ describe('backup verification', () => {
     ['an app key', 'session:42'],
     ['a BullMQ key', 'bullmq:sync:1'],
   ])('a key the cleanup never deletes (%s) is refused, with its line', (_what, key) => {
-    expect(refusal(fileText([[entry('bull:sync:1'), entry(key)]]))).toMatchObject({ code: 'backup.out-of-scope', line: 3, message: expect.stringContaining(JSON.stringify(key)) });
+    expect(refusal(fileText([[entry('bull:sync:1'), entry(key)]]))).toMatchObject({
+      code: 'backup.out-of-scope',
+      line: 3,
+      message: expect.stringContaining(JSON.stringify(key)),
+    });
   });
 
   it('a header of another legacy prefix or of queues the plan lacks is refused at line 1', () => {
     expect(refusal(fileText(batches, { head: { ...header, legacyPrefix: 'redis-migrate' } }))).toMatchObject({ code: 'backup.out-of-scope', line: 1 });
-    expect(refusal(fileText(batches, { head: { ...header, queues: ['sync', '{n}'] } }))).toMatchObject({ code: 'backup.out-of-scope', line: 1, message: expect.stringContaining('"{n}"') });
+    expect(refusal(fileText(batches, { head: { ...header, queues: ['sync', '{n}'] } }))).toMatchObject({
+      code: 'backup.out-of-scope',
+      line: 1,
+      message: expect.stringContaining('"{n}"'),
+    });
     expect(refusal('{"format":"other"}\n')).toMatchObject({ code: 'backup.format', line: 1 });
   });
 

@@ -37,7 +37,14 @@ describe('connectionBudget', () => {
         processes: [
           { name: 'api', replicas: 3, workers: 'none', produces: 'all' },
           { name: 'worker', replicas: 2, queueEvents: 'all', connections: { flagsSdk: 1 } },
-          { name: 'naive', workers: ['calendar-sync'], produces: ['calendar-sync'], bullmqConnection: 'per-instance', legacyConnection: 'shared', connections: { flagsSdk: 0 } },
+          {
+            name: 'naive',
+            workers: ['calendar-sync'],
+            produces: ['calendar-sync'],
+            bullmqConnection: 'per-instance',
+            legacyConnection: 'shared',
+            connections: { flagsSdk: 0 },
+          },
         ],
       },
       target: {},
@@ -77,9 +84,7 @@ describe('connectionBudget', () => {
 
 describe('a flags SDK on the shared BullMQ connection', () => {
   it('keeps that connection open from the start and counts only the subscriber', () => {
-    const budget = connectionBudget(
-      planWith({ topology: { processes: [{ name: 'app', connections: { phase1: 3, flagsSdk: 1, flagsSdkOnBullmq: true } }] } }),
-    );
+    const budget = connectionBudget(planWith({ topology: { processes: [{ name: 'app', connections: { phase1: 3, flagsSdk: 1, flagsSdkOnBullmq: true } }] } }));
     const steps = Object.fromEntries(budget.steps.map((step) => [step.id, step.steady]));
     // 33 Bull + 1 shared (the SDK's commands) + 3 phase-1 + 1 subscriber: what the reference fleet measures.
     expect(steps).toEqual({ legacy: 38, phase1: 35, 'phase2:non-critical': 29, 'phase2:medium': 19, 'phase2:critical': 13, final: 12 });
@@ -87,7 +92,7 @@ describe('a flags SDK on the shared BullMQ connection', () => {
 });
 
 describe('a process on the queues adapter (redis-migrate/queues)', () => {
-  it('counts the adapter\'s shared connection from the start, beside the SDK\'s own two', () => {
+  it("counts the adapter's shared connection from the start, beside the SDK's own two", () => {
     const budget = connectionBudget(planWith({ topology: { processes: [{ name: 'app', connections: { flagsSdk: 2, queuesAdapter: true } }] } }));
     const steps = Object.fromEntries(budget.steps.map((step) => [step.id, step.steady]));
     // 33 Bull + 1 shared + 2 SDK before any flip; at the end the adapter and the SDK are gone: 1 + 11 Workers.

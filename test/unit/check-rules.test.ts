@@ -24,7 +24,10 @@ describe('connection rules', () => {
     [reachableRule(ok, 250, 5000).status, 'warn'],
     [reachableRule({ ok: false, ms: 5000, error: { code: 'redis.timeout', message: 'no answer', fix: 'x' } }, null, 5000).status, 'fail'],
     [reachableRule({ ok: false, ms: 2, error: { code: 'redis.auth', message: 'WRONGPASS' } }, null, 5000).status, 'pass'],
-    [authRule({ ok: false, ms: 2, error: { code: 'redis.auth', message: 'WRONGPASS', fix: 'check the password' } }, parseRedisUrl('redis://:x@h:1')).status, 'fail'],
+    [
+      authRule({ ok: false, ms: 2, error: { code: 'redis.auth', message: 'WRONGPASS', fix: 'check the password' } }, parseRedisUrl('redis://:x@h:1')).status,
+      'fail',
+    ],
     [authRule(ok, parseRedisUrl('redis://10.1.2.3:6379')).status, 'warn'],
     [authRule(ok, parseRedisUrl('redis://127.0.0.1:6379')).status, 'pass'],
     [tlsRule(ok, parseRedisUrl('redis://redis.example.com:6379')).status, 'warn'],
@@ -102,8 +105,32 @@ describe('legacy queue rules', () => {
 
 describe('drift', () => {
   const base = { hash: {}, changes: [], instances: [], dotenv: null, expectedSink: {} };
-  const entry = (version: number, after: Record<string, string>, time = 1) => ({ id: `${time}-0`, time, kind: 'flip', actor: 'a', command: 'phase2', reason: '', version, before: {}, after, details: {} });
-  const live = (version: number, epoch: string | null) => ({ id: 'i', app: 'api', host: 'h', pid: 1, version, epoch, source: 'redis' as const, killSwitch: false, heartbeatMs: 5000, startedAt: 0, lastSeen: 0, live: true });
+  const entry = (version: number, after: Record<string, string>, time = 1) => ({
+    id: `${time}-0`,
+    time,
+    kind: 'flip',
+    actor: 'a',
+    command: 'phase2',
+    reason: '',
+    version,
+    before: {},
+    after,
+    details: {},
+  });
+  const live = (version: number, epoch: string | null) => ({
+    id: 'i',
+    app: 'api',
+    host: 'h',
+    pid: 1,
+    version,
+    epoch,
+    source: 'redis' as const,
+    killSwitch: false,
+    heartbeatMs: 5000,
+    startedAt: 0,
+    lastSeen: 0,
+    live: true,
+  });
 
   it('a fresh namespace has no drift', () => {
     expect(driftFindings({ ...base, state: parseStateHash({}) }).ok).toBe(true);
@@ -113,9 +140,13 @@ describe('drift', () => {
     expect(driftFindings({ ...base, state, changes: [entry(3, { useBullmq: 'true' })] })).toMatchObject({ ok: false, wiped: true });
     expect(driftFindings({ ...base, state, instances: [live(3, 'e1')] })).toMatchObject({ ok: false, wiped: true });
     const dotenv = { path: '.env', values: { USE_BULLMQ: 'true', BULLMQ_TIERS: 'non-critical', USE_HTTP_REDIS: 'false' } };
-    expect(driftFindings({ ...base, state, dotenv, expectedSink: { USE_BULLMQ: 'false', BULLMQ_TIERS: '', USE_HTTP_REDIS: 'false' } }).findings).toHaveLength(2);
+    expect(driftFindings({ ...base, state, dotenv, expectedSink: { USE_BULLMQ: 'false', BULLMQ_TIERS: '', USE_HTTP_REDIS: 'false' } }).findings).toHaveLength(
+      2,
+    );
     const untouched = { path: '.env', values: { OTHER: 'x' } };
-    expect(driftFindings({ ...base, state, dotenv: untouched, expectedSink: { USE_BULLMQ: 'false', BULLMQ_TIERS: '', USE_HTTP_REDIS: 'false' } }).ok).toBe(true);
+    expect(driftFindings({ ...base, state, dotenv: untouched, expectedSink: { USE_BULLMQ: 'false', BULLMQ_TIERS: '', USE_HTTP_REDIS: 'false' } }).ok).toBe(
+      true,
+    );
   });
   it('state behind the audit, or fields changed behind its back, is drift', () => {
     const hash = { version: '2', epoch: 'e', useBullmq: 'true' };
@@ -126,8 +157,19 @@ describe('drift', () => {
   });
   it('any state field, or soak clock, that no audit entry explains is drift; every change replayed explains the rest', () => {
     const changes = [entry(1, { useBullmq: 'true', 'tier:a': 'bullmq' }, 100), entry(2, { 'tier:b': 'bullmq' }, 200)];
-    const hash = { version: '2', epoch: 'e', useBullmq: 'true', 'useBullmq:since': '100', 'tier:a': 'bullmq', 'tier:a:since': '100', 'tier:b': 'bullmq', 'tier:b:since': '200', updatedAt: '200' };
-    const judge = (extra: Record<string, string>) => driftFindings({ ...base, state: parseStateHash({ ...hash, ...extra }), hash: { ...hash, ...extra }, changes });
+    const hash = {
+      version: '2',
+      epoch: 'e',
+      useBullmq: 'true',
+      'useBullmq:since': '100',
+      'tier:a': 'bullmq',
+      'tier:a:since': '100',
+      'tier:b': 'bullmq',
+      'tier:b:since': '200',
+      updatedAt: '200',
+    };
+    const judge = (extra: Record<string, string>) =>
+      driftFindings({ ...base, state: parseStateHash({ ...hash, ...extra }), hash: { ...hash, ...extra }, changes });
     expect(judge({}).ok).toBe(true);
     expect(judge({ 'tier:c': 'bullmq' }).findings.map((f) => f.message)).toEqual(['tier:c is "bullmq" but no audit entry set it']);
     expect(judge({ useHttpRedis: 'true' }).findings.map((f) => f.message)).toEqual(['useHttpRedis is "true" but no audit entry set it']);
@@ -160,7 +202,11 @@ describe('monitored soak gate', () => {
   it('with monitor.requireHealthySoak the monitored healthy time must cover the window', () => {
     const strict = { ...plan, monitor: { ...plan.monitor, requireHealthySoak: true } };
     const health = { 'non-critical': { since: T0, healthyMs: 20 * HOUR, breachAt: null, breach: null } };
-    expect(evaluateMonitoredSoakGate(strict, state, 'medium', T0 + 25 * HOUR, health)).toMatchObject({ open: false, reason: 'previous-unmonitored', remainingMs: 4 * HOUR });
+    expect(evaluateMonitoredSoakGate(strict, state, 'medium', T0 + 25 * HOUR, health)).toMatchObject({
+      open: false,
+      reason: 'previous-unmonitored',
+      remainingMs: 4 * HOUR,
+    });
   });
 });
 

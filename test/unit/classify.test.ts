@@ -13,7 +13,10 @@ const tiers = plan.tiers.map((tier) => tier.name);
 const allQueues = plan.tiers.flatMap((tier) => tier.queues);
 
 function classify(text: string) {
-  return classifyConnections(parseClientList(text).map((client) => ({ client, node: null })), ctx);
+  return classifyConnections(
+    parseClientList(text).map((client) => ({ client, node: null })),
+    ctx,
+  );
 }
 
 describe('connection names', () => {
@@ -107,8 +110,17 @@ describe('classifyConnections', () => {
 
   it('counts per cluster node and leaves out replication links and its own connections', () => {
     const reads = [
-      { node: '127.0.0.1:7001', ownIds: ['9'], clientList: 'id=9 addr=127.0.0.1:1 name=redis-migrate:cli:connections flags=N cmd=client|list\nid=1 addr=127.0.0.1:2 name={bullmq}:Y2FsZW5kYXItc3luYw== flags=b cmd=bzpopmin\nid=2 addr=127.0.0.1:3 name= flags=S cmd=replconf\n' },
-      { node: '127.0.0.1:7002', ownIds: [], clientList: 'id=1 addr=127.0.0.1:4 name={bullmq}:Y2FsZW5kYXItc3luYw== flags=N cmd=evalsha\nid=3 addr=127.0.0.1:5 name= flags=N cmd=evalsha\n' },
+      {
+        node: '127.0.0.1:7001',
+        ownIds: ['9'],
+        clientList:
+          'id=9 addr=127.0.0.1:1 name=redis-migrate:cli:connections flags=N cmd=client|list\nid=1 addr=127.0.0.1:2 name={bullmq}:Y2FsZW5kYXItc3luYw== flags=b cmd=bzpopmin\nid=2 addr=127.0.0.1:3 name= flags=S cmd=replconf\n',
+      },
+      {
+        node: '127.0.0.1:7002',
+        ownIds: [],
+        clientList: 'id=1 addr=127.0.0.1:4 name={bullmq}:Y2FsZW5kYXItc3luYw== flags=N cmd=evalsha\nid=3 addr=127.0.0.1:5 name= flags=N cmd=evalsha\n',
+      },
     ];
     const snapshot = buildSnapshot(reads, { ...ctx, bullmqPrefix: '{bullmq}' }, tiers);
     expect(snapshot.cluster).toBe(true);

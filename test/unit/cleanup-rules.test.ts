@@ -40,7 +40,15 @@ describe('tier eligibility', () => {
 });
 
 describe('blockers', () => {
-  const base = { legacyPrefix: 'bull', bullmqPrefix: 'bullmq', backlog: [], workers: [], foreign: new Map(), killSwitchInstances: 0, useBullmqFlag: 'USE_BULLMQ' };
+  const base = {
+    legacyPrefix: 'bull',
+    bullmqPrefix: 'bullmq',
+    backlog: [],
+    workers: [],
+    foreign: new Map(),
+    killSwitchInstances: 0,
+    useBullmqFlag: 'USE_BULLMQ',
+  };
 
   it('none when the legacy side is drained and gone', () => {
     expect(cleanupBlockers({ ...base, backlog: [{ queue: 'a', waiting: 0, active: 0, delayed: 0 }] })).toEqual([]);

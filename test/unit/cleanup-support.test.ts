@@ -56,7 +56,15 @@ describe('scan progress from the cursor', () => {
 });
 
 describe('backup format', () => {
-  const header: BackupHeader = { format: 'redis-migrate-backup', version: 1, createdAt: 1, namespace: 'n', source: 'redis://h:1', legacyPrefix: 'bull', queues: ['q'] };
+  const header: BackupHeader = {
+    format: 'redis-migrate-backup',
+    version: 1,
+    createdAt: 1,
+    namespace: 'n',
+    source: 'redis://h:1',
+    legacyPrefix: 'bull',
+    queues: ['q'],
+  };
 
   it('round-trips header and entries, and flags what it cannot read', () => {
     expect(parseBackupLine(encodeHeader(header), true)).toEqual({ kind: 'header', header });
@@ -97,7 +105,15 @@ describe('memory estimate and progress text', () => {
 
 describe('cleanup progress record', () => {
   it('parses cursors per node and done nodes', () => {
-    const progress = parseCleanupProgress({ run: 'r1', status: 'running', queues: 'a,b', 'cursor:h:1': '123', 'done:h:2': '1', 'cursor:h:2': '0', tally: '{"keys":5}' });
+    const progress = parseCleanupProgress({
+      run: 'r1',
+      status: 'running',
+      queues: 'a,b',
+      'cursor:h:1': '123',
+      'done:h:2': '1',
+      'cursor:h:2': '0',
+      tally: '{"keys":5}',
+    });
     expect(progress).toMatchObject({ run: 'r1', status: 'running', queues: ['a', 'b'], cursors: { 'h:1': '123', 'h:2': '0' }, doneNodes: ['h:2'] });
     expect(progress?.tally.keys).toBe(5);
     expect(parseCleanupProgress({})).toBeNull();

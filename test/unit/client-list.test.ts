@@ -50,7 +50,15 @@ describe('parseInfo', () => {
   it('splits sections and reads the server facts', () => {
     expect(Object.keys(info)).toEqual(expect.arrayContaining(['server', 'clients', 'memory', 'persistence', 'stats', 'commandstats', 'cluster', 'keyspace']));
     const facts = serverFacts(info);
-    expect(facts).toMatchObject({ version: '7.0.15', mode: 'standalone', clusterEnabled: false, role: 'master', maxclients: 10000, maxmemoryPolicy: 'noeviction', aofEnabled: false });
+    expect(facts).toMatchObject({
+      version: '7.0.15',
+      mode: 'standalone',
+      clusterEnabled: false,
+      role: 'master',
+      maxclients: 10000,
+      maxmemoryPolicy: 'noeviction',
+      aofEnabled: false,
+    });
     expect(facts.connectedClients).toBe(26);
     expect(facts.totalCommandsProcessed).toBeGreaterThan(0);
   });

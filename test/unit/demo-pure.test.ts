@@ -84,6 +84,15 @@ describe('demo script', () => {
   it('walks every tier, a rollback, then every tier again (the rollback returned them all to legacy)', () => {
     const steps = demoSteps(['a', 'b']);
     expect(steps.map((step) => step.id)).toEqual(['legacy', 'phase1', 'phase2:a', 'phase2:b', 'rollback', 'reflip:a', 'reflip:b', 'phase3']);
-    expect(steps.map((step) => commandText(step.run))).toEqual(['-', 'phase1', 'phase2 --tier a', 'phase2 --tier b', 'rollback', 'phase2 --tier a', 'phase2 --tier b', 'phase3 cleanup + verify']);
+    expect(steps.map((step) => commandText(step.run))).toEqual([
+      '-',
+      'phase1',
+      'phase2 --tier a',
+      'phase2 --tier b',
+      'rollback',
+      'phase2 --tier a',
+      'phase2 --tier b',
+      'phase3 cleanup + verify',
+    ]);
   });
 });

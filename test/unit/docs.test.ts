@@ -15,7 +15,10 @@ import { validatePlan } from '../../src/plan/schema.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const read = (path: string) => readFileSync(join(ROOT, path), 'utf8');
-const mdIn = (dir: string) => readdirSync(join(ROOT, dir)).filter((name) => name.endsWith('.md')).map((name) => `${dir}/${name}`);
+const mdIn = (dir: string) =>
+  readdirSync(join(ROOT, dir))
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => `${dir}/${name}`);
 
 const DOCS = mdIn('docs');
 const LINKED_FILES = ['README.md', 'BENCHMARKS.md', 'examples/fleet/README.md', ...DOCS, ...mdIn('runbooks')];
@@ -38,7 +41,11 @@ function proseLines(text: string): string[] {
 /** GitHub's heading anchor: rendered text, lower case, punctuation dropped, spaces to hyphens. */
 function slug(heading: string): string {
   const text = heading.replace(/`/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
-  return text.trim().toLowerCase().replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '').replace(/ /g, '-');
+  return text
+    .trim()
+    .toLowerCase()
+    .replace(/[^\p{L}\p{M}\p{N}\p{Pc} -]/gu, '')
+    .replace(/ /g, '-');
 }
 
 interface Heading {
@@ -68,7 +75,9 @@ function anchors(text: string): Set<string> {
 
 /** Inline markdown links outside code: [text](target). */
 function links(text: string): string[] {
-  const prose = proseLines(text).join('\n').replace(/`[^`\n]*`/g, '');
+  const prose = proseLines(text)
+    .join('\n')
+    .replace(/`[^`\n]*`/g, '');
   return [...prose.matchAll(/\[[^\]]*\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)].map((match) => match[1]!);
 }
 

@@ -25,7 +25,7 @@ describe('rewriteDotenv', () => {
     const text = rewriteDotenv('', { NOTE: 'two words' });
     expect(text).toBe("NOTE='two words'\n");
     expect(readDotenvValues(text)).toEqual({ NOTE: 'two words' });
-    expect(readDotenvValues("A='x'\nB=y # c\nC=\"q\\\"d\"\n")).toEqual({ A: 'x', B: 'y', C: 'q"d' });
+    expect(readDotenvValues('A=\'x\'\nB=y # c\nC="q\\"d"\n')).toEqual({ A: 'x', B: 'y', C: 'q"d' });
   });
 });
 
@@ -47,7 +47,12 @@ describe('dotenv values and the shell', () => {
       const file = join(dir, '.env');
       writeFileSync(file, rewriteDotenv('# kept\nPLAIN=non-critical,medium\n', values));
       const env = execFileSync('sh', ['-c', 'set -a; . ./.env; env -0'], { cwd: dir, env: {} }).toString('utf8');
-      const sourced = Object.fromEntries(env.split('\0').filter(Boolean).map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+      const sourced = Object.fromEntries(
+        env
+          .split('\0')
+          .filter(Boolean)
+          .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+      );
       expect(existsSync(marker)).toBe(false);
       for (const [name, value] of Object.entries(values)) expect(sourced[name]).toBe(value);
       expect(sourced.PLAIN).toBe('non-critical,medium');

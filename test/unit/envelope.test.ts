@@ -8,7 +8,13 @@ import { changeBlockedError } from '../../src/usecases/blocked.js';
 import { envelopeProblems } from '../support/envelope.js';
 
 const failing = { id: 'redis.eviction-policy', status: 'fail' as const, message: 'allkeys-lru', fix: 'use noeviction' };
-const gate = { open: false, message: 'tier "non-critical" has soaked 1h of 24h; 23h left', reason: 'previous-soaking', remainingMs: 82_800_000, previous: 'non-critical' };
+const gate = {
+  open: false,
+  message: 'tier "non-critical" has soaked 1h of 24h; 23h left',
+  reason: 'previous-soaking',
+  remainingMs: 82_800_000,
+  previous: 'non-critical',
+};
 const moved = [{ tier: 'medium', from: 'legacy' as const, to: 'bullmq' as const, queues: ['adaptive-sync'] }];
 
 describe('the envelope', () => {
@@ -28,7 +34,12 @@ describe('the envelope', () => {
 
   it('an error always has fix (or null) and details (or {}); a bug is "internal"', () => {
     const bare = errorDocument('status', new UsageError('option.limit', 'invalid --limit "x"'));
-    expect(bare).toEqual({ ok: false, command: 'status', schemaVersion: 1, error: { code: 'option.limit', message: 'invalid --limit "x"', fix: null, details: {} } });
+    expect(bare).toEqual({
+      ok: false,
+      command: 'status',
+      schemaVersion: 1,
+      error: { code: 'option.limit', message: 'invalid --limit "x"', fix: null, details: {} },
+    });
     const full = errorDocument(null, new CliError('lock.held', 'held by alice', EXIT.lockHeld, { fix: 'wait', details: { owner: 'alice' } }));
     expect(full.error).toEqual({ code: 'lock.held', message: 'held by alice', fix: 'wait', details: { owner: 'alice' } });
     const bug = errorDocument('plan', new TypeError('x is undefined'));
@@ -41,18 +52,29 @@ describe('the envelope', () => {
     expect(refusal.exitCode).toBe(EXIT.checkFailed);
     const document = errorDocument('phase2', refusal);
     expect(envelopeProblems(document)).toEqual([]);
-    expect(document.error.message).toBe(`phase2 --tier medium: refused, nothing was changed: gate closed: ${gate.message}; 1 failing preflight check(s): redis.eviction-policy`);
+    expect(document.error.message).toBe(
+      `phase2 --tier medium: refused, nothing was changed: gate closed: ${gate.message}; 1 failing preflight check(s): redis.eviction-policy`,
+    );
     expect(document.error.fix).toMatch(/^wait for the soak window .*; make the failing checks pass .*; or pass with --force --reason/);
     expect(document.error.details).toEqual({ blocked: { gate, checks: [failing], ungatedTiers: [] }, moved, checks: [failing] });
     // Ungated tiers are never passed with --force, so the fix does not offer it.
-    const ungated = changeBlockedError({ command: 'phase2 --tier non-critical --force', blocked: { gate: null, checks: [], ungatedTiers: ['critical'] }, moved: [] });
+    const ungated = changeBlockedError({
+      command: 'phase2 --tier non-critical --force',
+      blocked: { gate: null, checks: [], ungatedTiers: ['critical'] },
+      moved: [],
+    });
     expect(ungated.fix).not.toContain('--force');
   });
 
   it('the schema refuses what the contract rules out', () => {
     const result = { ok: true, command: 'plan', schemaVersion: 1, result: {} };
     const error = { ok: false, command: 'plan', schemaVersion: 1, error: { code: 'redis.timeout', message: 'timed out', fix: null, details: {} } };
-    const blocked = { ok: false, command: 'phase2', schemaVersion: 1, error: { code: 'change.blocked', message: 'refused', fix: 'wait', details: { blocked: { gate, checks: [], ungatedTiers: [] }, moved } } };
+    const blocked = {
+      ok: false,
+      command: 'phase2',
+      schemaVersion: 1,
+      error: { code: 'change.blocked', message: 'refused', fix: 'wait', details: { blocked: { gate, checks: [], ungatedTiers: [] }, moved } },
+    };
     expect([result, error, blocked].map(envelopeProblems)).toEqual([[], [], []]);
     const refused = [
       { ok: false, error: error.error }, // the shape before the envelope: no command, no version

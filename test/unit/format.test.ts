@@ -7,7 +7,14 @@ describe('table', () => {
     const level = chalk.level;
     chalk.level = 1;
     try {
-      const text = table([['NAME', 'STATE'], [chalk.green('ok'), chalk.red('down')], ['longer', 'x']], '');
+      const text = table(
+        [
+          ['NAME', 'STATE'],
+          [chalk.green('ok'), chalk.red('down')],
+          ['longer', 'x'],
+        ],
+        '',
+      );
       expect(text).toContain('\u001b[');
       expect(stripVTControlCharacters(text).split('\n')).toEqual(['NAME    STATE', 'ok      down', 'longer  x']);
     } finally {

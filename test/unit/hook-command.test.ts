@@ -35,7 +35,17 @@ describe('hook commands', () => {
   });
 
   it('placeholders fill argument values whole and are in the environment too', () => {
-    expect(fillPlaceholders(['set', '{{name}}={{value}}', '{{ version }}', '{{other}}'], values)).toEqual(['set', 'BULLMQ_TIERS=x$(touch /tmp/p) y', '7', '{{other}}']);
-    expect(hookEnv(values)).toEqual({ REDIS_MIGRATE_NAME: 'BULLMQ_TIERS', REDIS_MIGRATE_VALUE: 'x$(touch /tmp/p) y', REDIS_MIGRATE_VERSION: '7', REDIS_MIGRATE_NAMESPACE: 'default' });
+    expect(fillPlaceholders(['set', '{{name}}={{value}}', '{{ version }}', '{{other}}'], values)).toEqual([
+      'set',
+      'BULLMQ_TIERS=x$(touch /tmp/p) y',
+      '7',
+      '{{other}}',
+    ]);
+    expect(hookEnv(values)).toEqual({
+      REDIS_MIGRATE_NAME: 'BULLMQ_TIERS',
+      REDIS_MIGRATE_VALUE: 'x$(touch /tmp/p) y',
+      REDIS_MIGRATE_VERSION: '7',
+      REDIS_MIGRATE_NAMESPACE: 'default',
+    });
   });
 });

@@ -80,7 +80,8 @@ describe('command policy', () => {
   it('refuses XREAD only with BLOCK, and lets ordinary commands through', () => {
     expect(refusal('XREAD', ['BLOCK', '0', 'STREAMS', 's', '$'])).toMatch(/BLOCK/);
     expect(refusal('XREAD', ['COUNT', '1', 'STREAMS', 's', '0'])).toBeUndefined();
-    for (const name of ['GET', 'SET', 'EVAL', 'EVALSHA', 'FCALL', 'PING', 'LPOP', 'INFO', 'OBJECT', 'MEMORY', 'DBSIZE', 'KEYS']) expect(refusal(name)).toBeUndefined();
+    for (const name of ['GET', 'SET', 'EVAL', 'EVALSHA', 'FCALL', 'PING', 'LPOP', 'INFO', 'OBJECT', 'MEMORY', 'DBSIZE', 'KEYS'])
+      expect(refusal(name)).toBeUndefined();
     for (const sub of ['LOAD', 'EXISTS', 'FLUSH']) expect(refusal('SCRIPT', [sub])).toBeUndefined();
     expect(refusal('OBJECT', ['FREQ', 'k'])).toBeUndefined();
   });
@@ -135,7 +136,10 @@ describe('shebang rewriting', () => {
     expect(unknown.name).toBe('EVAL');
     expect(unknown.args[0]).toContain(NOSCRIPT);
     expect(table.prepare({ name: 'EVAL', args: [original, '1', 'k'] }).command).toEqual({ name: 'EVAL', args: ['--guard-- \nreturn KEYS[1]', '1', 'k'] });
-    expect(table.prepare({ name: 'EVALSHA', args: [sha.toUpperCase(), '1', 'k'] }).command).toEqual({ name: 'EVAL', args: ['--guard-- \nreturn KEYS[1]', '1', 'k'] });
+    expect(table.prepare({ name: 'EVALSHA', args: [sha.toUpperCase(), '1', 'k'] }).command).toEqual({
+      name: 'EVAL',
+      args: ['--guard-- \nreturn KEYS[1]', '1', 'k'],
+    });
     expect(table.prepare({ name: 'EVALSHA_RO', args: [sha, '0'] }).command.name).toBe('EVAL_RO');
     table.prepare({ name: 'EVAL', args: ['return 1', '0'] });
     expect(table.size).toBe(2);
@@ -163,7 +167,10 @@ describe('pipeline slices', () => {
     expect([sliceEnd(pings, 0), sliceEnd(pings, 500), sliceEnd(pings, 1000)]).toEqual([PIPELINE_SLICE, 1000, 1200]);
     const big = Array.from({ length: 100 }, () => ({ name: 'SET', args: ['k', Buffer.alloc(10 * 1024)] }));
     expect(sliceEnd(big, 0)).toBe(Math.ceil(PIPELINE_SLICE_BYTES / (10 * 1024 + 1)));
-    const huge = [{ name: 'SET', args: ['k', Buffer.alloc(PIPELINE_SLICE_BYTES * 3)] }, { name: 'GET', args: ['k'] }];
+    const huge = [
+      { name: 'SET', args: ['k', Buffer.alloc(PIPELINE_SLICE_BYTES * 3)] },
+      { name: 'GET', args: ['k'] },
+    ];
     expect(sliceEnd(huge, 0)).toBe(1);
   });
 });

@@ -13,7 +13,12 @@ describe('HTTP target', () => {
 
   it('takes the URL from UPSTASH_REDIS_REST_URL before the plan, the token only from the named variable', () => {
     const withUrl = { ...plan, http: { ...plan.http, url: 'https://plan.example.com/', tokenEnv: 'MY_TOKEN' } };
-    expect(resolveHttpTarget(withUrl, { MY_TOKEN: 'secret' })).toEqual({ url: 'https://plan.example.com', urlSource: 'plan', token: 'secret', tokenEnv: 'MY_TOKEN' });
+    expect(resolveHttpTarget(withUrl, { MY_TOKEN: 'secret' })).toEqual({
+      url: 'https://plan.example.com',
+      urlSource: 'plan',
+      token: 'secret',
+      tokenEnv: 'MY_TOKEN',
+    });
     expect(resolveHttpTarget(withUrl, { UPSTASH_REDIS_REST_URL: 'http://127.0.0.1:8079', UPSTASH_REDIS_REST_TOKEN: 'ignored' })).toMatchObject({
       url: 'http://127.0.0.1:8079',
       urlSource: 'env',
@@ -139,8 +144,12 @@ describe('command budget rules', () => {
   });
 
   it('parses commandstats and projects a month from the delta', () => {
-    const before = parseCommandStats('# Commandstats\r\ncmdstat_get:calls=100,usec=5,usec_per_call=0.05,rejected_calls=0,failed_calls=0\r\ncmdstat_info:calls=3,usec=1\r\n');
-    const after = parseCommandStats('cmdstat_get:calls=150,usec=9\ncmdstat_set:calls=10,usec=1\ncmdstat_evalsha:calls=40,usec=9\ncmdstat_info:calls=4,usec=1\n');
+    const before = parseCommandStats(
+      '# Commandstats\r\ncmdstat_get:calls=100,usec=5,usec_per_call=0.05,rejected_calls=0,failed_calls=0\r\ncmdstat_info:calls=3,usec=1\r\n',
+    );
+    const after = parseCommandStats(
+      'cmdstat_get:calls=150,usec=9\ncmdstat_set:calls=10,usec=1\ncmdstat_evalsha:calls=40,usec=9\ncmdstat_info:calls=4,usec=1\n',
+    );
     const estimate = estimateTraffic(before, after, 10_000, 0.2);
     expect(estimate.perSecond).toEqual({ cache: 6, queue: 4, admin: 0.1, other: 0 });
     expect(estimate.httpMonthly).toBe(6 * SECONDS_PER_MONTH);
@@ -154,7 +163,12 @@ describe('number helpers', () => {
   it('takes nearest-rank percentiles and compacts counts', () => {
     expect(percentile([5, 1, 3, 2, 4], 50)).toBe(3);
     expect(percentile([1, 2, 3, 4], 50)).toBe(2);
-    expect(percentile(Array.from({ length: 20 }, (_, i) => i + 1), 95)).toBe(19);
+    expect(
+      percentile(
+        Array.from({ length: 20 }, (_, i) => i + 1),
+        95,
+      ),
+    ).toBe(19);
     expect(percentile([], 50)).toBeNaN();
     expect(compactCount(4_752_000)).toBe('4.75M');
     expect(compactCount(950)).toBe('950');

@@ -116,7 +116,10 @@ describe('command bodies', () => {
   });
 
   it('reports a bad command of a pipeline by its position', () => {
-    expect(parse('[["get","a"],["incr","b"]]', 'commands')).toEqual([{ name: 'GET', args: ['a'] }, { name: 'INCR', args: ['b'] }]);
+    expect(parse('[["get","a"],["incr","b"]]', 'commands')).toEqual([
+      { name: 'GET', args: ['a'] },
+      { name: 'INCR', args: ['b'] },
+    ]);
     expect((parse('[["get","a"],"incr"]', 'commands') as Invalid).error).toMatch(/a command must be a non-empty JSON array.*\(command 2\)$/);
     expect((parse('[["get","a"],["set","k",null]]', 'commands') as Invalid).error).toMatch(/argument 2 of SET .*\(command 2\)$/);
     expect((parse('[]', 'commands') as Invalid).error).toMatch(/a pipeline must be a non-empty JSON array of commands/);

@@ -31,7 +31,7 @@ describe('the import graph is read correctly', () => {
       "const f = await import('./f.js');",
       "// import { g } from './g.js';",
       "/* await import('./h.js') */",
-      "const text = \"import { i } from './i.js'\";",
+      'const text = "import { i } from \'./i.js\'";',
       "const template = `import('./j.js') ${await import('./k.js')}`;",
       "const pattern = /import\\('\\.\\/l\\.js'\\)/;",
       'const url = import.meta.url;',
@@ -85,7 +85,9 @@ describe('layers', () => {
     expect(graph.has(entry), `${entry} is not a source file`).toBe(true);
     const reached = [...runtimeReach(graph, entry)];
     expect(reached.filter(isCli)).toEqual([]);
-    const packages = reached.flatMap((file) => (graph.get(file)?.packages ?? []).filter((entry) => !entry.typeOnly && CLI_PACKAGES.includes(entry.name)).map((entry) => `${file} -> ${entry.name}`));
+    const packages = reached.flatMap((file) =>
+      (graph.get(file)?.packages ?? []).filter((entry) => !entry.typeOnly && CLI_PACKAGES.includes(entry.name)).map((entry) => `${file} -> ${entry.name}`),
+    );
     expect(packages).toEqual([]);
   });
 });

@@ -5,7 +5,13 @@ import { breachKey, parseTotals, storedCursors, totalsUpdates } from '../../src/
 import { emptyCounts } from '../../src/observe/queue-keys.js';
 import type { RawSample } from '../../src/observe/sampler.js';
 
-function raw(queue: string, legacy: { completed: number; failed: number }, bullmq: { completed: number; failed: number }, events: { completed: number; failed: number }, cursor: string): RawSample {
+function raw(
+  queue: string,
+  legacy: { completed: number; failed: number },
+  bullmq: { completed: number; failed: number },
+  events: { completed: number; failed: number },
+  cursor: string,
+): RawSample {
   return {
     at: 0,
     connections: { total: 0, app: 0, byRole: {} as RawSample['connections']['byRole'], byTier: {} },
@@ -28,11 +34,22 @@ describe('monitor totals', () => {
   });
 
   it('counts set growth since the stored reading; BullMQ takes the larger of set growth and events', () => {
-    const stored = { 'seen:q:legacy:completed': '40', 'seen:q:legacy:failed': '2', 'seen:q:bullmq:completed': '9', 'seen:q:bullmq:failed': '1', 'cursor:q': '5-0' };
+    const stored = {
+      'seen:q:legacy:completed': '40',
+      'seen:q:legacy:failed': '2',
+      'seen:q:bullmq:completed': '9',
+      'seen:q:bullmq:failed': '1',
+      'cursor:q': '5-0',
+    };
     expect(storedCursors(stored, ['q', 'other'])).toEqual({ q: '5-0' });
     // removeOnComplete keeps BullMQ's completed set small: the 30 events count; a cleaned legacy set counts 0, not minus.
     const [update] = totalsUpdates(stored, raw('q', { completed: 10, failed: 5 }, { completed: 10, failed: 4 }, { completed: 30, failed: 1 }, '9-0'), ['q']);
-    expect(Object.fromEntries(update!.incr)).toEqual({ 'jobs:q:legacy:completed': 0, 'jobs:q:legacy:failed': 3, 'jobs:q:bullmq:completed': 30, 'jobs:q:bullmq:failed': 3 });
+    expect(Object.fromEntries(update!.incr)).toEqual({
+      'jobs:q:legacy:completed': 0,
+      'jobs:q:legacy:failed': 3,
+      'jobs:q:bullmq:completed': 30,
+      'jobs:q:bullmq:failed': 3,
+    });
     expect(update!.expect).toContainEqual(['cursor:q', '5-0']);
   });
 

@@ -17,7 +17,9 @@ const SLEEP = /setTimeout\(\s*(?:r|res|resolve|done)\s*,\s*([\d_]+)\s*\)|\b(?:sl
 
 /** Every fixed sleep in a source text: its line and duration. */
 function fixedSleeps(text: string): { line: number; ms: number }[] {
-  return text.split('\n').flatMap((line, index) => [...line.matchAll(SLEEP)].map((match) => ({ line: index + 1, ms: Number((match[1] ?? match[2] ?? '').replaceAll('_', '')) })));
+  return text
+    .split('\n')
+    .flatMap((line, index) => [...line.matchAll(SLEEP)].map((match) => ({ line: index + 1, ms: Number((match[1] ?? match[2] ?? '').replaceAll('_', '')) })));
 }
 
 function sourceFiles(dir: string): string[] {
@@ -50,7 +52,11 @@ describe('no fixed sleeps in tests', () => {
     const found = sourceFiles(TEST_DIR)
       .map((path) => relative(TEST_DIR, path))
       .filter((file) => file !== SELF)
-      .flatMap((file) => fixedSleeps(readFileSync(join(TEST_DIR, file), 'utf8')).filter((sleep) => sleep.ms > LIMIT_MS).map((sleep) => `${file}:${sleep.line} sleeps ${sleep.ms} ms`));
+      .flatMap((file) =>
+        fixedSleeps(readFileSync(join(TEST_DIR, file), 'utf8'))
+          .filter((sleep) => sleep.ms > LIMIT_MS)
+          .map((sleep) => `${file}:${sleep.line} sleeps ${sleep.ms} ms`),
+      );
     expect(found).toEqual([]);
   });
 });

@@ -43,7 +43,10 @@ describe('schemas/plan.schema.json', () => {
     ['a minimal plan', { tiers: [tier] }],
     ['a plan with $schema, as init writes it', { $schema: './node_modules/redis-migrate/schemas/plan.schema.json', tiers: [tier] }],
     ['upper-case names and a duration with spaces', { tiers: [{ name: 'Critical', queues: ['Q.1', '{bullmq}x'], soak: ' 1h30m ' }] }],
-    ['queue selections by name', { tiers: [tier], topology: { processes: [{ name: 'w', workers: ['q1'], queueEvents: 'all', produces: 'none' }], merge: 'tier' } }],
+    [
+      'queue selections by name',
+      { tiers: [tier], topology: { processes: [{ name: 'w', workers: ['q1'], queueEvents: 'all', produces: 'none' }], merge: 'tier' } },
+    ],
   ])('accepts %s, as the loader does', (_, document) => {
     expect(validatePlan(document).ok).toBe(true);
     expect(errorsOf(document)).toEqual([]);

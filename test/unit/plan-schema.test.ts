@@ -154,7 +154,15 @@ describe('plan http section', () => {
     });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
-    expect(result.plan.http.rateLimiters[0]).toEqual({ name: 'sms', algorithm: 'tokenBucket', limit: 5, window: '1h', refillRate: 1, prefix: '@upstash/ratelimit', timeout: '0s' });
+    expect(result.plan.http.rateLimiters[0]).toEqual({
+      name: 'sms',
+      algorithm: 'tokenBucket',
+      limit: 5,
+      window: '1h',
+      refillRate: 1,
+      prefix: '@upstash/ratelimit',
+      timeout: '0s',
+    });
   });
 
   it('refuses a token in the plan, and reports limiter mistakes with their paths', () => {

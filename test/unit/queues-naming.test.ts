@@ -1,6 +1,18 @@
 /** Where the queues adapter puts things on each side (pure). */
 import { describe, expect, it } from 'vitest';
-import { backlogKeys, bullmqJobName, bullmqQueueOf, bullmqRepeatJobId, bullRepeatJobId, bullRepeatKey, compensationJobId, repeatTickOf, schedulerId, splitMergedName, type Topology } from '../../src/adapters/queues/naming.js';
+import {
+  backlogKeys,
+  bullmqJobName,
+  bullmqQueueOf,
+  bullmqRepeatJobId,
+  bullRepeatJobId,
+  bullRepeatKey,
+  compensationJobId,
+  repeatTickOf,
+  schedulerId,
+  splitMergedName,
+  type Topology,
+} from '../../src/adapters/queues/naming.js';
 
 const perQueue: Topology = { kind: 'per-queue' };
 const merged: Topology = { kind: 'merged', queue: 'jobs', concurrency: undefined };

@@ -14,7 +14,12 @@ describe('job options both libraries share', () => {
     ['jobId', { jobId: 'user-1' }, { jobId: 'user-1' }, { jobId: 'user-1' }],
     ['jobId with exactly two colons (BullMQ allows it)', { jobId: 'a:b:c' }, { jobId: 'a:b:c' }, { jobId: 'a:b:c' }],
     ['attempts', { attempts: 3 }, { attempts: 3 }, { attempts: 3 }],
-    ['backoff object', { backoff: { type: 'exponential', delay: 1000 } }, { backoff: { type: 'exponential', delay: 1000 } }, { backoff: { type: 'exponential', delay: 1000 } }],
+    [
+      'backoff object',
+      { backoff: { type: 'exponential', delay: 1000 } },
+      { backoff: { type: 'exponential', delay: 1000 } },
+      { backoff: { type: 'exponential', delay: 1000 } },
+    ],
     ['backoff number (fixed)', { backoff: 500 }, { backoff: { type: 'fixed', delay: 500 } }, { backoff: { type: 'fixed', delay: 500 } }],
     ['custom backoff type', { backoff: { type: 'linear', delay: 10 } }, { backoff: { type: 'linear', delay: 10 } }, { backoff: { type: 'linear', delay: 10 } }],
     ['delay', { delay: 2500 }, { delay: 2500 }, { delay: 2500 }],
@@ -23,10 +28,20 @@ describe('job options both libraries share', () => {
     ['lifo', { lifo: true }, { lifo: true }, { lifo: true }],
     ['removeOnComplete true', { removeOnComplete: true }, { removeOnComplete: true }, { removeOnComplete: true }],
     ['removeOnComplete count', { removeOnComplete: 1000 }, { removeOnComplete: 1000 }, { removeOnComplete: 1000 }],
-    ['removeOnFail keep-jobs', { removeOnFail: { age: 3600, count: 10 } }, { removeOnFail: { age: 3600, count: 10 } }, { removeOnFail: { age: 3600, count: 10 } }],
+    [
+      'removeOnFail keep-jobs',
+      { removeOnFail: { age: 3600, count: 10 } },
+      { removeOnFail: { age: 3600, count: 10 } },
+      { removeOnFail: { age: 3600, count: 10 } },
+    ],
     ['stackTraceLimit', { stackTraceLimit: 5 }, { stackTraceLimit: 5 }, { stackTraceLimit: 5 }],
     ['timestamp', { timestamp: 1_700_000_000_000 }, { timestamp: 1_700_000_000_000 }, { timestamp: 1_700_000_000_000 }],
-    ['deduplication (BullMQ name) becomes Bull debounce', { deduplication: { id: 'd1', ttl: 500 } }, { debounce: { id: 'd1', ttl: 500 } }, { deduplication: { id: 'd1', ttl: 500 } }],
+    [
+      'deduplication (BullMQ name) becomes Bull debounce',
+      { deduplication: { id: 'd1', ttl: 500 } },
+      { debounce: { id: 'd1', ttl: 500 } },
+      { deduplication: { id: 'd1', ttl: 500 } },
+    ],
     ['debounce (Bull name) becomes BullMQ deduplication', { debounce: { id: 'd1' } }, { debounce: { id: 'd1' } }, { deduplication: { id: 'd1' } }],
   ])('%s', (_label, input, bull, bullmq) => {
     const common = normalize(input);
@@ -57,7 +72,7 @@ describe('options one side cannot honour are refused at add, whichever side the 
     ['an integer jobId string (BullMQ refuses)', { jobId: '42' }, /is an integer/, /job-42/],
     ['a jobId with one colon (BullMQ refuses)', { jobId: 'user:1' }, /contains ":"/, /"-"/],
     ['a backoff type without strategy', { backoff: { type: 'fibonacci' } }, /"fibonacci" has no strategy/, /backoffStrategies/],
-    ['priority above BullMQ\'s limit', { priority: 2 ** 21 }, /above 2097151/, /1 \(highest\)/],
+    ["priority above BullMQ's limit", { priority: 2 ** 21 }, /above 2097151/, /1 \(highest\)/],
     ['attempts 0', { attempts: 0 }, /at least 1/, /attempts: 3/],
     ['a negative delay', { delay: -1 }, /non-negative/, /delay: 1000/],
     ['an unknown option (typo)', { attempt: 3 }, /unknown job option "attempt"/, /supported: jobId, attempts/],
@@ -83,8 +98,16 @@ describe('options one side cannot honour are refused at add, whichever side the 
 });
 
 describe('options read back from a stored job', () => {
-  it('reads Bull\'s and BullMQ\'s stored options alike, defaults left out', () => {
-    const bull = { jobId: 'u1', attempts: 3, backoff: { type: 'exponential', delay: 100 }, removeOnComplete: 10, delay: 0, timestamp: 1, debounce: { id: 'd' } };
+  it("reads Bull's and BullMQ's stored options alike, defaults left out", () => {
+    const bull = {
+      jobId: 'u1',
+      attempts: 3,
+      backoff: { type: 'exponential', delay: 100 },
+      removeOnComplete: 10,
+      delay: 0,
+      timestamp: 1,
+      debounce: { id: 'd' },
+    };
     const bullmq = { attempts: 3, jobId: 'u1', removeOnComplete: 10, backoff: { delay: 100, type: 'exponential' }, deduplication: { id: 'd' } };
     expect(readJobOptions(bull)).toEqual(readJobOptions(bullmq));
     expect(readJobOptions({ attempts: Number.NaN, delay: 0, priority: 0 })).toEqual({});
@@ -96,7 +119,12 @@ describe('repeat schedules', () => {
   it.each<[string, RepeatOptions, object, object]>([
     ['BullMQ pattern', { pattern: '*/5 * * * *' }, { cron: '*/5 * * * *' }, { pattern: '*/5 * * * *' }],
     ['Bull cron', { cron: '0 * * * * *' }, { cron: '0 * * * * *' }, { pattern: '0 * * * * *' }],
-    ['tz and dates', { pattern: '0 9 * * *', tz: 'Europe/Berlin', startDate: '2027-01-01T00:00:00Z', endDate: new Date(1_900_000_000_000) }, { cron: '0 9 * * *', tz: 'Europe/Berlin', startDate: 1798761600000, endDate: 1_900_000_000_000 }, { pattern: '0 9 * * *', tz: 'Europe/Berlin', startDate: 1798761600000, endDate: 1_900_000_000_000 }],
+    [
+      'tz and dates',
+      { pattern: '0 9 * * *', tz: 'Europe/Berlin', startDate: '2027-01-01T00:00:00Z', endDate: new Date(1_900_000_000_000) },
+      { cron: '0 9 * * *', tz: 'Europe/Berlin', startDate: 1798761600000, endDate: 1_900_000_000_000 },
+      { pattern: '0 9 * * *', tz: 'Europe/Berlin', startDate: 1798761600000, endDate: 1_900_000_000_000 },
+    ],
   ])('%s', (_label, input, bull, bullmq) => {
     const schedule = normalizeSchedule(input, 'r');
     expect(toBullRepeat(schedule)).toEqual(bull);
@@ -124,9 +152,14 @@ describe('repeat schedules', () => {
 describe('adapter settings', () => {
   const flags: QueueFlags = { app: 'worker', useBullMQ: () => false, on: () => undefined, off: () => undefined };
 
-  it('defaults to the plan\'s prefixes, per-queue topology and both libraries\' lock settings', () => {
+  it("defaults to the plan's prefixes, per-queue topology and both libraries' lock settings", () => {
     const settings = resolveSettings({ flags });
-    expect(settings).toMatchObject({ name: 'worker', prefixes: { bull: 'bull', bullmq: 'bullmq' }, topology: { kind: 'per-queue' }, worker: { lockDuration: 30_000, stalledInterval: 30_000, maxStalledCount: 1, drainDelay: 5 } });
+    expect(settings).toMatchObject({
+      name: 'worker',
+      prefixes: { bull: 'bull', bullmq: 'bullmq' },
+      topology: { kind: 'per-queue' },
+      worker: { lockDuration: 30_000, stalledInterval: 30_000, maxStalledCount: 1, drainDelay: 5 },
+    });
     expect(resolveSettings({ flags, topology: { merged: 'jobs', concurrency: 8 } }).topology).toEqual({ kind: 'merged', queue: 'jobs', concurrency: 8 });
   });
 

@@ -59,7 +59,14 @@ class RacingSide extends MemorySide {
 
 async function moveToBullmq(bull: MemorySide, bullmq: MemorySide): Promise<RepeatMove[]> {
   const moves: RepeatMove[] = [];
-  const handover = new RepeatHandover({ sides: { bull, bullmq }, flags: { useBullMQ: () => true }, moved: (move) => moves.push(move), error: (error) => { throw error; } });
+  const handover = new RepeatHandover({
+    sides: { bull, bullmq },
+    flags: { useBullMQ: () => true },
+    moved: (move) => moves.push(move),
+    error: (error) => {
+      throw error;
+    },
+  });
   await handover.register(SPEC);
   await handover.stop();
   return moves;
@@ -108,7 +115,7 @@ describe('repeatable hand-over', () => {
 
   it.each([
     ['re-adds the repeatable and its tick', (side: RacingSide) => ((side.scheduled = 6 * PERIOD), side.jobs.add(6 * PERIOD))],
-    ['adds the tick\'s job after the removal (Bull adds the two in separate steps)', (side: RacingSide) => side.jobs.add(6 * PERIOD)],
+    ["adds the tick's job after the removal (Bull adds the two in separate steps)", (side: RacingSide) => side.jobs.add(6 * PERIOD)],
   ])('takes over the tick a Bull pick-up in flight still schedules: it %s', async (_label, race) => {
     const bull = new RacingSide(race);
     bull.scheduled = 5 * PERIOD;
@@ -117,7 +124,10 @@ describe('repeatable hand-over', () => {
     const bullmq = new MemorySide(() => 6 * PERIOD);
     const moves = await moveToBullmq(bull, bullmq);
     expect([bull.scheduled, bull.jobs.has(5 * PERIOD), bull.jobs.has(6 * PERIOD), bullmq.scheduled, bullmq.added]).toEqual([null, true, false, 6 * PERIOD, []]);
-    expect(moves.map((move) => [move.tick, move.outcome])).toEqual([[5 * PERIOD, 'ran-on-old-side'], [6 * PERIOD, 'moved']]);
+    expect(moves.map((move) => [move.tick, move.outcome])).toEqual([
+      [5 * PERIOD, 'ran-on-old-side'],
+      [6 * PERIOD, 'moved'],
+    ]);
   });
 
   it('starts the new side before waiting for a pick-up, so the wait cannot push its first tick out', async () => {

@@ -7,7 +7,19 @@ import { phaseBands, timelineFromAudit } from '../../src/report/timeline.js';
 import type { AuditEntry } from '../../src/state/audit.js';
 
 const T0 = 1_800_000_000_000;
-const entry = (over: Partial<AuditEntry>): AuditEntry => ({ id: '1-0', time: T0, kind: 'flip', actor: 'ana', command: '', reason: '', version: 1, before: {}, after: {}, details: {}, ...over });
+const entry = (over: Partial<AuditEntry>): AuditEntry => ({
+  id: '1-0',
+  time: T0,
+  kind: 'flip',
+  actor: 'ana',
+  command: '',
+  reason: '',
+  version: 1,
+  before: {},
+  after: {},
+  details: {},
+  ...over,
+});
 
 describe('timeline from the audit', () => {
   const entries = [
@@ -52,10 +64,14 @@ describe('connection table', () => {
     { id: 'final', label: 'final', steady: 12, peak: 12 },
   ];
   it('measures each step by the baseline taken when the next one started, and the current step now', () => {
-    const rows = connectionRows(steps, [
-      { step: 'phase1', at: 1, connections: 42 },
-      { step: 'phase2:a', at: 2, connections: 34 },
-    ], { at: 9, connections: 31, step: 'phase2:a' });
+    const rows = connectionRows(
+      steps,
+      [
+        { step: 'phase1', at: 1, connections: 42 },
+        { step: 'phase2:a', at: 2, connections: 34 },
+      ],
+      { at: 9, connections: 31, step: 'phase2:a' },
+    );
     expect(rows.map((row) => [row.step, row.predicted, row.measured, row.source])).toEqual([
       ['legacy', 44, 42, 'baseline phase1'],
       ['phase1', 35, 34, 'baseline phase2:a'],
@@ -67,7 +83,20 @@ describe('connection table', () => {
 
 describe('svg charts and the page', () => {
   it('draws one polyline per run of samples, breaking at gaps, with the point count exposed', () => {
-    const svg = lineChart({ id: 'c', title: 'C', range: [0, 10], format: String, points: [{ t: 0, v: 1 }, { t: 1, v: 2 }, { t: 2, v: null }, { t: 3, v: 4 }, { t: 4, v: 5 }, { t: 5, v: 6 }] });
+    const svg = lineChart({
+      id: 'c',
+      title: 'C',
+      range: [0, 10],
+      format: String,
+      points: [
+        { t: 0, v: 1 },
+        { t: 1, v: 2 },
+        { t: 2, v: null },
+        { t: 3, v: 4 },
+        { t: 4, v: 5 },
+        { t: 5, v: 6 },
+      ],
+    });
     expect(svg.match(/<polyline/g)).toHaveLength(2);
     expect(svg).toContain('data-points="5"');
     expect(svg).toContain('data-last="6"');
@@ -83,10 +112,26 @@ describe('svg charts and the page', () => {
   it('escapes every text and forbids fetches', () => {
     expect(escapeHtml(`<script>"x" & 'y'</script>`)).toBe('&lt;script&gt;&quot;x&quot; &amp; &#39;y&#39;&lt;/script&gt;');
     const data: ReportData = {
-      title: 'Report <b>', generatedAt: T0, namespace: 'ns', redis: 'redis://h:6379',
-      flags: { useBullmq: true, useHttpRedis: true, bullmqTiers: ['a'], names: { useBullmq: 'USE_BULLMQ', useHttpRedis: 'USE_HTTP_REDIS', bullmqTiers: 'BULLMQ_TIERS' } },
-      tiers: [], timeline: [{ time: T0, kind: 'rollback', title: '<img src=x onerror=alert(1)>', actor: 'a', detail: '' }], phases: [],
-      samples: [], samplesRead: 0, thresholds: { maxConnections: null, maxFailureRate: 0.01 }, connections: [], target: { connections: null }, checks: [], notes: [],
+      title: 'Report <b>',
+      generatedAt: T0,
+      namespace: 'ns',
+      redis: 'redis://h:6379',
+      flags: {
+        useBullmq: true,
+        useHttpRedis: true,
+        bullmqTiers: ['a'],
+        names: { useBullmq: 'USE_BULLMQ', useHttpRedis: 'USE_HTTP_REDIS', bullmqTiers: 'BULLMQ_TIERS' },
+      },
+      tiers: [],
+      timeline: [{ time: T0, kind: 'rollback', title: '<img src=x onerror=alert(1)>', actor: 'a', detail: '' }],
+      phases: [],
+      samples: [],
+      samplesRead: 0,
+      thresholds: { maxConnections: null, maxFailureRate: 0.01 },
+      connections: [],
+      target: { connections: null },
+      checks: [],
+      notes: [],
     };
     const html = renderReportHtml(data);
     expect(html).not.toContain('<img');

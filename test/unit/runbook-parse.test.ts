@@ -139,11 +139,32 @@ describe('variables and resolved steps', () => {
 
 describe('run log', () => {
   const log = (over: Partial<RunLog>): RunLog => ({
-    version: 1, id: 'x', runbook: 'rb', file: 'f', sha256: 's', vars: {}, actor: 'a', host: 'h',
-    startedAt: '2026-01-01T00:00:00.000Z', updatedAt: '2026-01-01T00:00:00.000Z', status: 'running', steps: [], ...over,
+    version: 1,
+    id: 'x',
+    runbook: 'rb',
+    file: 'f',
+    sha256: 's',
+    vars: {},
+    actor: 'a',
+    host: 'h',
+    startedAt: '2026-01-01T00:00:00.000Z',
+    updatedAt: '2026-01-01T00:00:00.000Z',
+    status: 'running',
+    steps: [],
+    ...over,
   });
   const record = (id: string, status: 'done' | 'failed' | 'skipped' | 'interrupted') => ({
-    id, kind: 'shell', title: id, status, command: '', exitCode: 0, startedAt: '', durationMs: 0, excerpt: '', actor: 'a', confirmation: 'none' as const,
+    id,
+    kind: 'shell',
+    title: id,
+    status,
+    command: '',
+    exitCode: 0,
+    startedAt: '',
+    durationMs: 0,
+    excerpt: '',
+    actor: 'a',
+    confirmation: 'none' as const,
   });
 
   it('resumes at the first step not done or skipped; a step that ran again counts by its last record', () => {

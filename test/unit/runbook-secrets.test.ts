@@ -57,7 +57,14 @@ describe('runbook variables and secrets', () => {
 
   it('a run resumes only with the same values, matched by a keyed digest', () => {
     const values = { tier: 'medium', token: 'tok-123456' };
-    const log = { version: 1, runbook: 'book', status: 'failed', startedAt: '2026-12-01T00:00:00Z', vars: { tier: 'medium', token: '***' }, varsDigest: varsDigest(values, 'salt1') } as RunLog;
+    const log = {
+      version: 1,
+      runbook: 'book',
+      status: 'failed',
+      startedAt: '2026-12-01T00:00:00Z',
+      vars: { tier: 'medium', token: '***' },
+      varsDigest: varsDigest(values, 'salt1'),
+    } as RunLog;
     expect(log.varsDigest).not.toContain('tok-123456');
     expect(pickResumable([log], 'book', values)).toBe(log);
     expect(pickResumable([log], 'book', { ...values, token: 'other-token' })).toBeNull();

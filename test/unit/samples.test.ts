@@ -13,9 +13,19 @@ const plan = defaultPlan();
 
 function raw(at: number, commands: number, completed: number, failed: number, app = 12): RawSample {
   const queues: RawSample['queues'] = {};
-  for (const queue of plan.tiers.flatMap((t) => t.queues)) queues[queue] = { legacy: emptyCounts(), bullmq: emptyCounts(), bullmqEvents: { completed: 0, failed: 0 } };
+  for (const queue of plan.tiers.flatMap((t) => t.queues))
+    queues[queue] = { legacy: emptyCounts(), bullmq: emptyCounts(), bullmqEvents: { completed: 0, failed: 0 } };
   queues['calendar-sync'] = { legacy: emptyCounts(), bullmq: { ...emptyCounts(), completed, failed }, bullmqEvents: { completed: 0, failed: 0 } };
-  return { at, connections: { total: app, app, byRole: emptyByRole() }, commands: { total: commands, byCommand: { evalsha: commands } }, queues, instances: { live: 1, versions: { '3': 1 } }, cursors: {}, ownCommands: 10, ownByCommand: { evalsha: 10 } };
+  return {
+    at,
+    connections: { total: app, app, byRole: emptyByRole() },
+    commands: { total: commands, byCommand: { evalsha: commands } },
+    queues,
+    instances: { live: 1, versions: { '3': 1 } },
+    cursors: {},
+    ownCommands: 10,
+    ownByCommand: { evalsha: 10 },
+  };
 }
 
 describe('deriveSample', () => {
@@ -24,7 +34,9 @@ describe('deriveSample', () => {
     const sample = deriveSample(raw(0, 1000, 10, 0), raw(10_000, 1110, 10, 20), ctx);
     expect(sample.commands.perSecond).toBe(10);
     expect(sample.queues['calendar-sync']).toMatchObject({ system: 'bullmq', failureRate: 1 });
-    expect(sample.breaches).toEqual([expect.objectContaining({ threshold: 'maxFailureRate', queue: 'calendar-sync', tiers: ['critical'], rollbackWorthy: true })]);
+    expect(sample.breaches).toEqual([
+      expect.objectContaining({ threshold: 'maxFailureRate', queue: 'calendar-sync', tiers: ['critical'], rollbackWorthy: true }),
+    ]);
   });
   it('below the minimum of finished jobs there is no rate and no breach; set shrinkage is not negative', () => {
     const sample = deriveSample(raw(0, 0, 10, 5), raw(1000, 0, 0, 6), ctx);

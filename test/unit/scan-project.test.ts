@@ -81,7 +81,14 @@ describe('queues against the plan', () => {
 describe('SARIF', () => {
   it('has the shape code scanning requires: rules with helpUri, results located relative to %SRCROOT%', async () => {
     const result = await scanCode({ paths: [NEST], cwd: NEST });
-    const log = sarifLog({ findings: result.findings, unparsed: [{ file: 'x.ts', line: 2, column: 3, message: 'Unexpected token' }], rootFromTop: 'test/fixtures/scan/nest', top: '/repo', version: '0.1.0', docsUrl: 'https://example.org/scan.md' }) as any;
+    const log = sarifLog({
+      findings: result.findings,
+      unparsed: [{ file: 'x.ts', line: 2, column: 3, message: 'Unexpected token' }],
+      rootFromTop: 'test/fixtures/scan/nest',
+      top: '/repo',
+      version: '0.1.0',
+      docsUrl: 'https://example.org/scan.md',
+    }) as any;
     expect(log.version).toBe('2.1.0');
     const run = log.runs[0];
     expect(run.tool.driver.name).toBe('redis-migrate');

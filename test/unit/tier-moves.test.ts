@@ -47,10 +47,12 @@ describe('tier moves', () => {
   });
 
   it('names the moves grouped by where they go', () => {
-    expect(movesText([
-      { tier: 'non-critical', to: 'legacy' },
-      { tier: 'critical', to: 'legacy' },
-      { tier: 'medium', to: 'bullmq' },
-    ])).toBe('non-critical, critical → legacy; medium → BullMQ');
+    expect(
+      movesText([
+        { tier: 'non-critical', to: 'legacy' },
+        { tier: 'critical', to: 'legacy' },
+        { tier: 'medium', to: 'bullmq' },
+      ]),
+    ).toBe('non-critical, critical → legacy; medium → BullMQ');
   });
 });

@@ -22,7 +22,16 @@ const hash = {
   'tier:critical:since': String(T0 + 2 * DAY),
 };
 const change = (version: number, after: Record<string, string>, kind = 'flip'): AuditEntry => ({
-  id: `${version}-0`, time: T0 + version, kind, actor: 'a', command: '', reason: '', version, before: {}, after, details: {},
+  id: `${version}-0`,
+  time: T0 + version,
+  kind,
+  actor: 'a',
+  command: '',
+  reason: '',
+  version,
+  before: {},
+  after,
+  details: {},
 });
 const audit: AuditEntry[] = [
   change(1, { useHttpRedis: 'true' }),
@@ -95,10 +104,14 @@ describe('phase3 verify rules', () => {
   it('the audit trail must hold every change from version 1 and replay to the state', () => {
     const gap = verifyEndState(input({ audit: [audit[0]!, audit[2]!, audit[3]!] })).find((result) => result.id === 'phase3.audit-trail');
     expect(gap).toMatchObject({ status: 'fail', data: { missing: [1, 2] } });
-    const wrong = verifyEndState(input({ audit: [...audit.slice(0, 3), change(4, { 'tier:critical': 'legacy' }, 'rollback')] })).find((result) => result.id === 'phase3.audit-trail');
+    const wrong = verifyEndState(input({ audit: [...audit.slice(0, 3), change(4, { 'tier:critical': 'legacy' }, 'rollback')] })).find(
+      (result) => result.id === 'phase3.audit-trail',
+    );
     expect(wrong?.message).toContain('tier:critical legacy vs bullmq');
     // A state wiped and rebuilt restarts its versions: the latest run from 1 counts.
-    const rebuilt = verifyEndState(input({ audit: [change(1, { useBullmq: 'false' }), change(2, { useHttpRedis: 'false' }), ...audit] })).find((result) => result.id === 'phase3.audit-trail');
+    const rebuilt = verifyEndState(input({ audit: [change(1, { useBullmq: 'false' }), change(2, { useHttpRedis: 'false' }), ...audit] })).find(
+      (result) => result.id === 'phase3.audit-trail',
+    );
     expect(rebuilt?.status).toBe('pass');
   });
 

@@ -30,14 +30,30 @@ describe('waitForValue', () => {
 
   it('names what it waited for and the last value read when it times out', async () => {
     const started = Date.now();
-    await expect(waitForValue(() => ({ total: 7, byRole: { worker: 3 } }), (doc) => doc.total === 0, { timeoutMs: 40, intervalMs: 10, what: 'every connection to close' })).rejects.toThrow(
-      'waiting for every connection to close (',
-    );
-    await expect(waitForValue(() => ({ total: 7 }), () => false, { timeoutMs: 20 })).rejects.toThrow(/waiting for the condition \(\d+ checks; last value: \{ total: 7 \}\)/);
+    await expect(
+      waitForValue(
+        () => ({ total: 7, byRole: { worker: 3 } }),
+        (doc) => doc.total === 0,
+        { timeoutMs: 40, intervalMs: 10, what: 'every connection to close' },
+      ),
+    ).rejects.toThrow('waiting for every connection to close (');
+    await expect(
+      waitForValue(
+        () => ({ total: 7 }),
+        () => false,
+        { timeoutMs: 20 },
+      ),
+    ).rejects.toThrow(/waiting for the condition \(\d+ checks; last value: \{ total: 7 \}\)/);
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
   it('checks at least once, even with no time left', async () => {
-    expect(await waitForValue(() => 'now', () => true, { timeoutMs: 0 })).toBe('now');
+    expect(
+      await waitForValue(
+        () => 'now',
+        () => true,
+        { timeoutMs: 0 },
+      ),
+    ).toBe('now');
   });
 });

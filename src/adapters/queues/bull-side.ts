@@ -60,12 +60,20 @@ export class BullSide {
     let handle = this.handles.get(name);
     if (!handle) {
       const { worker, prefixes, strategies, name: process } = this.settings;
-      const backoffStrategies = Object.fromEntries(Object.entries(strategies).map(([type, strategy]) => [type, (attemptsMade: number, error: Error) => strategy(attemptsMade, error)]));
+      const backoffStrategies = Object.fromEntries(
+        Object.entries(strategies).map(([type, strategy]) => [type, (attemptsMade: number, error: Error) => strategy(attemptsMade, error)]),
+      );
       const queue = new this.Queue(name, {
         prefix: prefixes.bull,
         // Bull bundles ioredis 5; its option type differs from ioredis 6's only in details not used here.
         redis: bullRedisOptions(this.redis, process, name) as Bull.QueueOptions['redis'],
-        settings: { lockDuration: worker.lockDuration, stalledInterval: worker.stalledInterval, maxStalledCount: worker.maxStalledCount, drainDelay: worker.drainDelay, backoffStrategies },
+        settings: {
+          lockDuration: worker.lockDuration,
+          stalledInterval: worker.stalledInterval,
+          maxStalledCount: worker.maxStalledCount,
+          drainDelay: worker.drainDelay,
+          backoffStrategies,
+        },
       });
       queue.on('error', (error: Error) => this.wiring.error(new Error(`bull ${name}: ${error.message}`, { cause: error })));
       this.wiring.opened(name, queue);
@@ -79,9 +87,11 @@ export class BullSide {
     if (holder === 'work' && !handle.processing) {
       handle.processing = true;
       // Every job name: Bull runs named jobs only with a handler for that name or '*'.
-      handle.queue.process('*', this.wiring.concurrency(name), (job) => this.wiring.run(name, job)).catch((error: Error) => {
-        this.wiring.error(new Error(`bull ${name}: processing stopped: ${error.message}`, { cause: error }));
-      });
+      handle.queue
+        .process('*', this.wiring.concurrency(name), (job) => this.wiring.run(name, job))
+        .catch((error: Error) => {
+          this.wiring.error(new Error(`bull ${name}: processing stopped: ${error.message}`, { cause: error }));
+        });
     }
     return handle.queue;
   }

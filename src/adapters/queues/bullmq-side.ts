@@ -101,7 +101,9 @@ export class BullmqSide {
     const worker = this.workers.get(name);
     if (!worker) return;
     this.workers.delete(name);
-    const closing = worker.close(force).catch((error: Error) => this.wiring.error(new Error(`bullmq worker ${name} close: ${error.message}`, { cause: error })));
+    const closing = worker
+      .close(force)
+      .catch((error: Error) => this.wiring.error(new Error(`bullmq worker ${name} close: ${error.message}`, { cause: error })));
     this.closing.add(closing);
     try {
       await closing;

@@ -16,10 +16,33 @@ const ONLY_BULL: Record<string, string> = {
   timeout: 'enforce the time limit inside the handler (e.g. AbortSignal.timeout(ms)); BullMQ has no job timeout',
   preventParsingData: 'pass the data as a string and parse it in the handler',
 };
-const ONLY_BULLMQ = ['keepLogs', 'sizeLimit', 'parent', 'failParentOnFailure', 'continueParentOnFailure', 'ignoreDependencyOnFailure', 'removeDependencyOnFailure', 'telemetry', 'repeatJobKey', 'prevMillis'];
+const ONLY_BULLMQ = [
+  'keepLogs',
+  'sizeLimit',
+  'parent',
+  'failParentOnFailure',
+  'continueParentOnFailure',
+  'ignoreDependencyOnFailure',
+  'removeDependencyOnFailure',
+  'telemetry',
+  'repeatJobKey',
+  'prevMillis',
+];
 const REPEAT_FIX = 'use queue.repeat(name, { pattern }, data), which moves the schedule with its tier';
 
-const JOB_KEYS = ['jobId', 'attempts', 'backoff', 'delay', 'priority', 'lifo', 'removeOnComplete', 'removeOnFail', 'stackTraceLimit', 'timestamp', 'deduplication'] as const;
+const JOB_KEYS = [
+  'jobId',
+  'attempts',
+  'backoff',
+  'delay',
+  'priority',
+  'lifo',
+  'removeOnComplete',
+  'removeOnFail',
+  'stackTraceLimit',
+  'timestamp',
+  'deduplication',
+] as const;
 const REPEAT_JOB_KEYS: readonly (keyof RepeatJobOptions)[] = ['attempts', 'backoff', 'priority', 'lifo', 'removeOnComplete', 'removeOnFail', 'stackTraceLimit'];
 
 type Where = string;
@@ -34,38 +57,82 @@ function isObject(value: unknown): value is Record<string, unknown> {
 
 function nonNegative(where: Where, name: string, value: unknown, integer: boolean): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (integer && !Number.isInteger(value))) {
-    fail('queues.job-option', where, `${name} must be a non-negative ${integer ? 'integer' : 'number'}, got ${JSON.stringify(value)}`, `pass a number such as ${name}: 1000`);
+    fail(
+      'queues.job-option',
+      where,
+      `${name} must be a non-negative ${integer ? 'integer' : 'number'}, got ${JSON.stringify(value)}`,
+      `pass a number such as ${name}: 1000`,
+    );
   }
   return value;
 }
 
 /** The refusal for an option one library lacks, or an unknown one. */
 function refuseKey(where: Where, key: string, known: readonly string[]): never {
-  if (key in ONLY_BULL) fail('queues.job-option-one-side', where, `job option "${key}" exists only in Bull; while the queue migrates its jobs can land on either side`, ONLY_BULL[key] as string);
-  if (ONLY_BULLMQ.includes(key)) fail('queues.job-option-one-side', where, `job option "${key}" exists only in BullMQ; while the queue migrates its jobs can land on either side`, 'use it after phase 3, when the app talks to BullMQ alone');
+  if (key in ONLY_BULL)
+    fail(
+      'queues.job-option-one-side',
+      where,
+      `job option "${key}" exists only in Bull; while the queue migrates its jobs can land on either side`,
+      ONLY_BULL[key] as string,
+    );
+  if (ONLY_BULLMQ.includes(key))
+    fail(
+      'queues.job-option-one-side',
+      where,
+      `job option "${key}" exists only in BullMQ; while the queue migrates its jobs can land on either side`,
+      'use it after phase 3, when the app talks to BullMQ alone',
+    );
   if (key === 'repeat') fail('queues.job-option-repeat', where, 'a repeat option on add would create the schedule on one side only', REPEAT_FIX);
   fail('queues.job-option-unknown', where, `unknown job option "${key}"`, `supported: ${known.join(', ')}`);
 }
 
 function jobId(where: Where, value: unknown): string {
-  if (typeof value === 'number') fail('queues.job-id', where, `jobId ${value} is a number; BullMQ accepts only string ids that are not integers`, `use a string such as "job-${value}"`);
-  if (typeof value !== 'string' || value === '') fail('queues.job-id', where, `jobId must be a non-empty string, got ${JSON.stringify(value)}`, 'pass a string such as "user-1"');
-  if (`${Number.parseInt(value, 10)}` === value) fail('queues.job-id', where, `jobId "${value}" is an integer; BullMQ refuses integer custom ids`, `prefix it, e.g. "job-${value}"`);
-  if (value.includes(':') && value.split(':').length !== 3) fail('queues.job-id', where, `jobId "${value}" contains ":"; BullMQ refuses it`, 'use "-" or "_" instead of ":"');
+  if (typeof value === 'number')
+    fail('queues.job-id', where, `jobId ${value} is a number; BullMQ accepts only string ids that are not integers`, `use a string such as "job-${value}"`);
+  if (typeof value !== 'string' || value === '')
+    fail('queues.job-id', where, `jobId must be a non-empty string, got ${JSON.stringify(value)}`, 'pass a string such as "user-1"');
+  if (`${Number.parseInt(value, 10)}` === value)
+    fail('queues.job-id', where, `jobId "${value}" is an integer; BullMQ refuses integer custom ids`, `prefix it, e.g. "job-${value}"`);
+  if (value.includes(':') && value.split(':').length !== 3)
+    fail('queues.job-id', where, `jobId "${value}" contains ":"; BullMQ refuses it`, 'use "-" or "_" instead of ":"');
   return value;
 }
 
 function backoff(where: Where, value: unknown, strategies: ReadonlySet<string>): BackoffOptions {
   if (typeof value === 'number') return { type: 'fixed', delay: nonNegative(where, 'backoff', value, false) };
-  if (!isObject(value) || typeof value.type !== 'string') fail('queues.job-option', where, `backoff must be a number or { type, delay }, got ${JSON.stringify(value)}`, "e.g. backoff: { type: 'exponential', delay: 1000 }");
+  if (!isObject(value) || typeof value.type !== 'string')
+    fail(
+      'queues.job-option',
+      where,
+      `backoff must be a number or { type, delay }, got ${JSON.stringify(value)}`,
+      "e.g. backoff: { type: 'exponential', delay: 1000 }",
+    );
   for (const key of Object.keys(value)) {
-    if (key === 'jitter') fail('queues.job-option-one-side', where, 'backoff.jitter exists only in BullMQ; while the queue migrates its jobs can land on either side', 'drop jitter, or write a custom strategy in backoffStrategies that adds it');
-    if (key === 'options') fail('queues.job-option-one-side', where, 'backoff.options (options for a custom strategy) exists only in Bull', 'read what the strategy needs from its own closure in backoffStrategies');
+    if (key === 'jitter')
+      fail(
+        'queues.job-option-one-side',
+        where,
+        'backoff.jitter exists only in BullMQ; while the queue migrates its jobs can land on either side',
+        'drop jitter, or write a custom strategy in backoffStrategies that adds it',
+      );
+    if (key === 'options')
+      fail(
+        'queues.job-option-one-side',
+        where,
+        'backoff.options (options for a custom strategy) exists only in Bull',
+        'read what the strategy needs from its own closure in backoffStrategies',
+      );
     if (key !== 'type' && key !== 'delay') fail('queues.job-option-unknown', where, `unknown backoff field "${key}"`, 'backoff takes { type, delay }');
   }
   const type = value.type;
   if (type !== 'fixed' && type !== 'exponential' && !strategies.has(type)) {
-    fail('queues.backoff-strategy', where, `backoff type "${type}" has no strategy`, `pass backoffStrategies: { '${type}': (attemptsMade, error) => ms } to migratingQueues`);
+    fail(
+      'queues.backoff-strategy',
+      where,
+      `backoff type "${type}" has no strategy`,
+      `pass backoffStrategies: { '${type}': (attemptsMade, error) => ms } to migratingQueues`,
+    );
   }
   return value.delay === undefined ? { type } : { type, delay: nonNegative(where, 'backoff.delay', value.delay, false) };
 }
@@ -73,7 +140,8 @@ function backoff(where: Where, value: unknown, strategies: ReadonlySet<string>):
 function keep(where: Where, name: string, value: unknown): boolean | number | KeepJobs {
   if (typeof value === 'boolean') return value;
   if (typeof value === 'number') return nonNegative(where, name, value, true);
-  if (!isObject(value)) fail('queues.job-option', where, `${name} must be a boolean, a count or { age, count }, got ${JSON.stringify(value)}`, `e.g. ${name}: { count: 1000 }`);
+  if (!isObject(value))
+    fail('queues.job-option', where, `${name} must be a boolean, a count or { age, count }, got ${JSON.stringify(value)}`, `e.g. ${name}: { count: 1000 }`);
   const out: KeepJobs = {};
   for (const [key, field] of Object.entries(value)) {
     if (key === 'limit') fail('queues.job-option-one-side', where, `${name}.limit exists only in BullMQ`, `keep { age, count } only`);
@@ -85,9 +153,16 @@ function keep(where: Where, name: string, value: unknown): boolean | number | Ke
 }
 
 function deduplication(where: Where, value: unknown): { id: string; ttl?: number } {
-  if (!isObject(value) || typeof value.id !== 'string' || value.id === '') fail('queues.job-option', where, `deduplication must be { id, ttl? } with a non-empty id, got ${JSON.stringify(value)}`, "e.g. deduplication: { id: 'user-1' }");
+  if (!isObject(value) || typeof value.id !== 'string' || value.id === '')
+    fail(
+      'queues.job-option',
+      where,
+      `deduplication must be { id, ttl? } with a non-empty id, got ${JSON.stringify(value)}`,
+      "e.g. deduplication: { id: 'user-1' }",
+    );
   for (const key of Object.keys(value)) {
-    if (key !== 'id' && key !== 'ttl') fail('queues.job-option-one-side', where, `deduplication.${key} exists only in BullMQ`, 'keep { id, ttl } only (Bull calls it debounce)');
+    if (key !== 'id' && key !== 'ttl')
+      fail('queues.job-option-one-side', where, `deduplication.${key} exists only in BullMQ`, 'keep { id, ttl } only (Bull calls it debounce)');
   }
   return value.ttl === undefined ? { id: value.id } : { id: value.id, ttl: nonNegative(where, 'deduplication.ttl', value.ttl, false) };
 }
@@ -97,7 +172,12 @@ function deduplication(where: Where, value: unknown): { id: string; ttl?: number
  * becomes `deduplication`, a numeric backoff becomes `{ type: 'fixed', delay }`).
  * @throws QueueOptionError naming the option, why, and what to write instead.
  */
-export function normalizeJobOptions(input: AddOptions | undefined, strategies: ReadonlySet<string>, where: Where, allowed: readonly string[] = JOB_KEYS): JobOptions {
+export function normalizeJobOptions(
+  input: AddOptions | undefined,
+  strategies: ReadonlySet<string>,
+  where: Where,
+  allowed: readonly string[] = JOB_KEYS,
+): JobOptions {
   if (input === undefined) return {};
   if (!isObject(input)) fail('queues.job-option', where, `job options must be an object, got ${JSON.stringify(input)}`, 'pass e.g. { attempts: 3 }');
   const out: JobOptions = {};
@@ -106,7 +186,8 @@ export function normalizeJobOptions(input: AddOptions | undefined, strategies: R
     if (value === undefined) continue;
     const name = key === 'debounce' ? 'deduplication' : key;
     if (!allowed.includes(name)) {
-      if ((JOB_KEYS as readonly string[]).includes(name)) fail('queues.job-option', where, `${name} cannot be set on a repeatable's jobs (its schedule sets it)`, `allowed: ${allowed.join(', ')}`);
+      if ((JOB_KEYS as readonly string[]).includes(name))
+        fail('queues.job-option', where, `${name} cannot be set on a repeatable's jobs (its schedule sets it)`, `allowed: ${allowed.join(', ')}`);
       refuseKey(where, key, allowed);
     }
     switch (name) {
@@ -115,7 +196,8 @@ export function normalizeJobOptions(input: AddOptions | undefined, strategies: R
         break;
       case 'attempts':
         out.attempts = nonNegative(where, 'attempts', value, true);
-        if (out.attempts < 1) fail('queues.job-option', where, 'attempts must be at least 1', 'attempts counts the first run too: attempts: 3 = one run and two retries');
+        if (out.attempts < 1)
+          fail('queues.job-option', where, 'attempts must be at least 1', 'attempts counts the first run too: attempts: 3 = one run and two retries');
         break;
       case 'backoff':
         out.backoff = backoff(where, value, strategies);
@@ -126,7 +208,8 @@ export function normalizeJobOptions(input: AddOptions | undefined, strategies: R
         break;
       case 'priority':
         out.priority = nonNegative(where, 'priority', value, true);
-        if (out.priority > PRIORITY_LIMIT) fail('queues.job-option', where, `priority ${out.priority} is above ${PRIORITY_LIMIT}, BullMQ's limit`, `use 1 (highest) to ${PRIORITY_LIMIT}`);
+        if (out.priority > PRIORITY_LIMIT)
+          fail('queues.job-option', where, `priority ${out.priority} is above ${PRIORITY_LIMIT}, BullMQ's limit`, `use 1 (highest) to ${PRIORITY_LIMIT}`);
         break;
       case 'lifo':
         if (typeof value !== 'boolean') fail('queues.job-option', where, `lifo must be a boolean, got ${JSON.stringify(value)}`, 'lifo: true');

@@ -55,7 +55,10 @@ export class Lanes {
   /** The lanes a queue's jobs can be on: its Bull queue and its BullMQ queue. */
   lanesOf(queue: string, bullmqQueue: string): Lane[] {
     const out: Lane[] = [];
-    for (const [side, name] of [['bull', queue], ['bullmq', bullmqQueue]] as const) {
+    for (const [side, name] of [
+      ['bull', queue],
+      ['bullmq', bullmqQueue],
+    ] as const) {
       const id = `${side}:${name}`;
       let lane = this.lanes.get(id);
       if (!lane) {

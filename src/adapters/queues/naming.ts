@@ -32,7 +32,12 @@ export function backlogKeys(side: Side, prefix: string, queue: string): [kind: '
   const base = `${prefix}:${queue}:`;
   if (side === 'bull') {
     // Bull keeps prioritized jobs in `wait` too (its `priority` zset only orders them).
-    return [['list', `${base}wait`], ['list', `${base}active`], ['zset', `${base}delayed`], ['list', `${base}paused`]];
+    return [
+      ['list', `${base}wait`],
+      ['list', `${base}active`],
+      ['zset', `${base}delayed`],
+      ['list', `${base}paused`],
+    ];
   }
   return [
     ['list', `${base}wait`],

@@ -107,7 +107,8 @@ export class MigratingQueue<Data = unknown, Result = unknown> extends EventEmitt
   }
 
   private prepare(job: BulkJob<Data>): PreparedJob<Data> {
-    if (typeof job.name !== 'string' || job.name === '') throw new QueueOptionError('queues.job-name', `${this.name}: a job needs a name`, "add('sync', data, opts)");
+    if (typeof job.name !== 'string' || job.name === '')
+      throw new QueueOptionError('queues.job-name', `${this.name}: a job needs a name`, "add('sync', data, opts)");
     return { name: job.name, data: job.data, opts: normalizeJobOptions(job.opts, this.core.settings.strategyNames, `${this.name} add "${job.name}"`) };
   }
 
@@ -130,7 +131,9 @@ export class MigratingQueue<Data = unknown, Result = unknown> extends EventEmitt
     try {
       if (!bullmq.isLoaded) await bullmq.load();
       const queue = bullmq.queue(bullmqQueueOf(settings.topology, this.name));
-      const added = await queue.addBulk(jobs.map((job) => ({ name: bullmqJobName(settings.topology, this.name, job.name), data: job.data, opts: toBullmqJobOptions(job.opts) })));
+      const added = await queue.addBulk(
+        jobs.map((job) => ({ name: bullmqJobName(settings.topology, this.name, job.name), data: job.data, opts: toBullmqJobOptions(job.opts) })),
+      );
       return added.map((job, i) => this.jobs.wrap('bullmq', job as unknown as BullmqJobLike, jobs[i]!.name));
     } finally {
       this.core.addEnded();
@@ -170,12 +173,20 @@ export class MigratingQueue<Data = unknown, Result = unknown> extends EventEmitt
    * never rejects: failures go to the `error` event).
    */
   process(handler: Processor<Data, Result>, options: ProcessOptions = {}): Promise<void> {
-    if (typeof handler !== 'function') throw new QueueOptionError('queues.process', `${this.name}: process needs a handler function`, 'queue.process(async (job) => result)');
-    if (this.handler) throw new QueueOptionError('queues.process', `${this.name}: process was already called`, 'give each queue one handler; branch on job.name inside it');
+    if (typeof handler !== 'function')
+      throw new QueueOptionError('queues.process', `${this.name}: process needs a handler function`, 'queue.process(async (job) => result)');
+    if (this.handler)
+      throw new QueueOptionError('queues.process', `${this.name}: process was already called`, 'give each queue one handler; branch on job.name inside it');
     if (this.core.closing) throw new QueuesClosedError(`${this.name}: process`);
-    if (this.core.settings.failFast) throw new QueueOptionError('queues.process', `${this.name}: this adapter was made with failFast (a producer-only process)`, 'drop failFast in processes that run workers: BullMQ workers need the offline queue');
+    if (this.core.settings.failFast)
+      throw new QueueOptionError(
+        'queues.process',
+        `${this.name}: this adapter was made with failFast (a producer-only process)`,
+        'drop failFast in processes that run workers: BullMQ workers need the offline queue',
+      );
     const concurrency = options.concurrency ?? 1;
-    if (!Number.isInteger(concurrency) || concurrency < 1) throw new QueueOptionError('queues.process', `${this.name}: concurrency must be a positive integer, got ${concurrency}`, 'e.g. { concurrency: 4 }');
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+      throw new QueueOptionError('queues.process', `${this.name}: concurrency must be a positive integer, got ${concurrency}`, 'e.g. { concurrency: 4 }');
     this.handler = handler;
     this.concurrencyValue = concurrency;
     return this.core.processing(this.name);
@@ -208,7 +219,8 @@ export class MigratingQueue<Data = unknown, Result = unknown> extends EventEmitt
    */
   async repeat(name: string, repeat: RepeatOptions, data?: Data, opts?: RepeatJobOptions): Promise<void> {
     if (this.core.closing) throw new QueuesClosedError(`${this.name}: repeat`);
-    if (typeof name !== 'string' || name === '') throw new QueueOptionError('queues.repeat-option', `${this.name}: a repeatable needs a name`, "queue.repeat('refresh', { pattern: '*/5 * * * *' })");
+    if (typeof name !== 'string' || name === '')
+      throw new QueueOptionError('queues.repeat-option', `${this.name}: a repeatable needs a name`, "queue.repeat('refresh', { pattern: '*/5 * * * *' })");
     const where = `${this.name} repeat "${name}"`;
     const schedule = normalizeSchedule(repeat, where);
     const jobOptions = normalizeRepeatJobOptions(opts, this.core.settings.strategyNames, where);

@@ -66,7 +66,15 @@ export class MigratingQueues extends EventEmitter<MigratingQueuesEvents> {
       started: (queue, worker) => this.forwardBullmq(queue, worker),
       error,
     });
-    this.lanes = new Lanes({ flags: this.flags, bull: this.bull, bullmq: this.bullmq, client: this.connection, settings: this.settings, changed: (change) => this.emit('worker', change), error });
+    this.lanes = new Lanes({
+      flags: this.flags,
+      bull: this.bull,
+      bullmq: this.bullmq,
+      client: this.connection,
+      settings: this.settings,
+      changed: (change) => this.emit('worker', change),
+      error,
+    });
     const prefixes = this.settings.prefixes;
     this.handover = new RepeatHandover({
       sides: { bull: bullRepeatSide(this.bull, prefixes.bull, this.connection), bullmq: bullmqRepeatSide(this.bullmq, this.settings.topology) },
@@ -86,7 +94,11 @@ export class MigratingQueues extends EventEmitter<MigratingQueuesEvents> {
     let queue = this.queues.get(name);
     if (!queue) {
       if (typeof name !== 'string' || name === '' || name.includes(':')) {
-        throw new QueueOptionError('queues.queue-name', `queue name ${JSON.stringify(name)} is empty or contains ":"`, "BullMQ refuses ':' in queue names; use the plan's queue names");
+        throw new QueueOptionError(
+          'queues.queue-name',
+          `queue name ${JSON.stringify(name)} is empty or contains ":"`,
+          "BullMQ refuses ':' in queue names; use the plan's queue names",
+        );
       }
       queue = new MigratingQueue<never, never>(name, this.core());
       this.queues.set(name, queue);
@@ -164,7 +176,10 @@ export class MigratingQueues extends EventEmitter<MigratingQueuesEvents> {
   private bullmqConcurrency(bullmqQueue: string): number {
     const { topology } = this.settings;
     if (topology.kind === 'merged' && topology.concurrency !== undefined) return topology.concurrency;
-    return Math.max(1, this.carried(bullmqQueue).reduce((sum, queue) => sum + queue.concurrency, 0));
+    return Math.max(
+      1,
+      this.carried(bullmqQueue).reduce((sum, queue) => sum + queue.concurrency, 0),
+    );
   }
 
   /** The app's queue of a BullMQ job (per queue: the BullMQ queue itself; merged: by the job's name). */

@@ -7,7 +7,18 @@ import type { Redis } from 'ioredis';
 import type { BullSide, BullQueue } from './bull-side.js';
 import type { BullmqSide } from './bullmq-side.js';
 import { toBullJobOptions, toBullmqJobOptions } from './job-options.js';
-import { bullmqJobName, bullmqQueueOf, bullmqRepeatJobId, bullRepeatJobId, bullRepeatJobIdPrefix, bullRepeatKey, compensationJobId, schedulerId, type RepeatSpec, type Topology } from './naming.js';
+import {
+  bullmqJobName,
+  bullmqQueueOf,
+  bullmqRepeatJobId,
+  bullRepeatJobId,
+  bullRepeatJobIdPrefix,
+  bullRepeatKey,
+  compensationJobId,
+  schedulerId,
+  type RepeatSpec,
+  type Topology,
+} from './naming.js';
 import { toBullmqRepeat, toBullRepeat } from './repeat-options.js';
 
 export interface RepeatSide {
@@ -97,7 +108,9 @@ export function bullRepeatSide(bull: BullSide, prefix: string, reader: Redis): R
     async removeOthers(spec, all) {
       // Bull's own key parsing takes the name up to the first ":"; a name with one cannot be told apart.
       if (spec.name.includes(':')) return;
-      const keys = (await reader.zrange(key(spec, 'repeat'), '0', '-1')).filter((member) => member.split(':')[0] === spec.name && (all || member !== bullRepeatKey(spec)));
+      const keys = (await reader.zrange(key(spec, 'repeat'), '0', '-1')).filter(
+        (member) => member.split(':')[0] === spec.name && (all || member !== bullRepeatKey(spec)),
+      );
       if (keys.length) await withQueue(spec, async (queue) => void (await Promise.all(keys.map((member) => queue.removeRepeatableByKey(member)))));
     },
   };
@@ -124,7 +137,10 @@ export function bullmqRepeatSide(bullmq: BullmqSide, topology: Topology): Repeat
       await (await queueOf(spec)).upsertJobScheduler(schedulerId(topology, spec), toBullmqRepeat(spec.schedule), template);
     },
     async addTick(spec, millis) {
-      await (await queueOf(spec)).add(bullmqJobName(topology, spec.queue, spec.name), spec.data, { ...toBullmqJobOptions(spec.opts), jobId: compensationJobId(spec, millis) });
+      await (await queueOf(spec)).add(bullmqJobName(topology, spec.queue, spec.name), spec.data, {
+        ...toBullmqJobOptions(spec.opts),
+        jobId: compensationJobId(spec, millis),
+      });
     },
     async removeOthers(spec, all) {
       // A job scheduler is replaced by its id: only removal leaves something to do.

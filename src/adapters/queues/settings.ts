@@ -77,35 +77,62 @@ const PREFIX = /^[^\s]+$/;
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value < 0) throw new QueueOptionError('queues.option', `${name} must be a non-negative number, got ${value}`, `e.g. ${name}: ${fallback}`);
+  if (!Number.isFinite(value) || value < 0)
+    throw new QueueOptionError('queues.option', `${name} must be a non-negative number, got ${value}`, `e.g. ${name}: ${fallback}`);
   return value;
 }
 
 /** @throws QueueOptionError for settings that cannot work (same prefixes, a bad merged queue name). */
 export function resolveSettings(options: MigratingQueuesOptions): Settings {
   if (!options.flags || typeof options.flags.useBullMQ !== 'function') {
-    throw new QueueOptionError('queues.option', 'migratingQueues needs flags', "pass { flags: await connectFlags({ app: 'worker' }) } from redis-migrate/flags");
+    throw new QueueOptionError(
+      'queues.option',
+      'migratingQueues needs flags',
+      "pass { flags: await connectFlags({ app: 'worker' }) } from redis-migrate/flags",
+    );
   }
   const prefixes = { bull: options.bull?.prefix ?? 'bull', bullmq: options.bullmq?.prefix ?? 'bullmq' };
   for (const [side, prefix] of Object.entries(prefixes)) {
-    if (!PREFIX.test(prefix)) throw new QueueOptionError('queues.option', `${side}.prefix "${prefix}" is empty or has spaces`, 'use the prefix of the plan (legacy.prefix, bullmq.prefix)');
+    if (!PREFIX.test(prefix))
+      throw new QueueOptionError(
+        'queues.option',
+        `${side}.prefix "${prefix}" is empty or has spaces`,
+        'use the prefix of the plan (legacy.prefix, bullmq.prefix)',
+      );
   }
   if (prefixes.bull === prefixes.bullmq) {
-    throw new QueueOptionError('queues.prefix-collision', `Bull and BullMQ share the prefix "${prefixes.bull}": they would take each other's jobs`, "give BullMQ its own prefix, e.g. bullmq: { prefix: 'bullmq' } (the plan's bullmq.prefix)");
+    throw new QueueOptionError(
+      'queues.prefix-collision',
+      `Bull and BullMQ share the prefix "${prefixes.bull}": they would take each other's jobs`,
+      "give BullMQ its own prefix, e.g. bullmq: { prefix: 'bullmq' } (the plan's bullmq.prefix)",
+    );
   }
   let topology: Topology = { kind: 'per-queue' };
   if (options.topology !== undefined && options.topology !== 'per-queue') {
     const { merged, concurrency } = options.topology;
     if (typeof merged !== 'string' || merged === '' || merged.includes(':')) {
-      throw new QueueOptionError('queues.option', `topology.merged must name one BullMQ queue without ":", got ${JSON.stringify(merged)}`, "e.g. topology: { merged: 'jobs' }");
+      throw new QueueOptionError(
+        'queues.option',
+        `topology.merged must name one BullMQ queue without ":", got ${JSON.stringify(merged)}`,
+        "e.g. topology: { merged: 'jobs' }",
+      );
     }
-    topology = { kind: 'merged', queue: merged, concurrency: concurrency === undefined ? undefined : Math.max(1, positive('topology.concurrency', concurrency, 1)) };
+    topology = {
+      kind: 'merged',
+      queue: merged,
+      concurrency: concurrency === undefined ? undefined : Math.max(1, positive('topology.concurrency', concurrency, 1)),
+    };
   }
   const worker = options.worker ?? {};
   const drain = options.drain ?? {};
   const strategies = { ...options.backoffStrategies };
   for (const [type, strategy] of Object.entries(strategies)) {
-    if (typeof strategy !== 'function') throw new QueueOptionError('queues.option', `backoffStrategies.${type} is not a function`, 'a strategy is (attemptsMade, error) => delay in ms, or -1 to stop retrying');
+    if (typeof strategy !== 'function')
+      throw new QueueOptionError(
+        'queues.option',
+        `backoffStrategies.${type} is not a function`,
+        'a strategy is (attemptsMade, error) => delay in ms, or -1 to stop retrying',
+      );
   }
   return {
     name: options.name ?? options.flags.app ?? 'app',

@@ -28,16 +28,20 @@ export class MigratingRedis {
     private readonly warn: (message: string) => void,
     switchWaitMs: number,
   ) {
-    this.router = new SideRouter(() => this.wanted(), (to) => {
-      if (this.closed) return;
-      if (to === 'http') {
-        this.tcp.retire();
-        // Start the import now, so the first call on HTTP does not wait for it (its failure reaches that call).
-        this.http?.load().catch(() => undefined);
-      } else {
-        this.tcp.client();
-      }
-    }, switchWaitMs);
+    this.router = new SideRouter(
+      () => this.wanted(),
+      (to) => {
+        if (this.closed) return;
+        if (to === 'http') {
+          this.tcp.retire();
+          // Start the import now, so the first call on HTTP does not wait for it (its failure reaches that call).
+          this.http?.load().catch(() => undefined);
+        } else {
+          this.tcp.client();
+        }
+      },
+      switchWaitMs,
+    );
     this.flags.on?.('change', this.onFlagChange);
     this.router.settle();
   }
@@ -79,7 +83,12 @@ export class MigratingRedis {
     const side = this.wanted();
     const http = this.http;
     const items = await this.router.run(side, () =>
-      side === 'http' && http ? http.exec(commands, kind) : this.tcp.exec(commands.map((queued) => queued.line), kind),
+      side === 'http' && http
+        ? http.exec(commands, kind)
+        : this.tcp.exec(
+            commands.map((queued) => queued.line),
+            kind,
+          ),
     );
     return { side, items };
   };

@@ -58,7 +58,9 @@ export function wireArgument(value: unknown, index: number, command: string): st
       break;
   }
   const shown = typeof value === 'number' ? String(value) : typeof value;
-  throw new InvalidArgument(`argument ${index} of ${command.toUpperCase()} is ${shown}: pass a string, a finite number, a boolean or a JSON-serialisable object`);
+  throw new InvalidArgument(
+    `argument ${index} of ${command.toUpperCase()} is ${shown}: pass a string, a finite number, a boolean or a JSON-serialisable object`,
+  );
 }
 
 type Words = unknown[];

@@ -36,7 +36,8 @@ export function redisTextOfUpstash(message: string): string {
 export function asCommandError(error: unknown, command: string, transport: Side): unknown {
   if (!(error instanceof Error)) return error;
   if (transport === 'tcp' && error.name === 'ReplyError') return new MigratingRedisError(error.message, command, transport, { cause: error });
-  if (transport === 'http' && error.name === 'UpstashError') return new MigratingRedisError(redisTextOfUpstash(error.message), command, transport, { cause: error });
+  if (transport === 'http' && error.name === 'UpstashError')
+    return new MigratingRedisError(redisTextOfUpstash(error.message), command, transport, { cause: error });
   return error;
 }
 

@@ -63,7 +63,8 @@ function upstashOptions(options: MigratingRedisOptions, env: Record<string, stri
   if (options.upstash === null) return null;
   const given = options.upstash ?? { url: env.UPSTASH_REDIS_REST_URL ?? '', token: env.UPSTASH_REDIS_REST_TOKEN ?? '' };
   const fix = 'pass upstash: { url, token }, set UPSTASH_REDIS_REST_URL and UPSTASH_REDIS_REST_TOKEN, or pass upstash: null to stay on TCP';
-  if (!given.url || !given.token) throw new UsageError('redis.http-endpoint', 'migratingRedis: no HTTP endpoint (REST URL and token) for USE_HTTP_REDIS', { fix });
+  if (!given.url || !given.token)
+    throw new UsageError('redis.http-endpoint', 'migratingRedis: no HTTP endpoint (REST URL and token) for USE_HTTP_REDIS', { fix });
   if (!REST_URL.test(given.url)) throw new UsageError('redis.http-endpoint', 'migratingRedis: the REST URL must start with http:// or https://', { fix });
   return given;
 }
@@ -81,7 +82,11 @@ export function migratingRedis(options: MigratingRedisOptions): MigratingRedis {
   const tcp = new TcpSide(
     options.ioredis
       ? { client: options.ioredis }
-      : { url: options.redisUrl || env.REDIS_URL || DEFAULT_REDIS_URL, connectionName: `${CONNECTION_NAME_PREFIX.kv}${name}`, ...(options.redisOptions ? { redisOptions: options.redisOptions } : {}) },
+      : {
+          url: options.redisUrl || env.REDIS_URL || DEFAULT_REDIS_URL,
+          connectionName: `${CONNECTION_NAME_PREFIX.kv}${name}`,
+          ...(options.redisOptions ? { redisOptions: options.redisOptions } : {}),
+        },
   );
   const warn = options.onWarning ?? ((message: string) => process.emitWarning(message, 'MigratingRedisWarning'));
   return new MigratingRedis(options.flags, tcp, http ? new HttpSide(http, options.httpTimeoutMs ?? 5000) : null, name, warn, options.switchWaitMs ?? 2000);

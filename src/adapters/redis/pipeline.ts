@@ -21,7 +21,6 @@ export type BatchRunner = (commands: QueuedCommand[], kind: 'pipeline' | 'multi'
 /** With `keepErrors`, each result with its error instead of a throw on the first failure. */
 export type KeptResults<T extends unknown[]> = { [K in keyof T]: { error: string | undefined; result: T[K] } };
 
-
 /**
  * A batch of commands. Chain commands, then `exec()`: the results in order (typed when chained in
  * one expression), or the first failure as a MigratingRedisError (`Command 2 [ incr ] failed: ...`).
@@ -122,4 +121,3 @@ export class MigratingPipeline<TResults extends unknown[] = []> {
     return this.add<TData>('evalsha', [sha1, keys, args]);
   }
 }
-

@@ -68,7 +68,12 @@ export class TcpSide {
     const client = this.owned;
     if (!client) return;
     this.owned = undefined;
-    this.closing.push(client.quit().then(() => undefined, () => client.disconnect()));
+    this.closing.push(
+      client.quit().then(
+        () => undefined,
+        () => client.disconnect(),
+      ),
+    );
   }
 
   /** Upstash-only script flags stripped, EVALSHA of an original mapped to its rewrite. */

@@ -33,7 +33,7 @@ export const httpCommandBudget: Check = {
     const rate = `${round(estimate.perSecond.cache)}/s over ${budgetWindow}`;
     const http = `cache and limiter commands ${rate} ≈ ${compactCount(estimate.httpMonthly)} a month ≈ ${money(estimate.httpMonthlyCost)} at ${price}`;
     const all = `all billable traffic on this Redis ≈ ${compactCount(estimate.allMonthly)} a month ≈ ${money(estimate.allMonthlyCost)}`;
-    const free = estimate.httpMonthly <= FREE_TIER_COMMANDS ? ' (within the free tier\'s 500K)' : '';
+    const free = estimate.httpMonthly <= FREE_TIER_COMMANDS ? " (within the free tier's 500K)" : '';
     const message = `${http}${free}; ${all} (by command type: an estimate)`;
     if (monthlyBudget !== undefined && estimate.httpMonthlyCost > monthlyBudget) {
       return {

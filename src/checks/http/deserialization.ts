@@ -103,7 +103,9 @@ export const httpDeserialization: Check = {
       };
     }
     const changed = describeCounts(summary.counts, TYPE_CHANGES);
-    const examples = TYPE_CHANGES.flatMap((kind) => summary.examples[kind] ?? []).slice(0, 3).join(', ');
+    const examples = TYPE_CHANGES.flatMap((kind) => summary.examples[kind] ?? [])
+      .slice(0, 3)
+      .join(', ');
     const missingNote = missing ? ` (${missing} missing over HTTP, probably written or expired meanwhile)` : '';
     if (summary.typeChanges === 0) {
       const how = automaticDeserialization === false ? 'with automaticDeserialization: false' : 'with the default settings';
@@ -121,8 +123,8 @@ export const httpDeserialization: Check = {
       status: 'fail',
       message: `with @upstash/redis defaults, of ${sampled}: ${changed} (e.g. ${examples})${missingNote}`,
       fix:
-        'create the app\'s client with `new Redis({ ..., automaticDeserialization: false })` so values stay strings as with ioredis, and set http.automaticDeserialization: false in the plan; ' +
-        'or remove the app\'s own JSON.parse/String handling for these keys and set http.automaticDeserialization: true',
+        "create the app's client with `new Redis({ ..., automaticDeserialization: false })` so values stay strings as with ioredis, and set http.automaticDeserialization: false in the plan; " +
+        "or remove the app's own JSON.parse/String handling for these keys and set http.automaticDeserialization: true",
       data,
     };
   },

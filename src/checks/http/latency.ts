@@ -29,9 +29,21 @@ export const httpLatency: Check = {
     }
     const threshold = ctx.plan.http.latencyWarnMs;
     const p50 = round(percentile(samples, 50));
-    const data = { samples: samples.length, failures, p50Ms: p50, p95Ms: round(percentile(samples, 95)), maxMs: round(Math.max(...samples, 0)), thresholdMs: threshold };
+    const data = {
+      samples: samples.length,
+      failures,
+      p50Ms: p50,
+      p95Ms: round(percentile(samples, 95)),
+      maxMs: round(Math.max(...samples, 0)),
+      thresholdMs: threshold,
+    };
     if (failures > 0) {
-      return { status: 'fail', message: `${failures} of ${LATENCY_SAMPLES + 1} requests failed: ${lastFailure?.message}`, fix: lastFailure?.fix ?? 'check the endpoint', data };
+      return {
+        status: 'fail',
+        message: `${failures} of ${LATENCY_SAMPLES + 1} requests failed: ${lastFailure?.message}`,
+        fix: lastFailure?.fix ?? 'check the endpoint',
+        data,
+      };
     }
     const text = `p50 ${p50} ms, p95 ${data.p95Ms} ms over ${samples.length} requests`;
     if (p50 > threshold) {

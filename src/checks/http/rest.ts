@@ -24,13 +24,19 @@ export class RestFailure extends Error {
 export function describeFetchError(error: unknown, url: string, timeoutMs: number): RestFailure {
   const name = (error as Error)?.name;
   if (name === 'TimeoutError' || name === 'AbortError') {
-    return new RestFailure(`no answer from ${url} within ${timeoutMs} ms`, 'check the URL, firewalls and that the endpoint is up (raise --timeout for slow links)');
+    return new RestFailure(
+      `no answer from ${url} within ${timeoutMs} ms`,
+      'check the URL, firewalls and that the endpoint is up (raise --timeout for slow links)',
+    );
   }
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   const code = cause?.code ?? (error as { code?: string })?.code;
   switch (code) {
     case 'ECONNREFUSED':
-      return new RestFailure(`cannot reach ${url}: connection refused`, 'check UPSTASH_REDIS_REST_URL and that the endpoint runs (locally: `redis-migrate serve-http`)');
+      return new RestFailure(
+        `cannot reach ${url}: connection refused`,
+        'check UPSTASH_REDIS_REST_URL and that the endpoint runs (locally: `redis-migrate serve-http`)',
+      );
     case 'ENOTFOUND':
     case 'EAI_AGAIN':
       return new RestFailure(`cannot resolve the host of ${url}`, 'check the host in UPSTASH_REDIS_REST_URL');
@@ -46,7 +52,10 @@ export function describeFetchError(error: unknown, url: string, timeoutMs: numbe
       if (/certificate|SSL|TLS/i.test(`${code ?? ''} ${cause?.message ?? ''}`)) {
         return new RestFailure(`TLS handshake with ${url} failed: ${cause?.message ?? code}`, 'use http:// for a local endpoint, https:// for Upstash');
       }
-      return new RestFailure(`cannot reach ${url}: ${cause?.message ?? (error as Error)?.message ?? String(error)}`, 'check UPSTASH_REDIS_REST_URL and the network');
+      return new RestFailure(
+        `cannot reach ${url}: ${cause?.message ?? (error as Error)?.message ?? String(error)}`,
+        'check UPSTASH_REDIS_REST_URL and the network',
+      );
   }
 }
 

@@ -27,7 +27,11 @@ export const httpRoundtrip: Check = {
     // garbage; then non-ASCII text, which must survive the encoding both ways.
     const value = `test${key.slice(-8)}`;
     const text = 'naïve café ✓ 日本 "quoted"';
-    const fail = (message: string, fix = 'check that the endpoint speaks the Upstash REST protocol, base64 responses included') => ({ status: 'fail' as const, message, fix });
+    const fail = (message: string, fix = 'check that the endpoint speaks the Upstash REST protocol, base64 responses included') => ({
+      status: 'fail' as const,
+      message,
+      fix,
+    });
     try {
       const set = await redis.set(key, value, { ex: TTL_SECONDS });
       if (set !== 'OK') return fail(`SET answered ${JSON.stringify(set)}, not "OK"`);
@@ -43,7 +47,8 @@ export const httpRoundtrip: Check = {
       if ((await redis.get(key)) !== null) return fail('the key is still there after DEL');
       await redis.set(shortKey, 'x', { px: SHORT_PX });
       await sleep(SHORT_PX * 2);
-      if ((await redis.exists(shortKey)) !== 0) return fail(`a key set with PX ${SHORT_PX} still exists after ${SHORT_PX * 2} ms`, 'the endpoint does not honour expiries');
+      if ((await redis.exists(shortKey)) !== 0)
+        return fail(`a key set with PX ${SHORT_PX} still exists after ${SHORT_PX * 2} ms`, 'the endpoint does not honour expiries');
       return { status: 'pass', message: `SET EX, GET, TTL (${ttl}s), DEL and a ${SHORT_PX} ms expiry behave as expected`, data: { ttl } };
     } catch (error) {
       return fail(`a command failed: ${(error as Error).message}`);

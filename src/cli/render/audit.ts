@@ -8,7 +8,8 @@ function changeText(before: Record<string, string>, after: Record<string, string
     .filter((field) => !field.endsWith(':queues'))
     .map((field) => `${field} ${before[field] || '-'}→${after[field]}`)
     .join(', ');
-  const moved = Array.isArray(details.moved) && details.moved.length ? ` (moved: ${movesText(details.moved as { tier: string; to: 'legacy' | 'bullmq' }[])})` : '';
+  const moved =
+    Array.isArray(details.moved) && details.moved.length ? ` (moved: ${movesText(details.moved as { tier: string; to: 'legacy' | 'bullmq' }[])})` : '';
   return fields && fields + moved;
 }
 

@@ -35,7 +35,9 @@ export function columnChart(values: readonly (number | null)[], options: { heigh
   const pad = Math.max(...labels.map((label) => label.length));
   const rows: string[] = [];
   for (let row = height; row >= 1; row--) {
-    const cells = shown.map((value) => (value !== null && ((value - min) / span) * height >= row - 0.5 ? '#' : row === 1 && value !== null ? '_' : ' ')).join('');
+    const cells = shown
+      .map((value) => (value !== null && ((value - min) / span) * height >= row - 0.5 ? '#' : row === 1 && value !== null ? '_' : ' '))
+      .join('');
     const label = row === height ? labels[0] : row === 1 ? labels[1] : '';
     rows.push(`${(label ?? '').padStart(pad)} |${cells}`);
   }

@@ -12,7 +12,10 @@ export function render(report: ConnectionsReport): string {
   const where = report.cluster ? `Redis Cluster (${report.nodes.length} nodes) via ${report.redis}` : report.redis;
   lines.push(heading(`Connections on ${where}`) + chalk.dim(`  ${timestamp(report.at)}`));
   lines.push(`  ${report.app} app connections` + (report.total !== report.app ? chalk.dim(` (+${report.total - report.app} of redis-migrate)`) : ''));
-  lines.push(`  step ${report.step.id}: the plan predicts ${report.step.predicted}` + (report.step.peak !== report.step.predicted ? ` (peak ${report.step.peak} while the tier drains)` : ''));
+  lines.push(
+    `  step ${report.step.id}: the plan predicts ${report.step.predicted}` +
+      (report.step.peak !== report.step.predicted ? ` (peak ${report.step.peak} while the tier drains)` : ''),
+  );
   if (report.target.connections !== null) {
     const text = `  target ${report.target.connections}: ${report.target.met ? 'met' : `${report.target.delta} above`}`;
     lines.push(report.target.met ? chalk.green(text) : chalk.yellow(text));
@@ -24,7 +27,8 @@ export function render(report: ConnectionsReport): string {
   lines.push(heading('By role'));
   lines.push(table([['ROLE', 'COUNT'], ...ROLES.map((role) => [role, String(report.byRole[role])])]));
   const inferredLegacy = report.bySystem.legacy - report.byRole['legacy-worker'] - report.byRole['legacy-events'];
-  if (inferredLegacy > 0) lines.push(chalk.dim(`  ${inferredLegacy} unnamed command connection(s) counted as "other" come from hosts that run only Bull (legacy by host).`));
+  if (inferredLegacy > 0)
+    lines.push(chalk.dim(`  ${inferredLegacy} unnamed command connection(s) counted as "other" come from hosts that run only Bull (legacy by host).`));
 
   const tiers = Object.entries(report.byTier);
   if (tiers.length) {
@@ -44,31 +48,43 @@ export function render(report: ConnectionsReport): string {
     lines.push(
       table([
         ['QUEUE', 'TIER', 'LEGACY', 'BULLMQ'],
-        ...[...perQueue.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([queue, entry]) => [queue, entry.tier, String(entry.legacy), String(entry.bullmq)]),
+        ...[...perQueue.entries()]
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([queue, entry]) => [queue, entry.tier, String(entry.legacy), String(entry.bullmq)]),
       ]),
     );
   }
   if (report.cluster) {
     lines.push('', heading('By node'));
-    lines.push(table([['NODE', 'TOTAL', 'APP', 'LEGACY', 'BULLMQ'], ...report.nodes.map((node) => [
-      node.node,
-      String(node.total),
-      String(node.app),
-      String(node.byRole['legacy-worker'] + node.byRole['legacy-events']),
-      String(node.byRole['bullmq-worker'] + node.byRole['bullmq-events'] + node.byRole['bullmq-shared']),
-    ])]));
+    lines.push(
+      table([
+        ['NODE', 'TOTAL', 'APP', 'LEGACY', 'BULLMQ'],
+        ...report.nodes.map((node) => [
+          node.node,
+          String(node.total),
+          String(node.app),
+          String(node.byRole['legacy-worker'] + node.byRole['legacy-events']),
+          String(node.byRole['bullmq-worker'] + node.byRole['bullmq-events'] + node.byRole['bullmq-shared']),
+        ]),
+      ]),
+    );
   }
   if (report.list) {
     lines.push('', heading('Connections'));
-    lines.push(table([['ID', 'ADDRESS', ...(report.cluster ? ['NODE'] : []), 'ROLE', 'QUEUE', 'CMD', 'NAME'], ...report.connections.map((c) => [
-      c.id,
-      c.address,
-      ...(report.cluster ? [c.node ?? ''] : []),
-      c.inferred ? `${c.role}?` : c.role,
-      c.queue ?? '',
-      c.cmd,
-      c.name,
-    ])]));
+    lines.push(
+      table([
+        ['ID', 'ADDRESS', ...(report.cluster ? ['NODE'] : []), 'ROLE', 'QUEUE', 'CMD', 'NAME'],
+        ...report.connections.map((c) => [
+          c.id,
+          c.address,
+          ...(report.cluster ? [c.node ?? ''] : []),
+          c.inferred ? `${c.role}?` : c.role,
+          c.queue ?? '',
+          c.cmd,
+          c.name,
+        ]),
+      ]),
+    );
   }
   return lines.join('\n');
 }

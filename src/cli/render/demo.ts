@@ -15,7 +15,20 @@ export function render(report: DemoReport): string {
   lines.push(heading('Connections after each step: measured, and what the plan predicts'));
   lines.push(
     table([
-      ['TOPOLOGY', 'COMMAND', 'ON BULLMQ', 'MEASURED', 'PLAN', 'LEGACY', 'BULLMQ', 'FLAGS', 'CACHE', 'OTHER', 'PER PROCESS (plan)', 'JOBS (produced/processed)'],
+      [
+        'TOPOLOGY',
+        'COMMAND',
+        'ON BULLMQ',
+        'MEASURED',
+        'PLAN',
+        'LEGACY',
+        'BULLMQ',
+        'FLAGS',
+        'CACHE',
+        'OTHER',
+        'PER PROCESS (plan)',
+        'JOBS (produced/processed)',
+      ],
       ...report.steps.map((step) => {
         const s = step.measured.bySystem;
         const plan = step.measured.app === step.predicted.total ? String(step.predicted.total) : chalk.yellow(String(step.predicted.total));
@@ -37,16 +50,24 @@ export function render(report: DemoReport): string {
       }),
     ]),
   );
-  for (const step of report.steps.filter((entry) => entry.note)) lines.push(chalk.dim(`  ${step.topology === 'single' ? 'one queue each' : 'merged + API'}, ${step.command}: ${step.note}`));
+  for (const step of report.steps.filter((entry) => entry.note))
+    lines.push(chalk.dim(`  ${step.topology === 'single' ? 'one queue each' : 'merged + API'}, ${step.command}: ${step.note}`));
   lines.push('', heading('Claims'));
   for (const claim of report.claims) {
-    lines.push(`  ${VERDICT[claim.verdict](claim.verdict.padEnd(17))} ${claim.claim}: measured ${claim.measured ?? '-'} (claimed ${claim.range[0]}-${claim.range[1]})`);
+    lines.push(
+      `  ${VERDICT[claim.verdict](claim.verdict.padEnd(17))} ${claim.claim}: measured ${claim.measured ?? '-'} (claimed ${claim.range[0]}-${claim.range[1]})`,
+    );
     lines.push(chalk.dim(`  ${' '.repeat(17)} ${claim.why}`));
   }
   const { main, merged, lost, duplicates } = report.jobs;
   lines.push('', heading('Jobs'));
-  lines.push(`  produced ${main.produced + merged.produced}, processed ${main.processed + merged.processed}, ${lost ? chalk.red(`lost ${lost}`) : 'lost 0'}, ${duplicates ? chalk.red(`duplicates ${duplicates}`) : 'duplicates 0'}`);
-  for (const [world, summary] of [['one queue each', main], ['merged + API', merged]] as const) {
+  lines.push(
+    `  produced ${main.produced + merged.produced}, processed ${main.processed + merged.processed}, ${lost ? chalk.red(`lost ${lost}`) : 'lost 0'}, ${duplicates ? chalk.red(`duplicates ${duplicates}`) : 'duplicates 0'}`,
+  );
+  for (const [world, summary] of [
+    ['one queue each', main],
+    ['merged + API', merged],
+  ] as const) {
     for (const repeatable of summary.repeatables) {
       lines.push(
         `  ${world}: repeatable ${repeatable.queue} fired ${repeatable.ticks} ticks (bull ${repeatable.bySystem.bull}, bullmq ${repeatable.bySystem.bullmq}), twice ${repeatable.doubleFired.length}, missed ${repeatable.gaps.length}`,
@@ -55,7 +76,10 @@ export function render(report: DemoReport): string {
   }
   lines.push('', heading('Notes'), ...report.notes.map((note) => `  - ${note}`));
   const c = report.cleanup;
-  lines.push('', `  cleanup: ${c.processesStopped} fleet process(es) stopped${c.serverStopped ? ', redis-server stopped' : `, ${c.keysRemoved} key(s) removed`}`);
+  lines.push(
+    '',
+    `  cleanup: ${c.processesStopped} fleet process(es) stopped${c.serverStopped ? ', redis-server stopped' : `, ${c.keysRemoved} key(s) removed`}`,
+  );
   lines.push(report.ok ? chalk.green('  no job lost, none run twice') : chalk.red('  the demo found a problem (see above)'));
   return lines.join('\n');
 }

@@ -20,7 +20,10 @@ function header(report: MonitorView, elapsedMs: number): string[] {
   const window = report.durationMs === null ? 'until Ctrl-C' : `of ${formatDuration(report.durationMs)}`;
   const failed = report.failedSamples ? chalk.yellow(`, ${report.failedSamples} failed (Redis away)`) : '';
   return [
-    heading(`Monitor, namespace "${report.namespace}" on ${report.redis}`) + chalk.dim(`  ${formatDuration(elapsedMs)} ${window}, every ${formatDuration(report.intervalMs)}, ${report.samples} sample(s)`) + failed + chalk.dim(report.autoRollback ? ', auto-rollback on' : ''),
+    heading(`Monitor, namespace "${report.namespace}" on ${report.redis}`) +
+      chalk.dim(`  ${formatDuration(elapsedMs)} ${window}, every ${formatDuration(report.intervalMs)}, ${report.samples} sample(s)`) +
+      failed +
+      chalk.dim(report.autoRollback ? ', auto-rollback on' : ''),
   ];
 }
 
@@ -39,19 +42,30 @@ function charts(report: MonitorView): string[] {
 function costLines(report: MonitorView): string[] {
   const c = report.commands;
   if (!c) return ['Commands: need two samples'];
-  return [`Commands ${c.perSecond}/s = ${c.perMinute}/min ≈ ${(c.projectedMonthly / 1e6).toFixed(2)} M/month ≈ ${money(c.projectedMonthlyCost, c.currency)}/month at ${c.per100kCommands} ${c.currency} per 100k`];
+  return [
+    `Commands ${c.perSecond}/s = ${c.perMinute}/min ≈ ${(c.projectedMonthly / 1e6).toFixed(2)} M/month ≈ ${money(c.projectedMonthlyCost, c.currency)}/month at ${c.per100kCommands} ${c.currency} per 100k`,
+  ];
 }
 
 export function renderDashboard(report: MonitorView): string {
   const sample = report.last;
   const lines = [...header(report, report.endedAt - report.startedAt), ...charts(report), ...costLines(report)];
   if (sample) {
-    const top = sample.commands.top.slice(0, 5).map((entry) => `${entry.command} ${entry.perSecond.toFixed(1)}/s`).join(', ');
+    const top = sample.commands.top
+      .slice(0, 5)
+      .map((entry) => `${entry.command} ${entry.perSecond.toFixed(1)}/s`)
+      .join(', ');
     if (top) lines.push(chalk.dim(`  top: ${top}`));
-    lines.push(`Backlog ${sample.backlog.total} (legacy ${sample.backlog.legacy}, BullMQ ${sample.backlog.bullmq}; growth ${sample.backlog.growth >= 0 ? '+' : ''}${sample.backlog.growth})`);
-    const versions = Object.entries(sample.instances.versions).map(([version, count]) => `v${version}×${count}`).join(' ');
+    lines.push(
+      `Backlog ${sample.backlog.total} (legacy ${sample.backlog.legacy}, BullMQ ${sample.backlog.bullmq}; growth ${sample.backlog.growth >= 0 ? '+' : ''}${sample.backlog.growth})`,
+    );
+    const versions = Object.entries(sample.instances.versions)
+      .map(([version, count]) => `v${version}×${count}`)
+      .join(' ');
     lines.push(`SDK instances ${sample.instances.live} live${versions ? `: ${versions}` : ''}`);
-    const busy = Object.entries(sample.queues).filter(([, q]) => q.system === 'bullmq' || q.legacy.waiting + q.legacy.active + q.legacy.completedDelta + q.legacy.failedDelta > 0);
+    const busy = Object.entries(sample.queues).filter(
+      ([, q]) => q.system === 'bullmq' || q.legacy.waiting + q.legacy.active + q.legacy.completedDelta + q.legacy.failedDelta > 0,
+    );
     if (busy.length) {
       lines.push(
         table([
@@ -70,7 +84,8 @@ export function renderDashboard(report: MonitorView): string {
       );
     }
   }
-  for (const tier of report.tiers) lines.push(`Tier ${tier.tier}: healthy ${formatDuration(tier.healthyMs)} this run${tier.breached ? chalk.red(', breached') : ''}`);
+  for (const tier of report.tiers)
+    lines.push(`Tier ${tier.tier}: healthy ${formatDuration(tier.healthyMs)} this run${tier.breached ? chalk.red(', breached') : ''}`);
   for (const breach of report.breaches.slice(-5)) lines.push(chalk.red(`BREACH ${timestamp(breach.at)} ${breach.message}`));
   return lines.join('\n');
 }
@@ -79,7 +94,8 @@ export function render(report: MonitorReport): string {
   const lines = [...header(report, report.elapsedMs)];
   lines.push(`Stopped: ${report.stopped === 'breach' ? chalk.red('breach, rolled back') : report.stopped === 'interrupted' ? 'Ctrl-C' : 'duration reached'}`);
   lines.push(...charts(report), ...costLines(report));
-  for (const tier of report.tiers) lines.push(`Tier ${tier.tier}: healthy ${formatDuration(tier.healthyMs)} this run${tier.breached ? chalk.red(', breached') : ''}`);
+  for (const tier of report.tiers)
+    lines.push(`Tier ${tier.tier}: healthy ${formatDuration(tier.healthyMs)} this run${tier.breached ? chalk.red(', breached') : ''}`);
   if (report.breaches.length) {
     lines.push('', heading(chalk.red(`${report.breaches.length} breach(es), audited`)));
     for (const breach of report.breaches) lines.push(chalk.red(`  ${timestamp(breach.at)} ${breach.message}`));
@@ -88,7 +104,11 @@ export function render(report: MonitorReport): string {
   }
   if (report.rollback) {
     const c = report.rollback.confirmations;
-    lines.push(chalk.yellow(`Rolled back (version ${report.rollback.version}): ${report.rollback.changed ? 'every queue back to legacy' : 'already on legacy'}; ${c.confirmed}/${c.live} app instance(s) confirmed`));
+    lines.push(
+      chalk.yellow(
+        `Rolled back (version ${report.rollback.version}): ${report.rollback.changed ? 'every queue back to legacy' : 'already on legacy'}; ${c.confirmed}/${c.live} app instance(s) confirmed`,
+      ),
+    );
   }
   if (report.advice.length) {
     lines.push('', heading('Idle polling'));

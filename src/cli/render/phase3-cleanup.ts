@@ -23,9 +23,18 @@ export function render(report: CleanupReport): string {
     const kinds = Object.keys(report.keys.byKind).sort();
     const rows = Object.entries(report.keys.byQueue)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([queue, byKind]) => [queue, n(Object.values(byKind).reduce((sum, v) => sum + (v ?? 0), 0)), kinds.filter((kind) => byKind[kind as keyof typeof byKind]).map((kind) => `${kind} ${n(byKind[kind as keyof typeof byKind] ?? 0)}`).join(', ')]);
+      .map(([queue, byKind]) => [
+        queue,
+        n(Object.values(byKind).reduce((sum, v) => sum + (v ?? 0), 0)),
+        kinds
+          .filter((kind) => byKind[kind as keyof typeof byKind])
+          .map((kind) => `${kind} ${n(byKind[kind as keyof typeof byKind] ?? 0)}`)
+          .join(', '),
+      ]);
     const verb = report.mode === 'dry-run' ? 'to delete' : 'deleted';
-    lines.push(`Keys ${verb}: ${chalk.bold(n(report.keys.total))}${report.memory ? ` (about ${formatBytes(report.memory.estimatedBytes)}, from ${n(report.memory.sampledKeys)} sampled keys)` : ''}`);
+    lines.push(
+      `Keys ${verb}: ${chalk.bold(n(report.keys.total))}${report.memory ? ` (about ${formatBytes(report.memory.estimatedBytes)}, from ${n(report.memory.sampledKeys)} sampled keys)` : ''}`,
+    );
     if (rows.length) lines.push(table([['QUEUE', 'KEYS', 'BY KIND'], ...rows]));
   }
   const kept = Object.entries(report.kept.notTargeted);

@@ -15,7 +15,8 @@ export function render(report: RestoreReport): string {
     if (report.conflicts.count > report.conflicts.sample.length) lines.push(`  … and ${n(report.conflicts.count - report.conflicts.sample.length)} more`);
   }
   const { status, records, unsealed } = report.verification;
-  if (status === 'interrupted-cleanup') lines.push(chalk.yellow(`The backup of an interrupted cleanup run: verified up to record ${n(records)}, which covers every key it deleted.`));
+  if (status === 'interrupted-cleanup')
+    lines.push(chalk.yellow(`The backup of an interrupted cleanup run: verified up to record ${n(records)}, which covers every key it deleted.`));
   if (status === 'unverified') lines.push(chalk.yellow('Restored without verification (--allow-unverified): the file may be incomplete.'));
   if (unsealed) lines.push(chalk.dim(`${n(unsealed)} record(s) after the last checkpoint were left out: a write cut short, whose keys were never deleted.`));
   return lines.join('\n');

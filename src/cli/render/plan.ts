@@ -40,7 +40,10 @@ export function render(report: PlanReport | PrometheusRulesReport): string {
 function budgetLines(report: PlanReport): string[] {
   const { budget, topology } = report;
   const processes = topology.processes
-    .map((p) => `${p.name} ×${p.replicas} (workers ${Array.isArray(p.workers) ? p.workers.length : p.workers}, queue events ${Array.isArray(p.queueEvents) ? p.queueEvents.length : p.queueEvents}, BullMQ ${p.bullmqConnection})`)
+    .map(
+      (p) =>
+        `${p.name} ×${p.replicas} (workers ${Array.isArray(p.workers) ? p.workers.length : p.workers}, queue events ${Array.isArray(p.queueEvents) ? p.queueEvents.length : p.queueEvents}, BullMQ ${p.bullmqConnection})`,
+    )
     .join('; ');
   const lines = [heading('Connection budget') + chalk.dim(`  topology: ${processes}${topology.merge !== 'none' ? `, merge ${topology.merge}` : ''}`)];
   lines.push(

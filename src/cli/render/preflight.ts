@@ -13,7 +13,9 @@ function colour(status: CheckStatus, text: string): string {
 }
 
 export function render(report: PreflightReport): string {
-  const scope = [report.phase ? `phase ${report.phase}` : 'all phases', report.tier ? `tier ${report.tier}` : null, report.strict ? 'strict' : null].filter(Boolean).join(', ');
+  const scope = [report.phase ? `phase ${report.phase}` : 'all phases', report.tier ? `tier ${report.tier}` : null, report.strict ? 'strict' : null]
+    .filter(Boolean)
+    .join(', ');
   const lines = [heading(`Preflight (${scope}) on ${report.redis}, namespace "${report.namespace}"`)];
   lines.push(table([['STATUS', 'CHECK', 'RESULT'], ...report.checks.map((check) => [colour(check.status, MARK[check.status]), check.id, check.message])]));
   const fixes = report.checks.filter((check) => check.fix && (check.status === 'fail' || check.status === 'warn'));
@@ -23,6 +25,8 @@ export function render(report: PreflightReport): string {
   }
   const s = report.summary;
   lines.push('', `${s.pass} passed, ${s.warn} warned, ${s.fail} failed, ${s.skip} skipped` + (report.junit ? chalk.dim(`  (JUnit: ${report.junit})`) : ''));
-  lines.push(report.ok ? chalk.green('Preflight passed.') : chalk.red(`Preflight failed${report.strict && s.fail === 0 ? ' (warnings count under --strict)' : ''}.`));
+  lines.push(
+    report.ok ? chalk.green('Preflight passed.') : chalk.red(`Preflight failed${report.strict && s.fail === 0 ? ' (warnings count under --strict)' : ''}.`),
+  );
   return lines.join('\n');
 }

@@ -12,5 +12,8 @@ export function render(report: RunbookListReport): string {
     entry.lastRun ? `${entry.lastRun.status} ${entry.lastRun.updatedAt.slice(0, 16).replace('T', ' ')}` : '-',
     entry.source,
   ]);
-  return [table([['NAME', 'TITLE', 'STEPS', 'VARS (* required)', 'LAST RUN', 'FROM'], ...rows]), chalk.dim('redis-migrate runbook show NAME · redis-migrate runbook run NAME')].join('\n');
+  return [
+    table([['NAME', 'TITLE', 'STEPS', 'VARS (* required)', 'LAST RUN', 'FROM'], ...rows]),
+    chalk.dim('redis-migrate runbook show NAME · redis-migrate runbook run NAME'),
+  ].join('\n');
 }

@@ -27,8 +27,18 @@ export function render(report: RunbookRunReport): string {
     ]),
   );
   if (report.failed) {
-    lines.push(chalk.red(`Stopped at step "${report.failed.step}"${report.failed.exitCode !== null ? ` (exit code ${report.failed.exitCode})` : ''}. Its output ended with:`));
-    lines.push(...report.failed.excerpt.trimEnd().split('\n').slice(-20).map((line) => `  ${line}`));
+    lines.push(
+      chalk.red(
+        `Stopped at step "${report.failed.step}"${report.failed.exitCode !== null ? ` (exit code ${report.failed.exitCode})` : ''}. Its output ended with:`,
+      ),
+    );
+    lines.push(
+      ...report.failed.excerpt
+        .trimEnd()
+        .split('\n')
+        .slice(-20)
+        .map((line) => `  ${line}`),
+    );
     lines.push(`Fix the cause, then run \`redis-migrate runbook run ${report.runbook}\` again: it resumes at "${report.failed.step}".`);
   } else if (report.completed) {
     lines.push(chalk.green('All steps done.'));

@@ -12,7 +12,9 @@ const KIND_LABEL: Record<RunbookStep['kind'], string> = {
 };
 
 function fill(text: string, values: Record<string, string>): string {
-  return text.replace(/\{\{\s*([a-z_][a-z0-9_-]*)\s*\}\}/gi, (match, name: string) => (values[name] !== undefined ? chalk.cyan(values[name]) : chalk.magenta(match)));
+  return text.replace(/\{\{\s*([a-z_][a-z0-9_-]*)\s*\}\}/gi, (match, name: string) =>
+    values[name] !== undefined ? chalk.cyan(values[name]) : chalk.magenta(match),
+  );
 }
 
 function inline(text: string, values: Record<string, string>): string {
@@ -22,7 +24,9 @@ function inline(text: string, values: Record<string, string>): string {
 }
 
 function stepBox(step: RunbookStep, number: number, values: Record<string, string>): string[] {
-  const extra = Object.entries(step.attributes).map(([key, value]) => `${key}=${fill(value, values)}`).join(' ');
+  const extra = Object.entries(step.attributes)
+    .map(([key, value]) => `${key}=${fill(value, values)}`)
+    .join(' ');
   const head = `${chalk.bold(`Step ${number}`)} ${chalk.dim(`[${step.id}]`)} ${chalk.yellow(KIND_LABEL[step.kind])}  ${fill(step.title, values)}${extra ? chalk.dim(`  ${extra}`) : ''}`;
   let body = step.body.split('\n').map((line) => fill(line, values));
   if (step.kind === 'redis-migrate') body = body.map((line) => `$ redis-migrate ${line.replace(/^redis-migrate\s+/, '')}`);
@@ -46,7 +50,12 @@ export function render(report: RunbookShowReport): string {
       lines.push('', chalk.bold('Variables'));
       for (const variable of block.variables) {
         const value = report.values[variable.name];
-        const shown = value !== undefined ? chalk.cyan(value) : variable.default === null ? chalk.red('required: --var ' + variable.name + '=...') : chalk.dim(`default ${variable.default}`);
+        const shown =
+          value !== undefined
+            ? chalk.cyan(value)
+            : variable.default === null
+              ? chalk.red('required: --var ' + variable.name + '=...')
+              : chalk.dim(`default ${variable.default}`);
         lines.push(`  ${variable.name} = ${shown}${variable.description ? chalk.dim(`  ${variable.description}`) : ''}`);
       }
     } else {

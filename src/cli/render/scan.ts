@@ -16,7 +16,9 @@ export function render(report: ScanReport): string {
   for (const [file, findings] of byFile) {
     lines.push(heading(`${file} (${findings.length})`));
     for (const finding of findings) {
-      lines.push(`  ${String(finding.line).padStart(4)}:${String(finding.column).padEnd(3)} ${MARK[finding.severity]} ${chalk.cyan(finding.rule)}${finding.queue ? chalk.dim(` [${finding.queue}]`) : ''}  ${finding.api}`);
+      lines.push(
+        `  ${String(finding.line).padStart(4)}:${String(finding.column).padEnd(3)} ${MARK[finding.severity]} ${chalk.cyan(finding.rule)}${finding.queue ? chalk.dim(` [${finding.queue}]`) : ''}  ${finding.api}`,
+      );
       lines.push(`             ${chalk.dim('→')} ${finding.replacement}`);
       if (finding.adapter) lines.push(`             ${chalk.dim('→ with redis-migrate:')} ${finding.adapter}`);
     }
@@ -31,7 +33,13 @@ export function render(report: ScanReport): string {
   const q = report.queues;
   if (q.found.length || q.missing.length || q.unresolved) {
     lines.push(heading('Queues'));
-    if (q.found.length) lines.push(table([['QUEUE', 'TIER', 'USES'], ...q.found.map((queue) => [queue.name, queue.tier ?? (q.compared ? chalk.red('in no tier') : '-'), String(queue.uses)])]));
+    if (q.found.length)
+      lines.push(
+        table([
+          ['QUEUE', 'TIER', 'USES'],
+          ...q.found.map((queue) => [queue.name, queue.tier ?? (q.compared ? chalk.red('in no tier') : '-'), String(queue.uses)]),
+        ]),
+      );
     if (q.missing.length) lines.push(`  in the plan, not in this code: ${q.missing.join(', ')}`);
     if (q.unresolved) lines.push(`  ${plural(q.unresolved, 'queue name')} built at run time (queues-unresolved)`);
     if (!q.compared) lines.push(chalk.dim('  not compared with a plan: no plan file (`redis-migrate init --from-code` proposes one)'));
@@ -48,6 +56,10 @@ export function render(report: ScanReport): string {
       `(${s.bySeverity.error} errors, ${s.bySeverity.warning} warnings, ${s.bySeverity.note} notes) in ${plural(Object.keys(s.byFile).length, 'file')}` +
       (report.sarif ? chalk.dim(`  (SARIF: ${report.sarif})`) : ''),
   );
-  lines.push(report.ok ? chalk.green(s.findings ? 'Nothing that must change (notes only).' : 'No Bull or ioredis usage found.') : chalk.red('Legacy usage found: see the findings above.'));
+  lines.push(
+    report.ok
+      ? chalk.green(s.findings ? 'Nothing that must change (notes only).' : 'No Bull or ioredis usage found.')
+      : chalk.red('Legacy usage found: see the findings above.'),
+  );
   return lines.join('\n');
 }

@@ -18,7 +18,9 @@ export function render(report: StatusReport): string {
   const lines = [
     heading(`Migration state, namespace "${report.namespace}" on ${report.redis}`) + chalk.dim(`  (plan: ${report.plan})`),
     '',
-    heading(`Flags`) + `  version ${report.version}` + (report.updatedAt ? `, changed ${ago(report.updatedAt, now)} by ${report.updatedBy}` : ', never changed'),
+    heading(`Flags`) +
+      `  version ${report.version}` +
+      (report.updatedAt ? `, changed ${ago(report.updatedAt, now)} by ${report.updatedBy}` : ', never changed'),
     table([
       ['FLAG', 'VALUE'],
       [flags.names.useBullmq, onOff(flags.USE_BULLMQ)],
@@ -40,20 +42,26 @@ export function render(report: StatusReport): string {
     '',
   ];
   const inst = report.instances;
-  lines.push(heading('App instances (flags SDK)') + `  ${inst.live} live, ${inst.current} on version ${report.version}` + (inst.killSwitch ? `, ${inst.killSwitch} pinned to legacy by their env` : ''));
+  lines.push(
+    heading('App instances (flags SDK)') +
+      `  ${inst.live} live, ${inst.current} on version ${report.version}` +
+      (inst.killSwitch ? `, ${inst.killSwitch} pinned to legacy by their env` : ''),
+  );
   const live = inst.list.filter((instance) => instance.live);
   if (live.length) {
     lines.push(
       table([
         ['APP', 'HOST', 'PID', 'VERSION', 'SOURCE', 'LAST SEEN'],
-        ...live.slice(0, 30).map((instance) => [
-          instance.app,
-          instance.host,
-          String(instance.pid),
-          instance.version === report.version ? String(instance.version) : chalk.yellow(String(instance.version)),
-          instance.killSwitch ? chalk.yellow(`${instance.source}, kill switch`) : instance.source,
-          `${formatDuration(instance.lastSeenAgoMs)} ago`,
-        ]),
+        ...live
+          .slice(0, 30)
+          .map((instance) => [
+            instance.app,
+            instance.host,
+            String(instance.pid),
+            instance.version === report.version ? String(instance.version) : chalk.yellow(String(instance.version)),
+            instance.killSwitch ? chalk.yellow(`${instance.source}, kill switch`) : instance.source,
+            `${formatDuration(instance.lastSeenAgoMs)} ago`,
+          ]),
       ]),
     );
     if (live.length > 30) lines.push(chalk.dim(`  … and ${live.length - 30} more (see --json)`));
@@ -61,7 +69,9 @@ export function render(report: StatusReport): string {
   lines.push('');
   lines.push(
     report.lock
-      ? chalk.yellow(`Lock: held by ${report.lock.owner} (${report.lock.command}) since ${timestamp(report.lock.since)}, expires in ${formatDuration(report.lock.expiresInMs)} unless renewed`)
+      ? chalk.yellow(
+          `Lock: held by ${report.lock.owner} (${report.lock.command}) since ${timestamp(report.lock.since)}, expires in ${formatDuration(report.lock.expiresInMs)} unless renewed`,
+        )
       : 'Lock: free',
   );
   lines.push(`Audit trail: ${report.auditEntries} entries (redis-migrate audit)`);

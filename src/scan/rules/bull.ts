@@ -24,7 +24,7 @@ export const BULL_RULES = {
     from: 'new Queue(name, redisUrl | { redis, prefix, limiter, settings, createClient })',
     to: "new Queue(name, { connection, prefix: 'bullmq' }) for producers, new Worker(name, processor, { connection }) for consumers",
     adapter: `const queues = migratingQueues({ flags, redisUrl }); const queue = queues.get(name)`,
-    why: 'BullMQ splits producing (Queue) from consuming (Worker) and events (QueueEvents); it must run under another prefix than Bull, or the two steal each other\'s jobs.',
+    why: "BullMQ splits producing (Queue) from consuming (Worker) and events (QueueEvents); it must run under another prefix than Bull, or the two steal each other's jobs.",
   },
   redisOption: {
     id: 'bull-redis-option',
@@ -85,7 +85,7 @@ export const BULL_RULES = {
     change: 'mechanical',
     from: 'queue.process((job, done) => { ... done(err, result) })',
     to: 'async (job) => { ...; return result } (throw to fail the job)',
-    adapter: 'the adapter\'s process(handler) takes an async handler as BullMQ does',
+    adapter: "the adapter's process(handler) takes an async handler as BullMQ does",
     why: 'BullMQ processors get no done callback: a processor that waits for one never finishes.',
   },
   addName: {
@@ -97,7 +97,7 @@ export const BULL_RULES = {
     from: 'queue.add(data, opts)',
     to: 'queue.add(name, data, opts)',
     adapter: 'queues.get(queue).add(name, data, opts)',
-    why: 'BullMQ\'s add takes the job name first; called the Bull way the data becomes the name and the options the data.',
+    why: "BullMQ's add takes the job name first; called the Bull way the data becomes the name and the options the data.",
   },
   repeat: {
     id: 'bull-repeat',
@@ -108,7 +108,7 @@ export const BULL_RULES = {
     from: "queue.add(name, data, { repeat: { cron: '0 * * * *' } | { every: ms } })",
     to: "queue.upsertJobScheduler(schedulerId, { pattern: '0 * * * *' } | { every: ms }, { name, data, opts })",
     adapter: "queues.get(queue).repeat(name, { pattern }, opts): hands Bull's repeatable over to BullMQ exactly once",
-    why: 'BullMQ 6 removed add(..., { repeat }) and `cron` is `pattern`; BullMQ 6 also throws on Bull\'s repeatable metadata, so the old entry must be removed on the Bull side.',
+    why: "BullMQ 6 removed add(..., { repeat }) and `cron` is `pattern`; BullMQ 6 also throws on Bull's repeatable metadata, so the old entry must be removed on the Bull side.",
   },
   repeatableApi: {
     id: 'bull-repeatable-api',
@@ -168,7 +168,7 @@ export const BULL_RULES = {
     change: 'decision',
     from: 'job.takeLock() / releaseLock() / lockKey() / moveToCompleted(value, ignoreLock) / moveToFailed(err, ignoreLock) / discard()',
     to: 'manual processing with a token: worker.getNextJob(token), job.moveToCompleted(value, token), job.moveToFailed(err, token), job.extendLock(token, ms); locks belong to the Worker',
-    why: 'BullMQ locks jobs with the worker\'s token; Bull\'s lock methods are gone.',
+    why: "BullMQ locks jobs with the worker's token; Bull's lock methods are gone.",
   },
   jobQueue: {
     id: 'bull-job-queue',
@@ -218,18 +218,18 @@ export const BULL_RULES = {
     severity: 'error',
     change: 'mechanical',
     from: 'queue.empty()',
-    to: 'queue.drain(true) (true: delayed jobs too, as Bull\'s empty removed them)',
+    to: "queue.drain(true) (true: delayed jobs too, as Bull's empty removed them)",
     why: 'empty() does not exist in BullMQ.',
   },
   clean: {
     id: 'bull-queue-clean',
     library: 'bull',
-    title: "queue.clean(): argument order",
+    title: 'queue.clean(): argument order',
     severity: 'error',
     change: 'mechanical',
     from: "queue.clean(grace, status = 'completed', limit)",
     to: "queue.clean(grace, limit, type = 'completed') (limit is second and required)",
-    why: 'Called with Bull\'s order, the status lands in `limit`: nothing, or the wrong jobs, are removed.',
+    why: "Called with Bull's order, the status lands in `limit`: nothing, or the wrong jobs, are removed.",
   },
   pauseLocal: {
     id: 'bull-queue-pause-local',
@@ -258,8 +258,8 @@ export const BULL_RULES = {
     severity: 'error',
     change: 'decision',
     from: 'queue.isReady() / whenCurrentJobsFinished() / getNextJob() / setWorkerName() / getPausedCount() / multi()',
-    to: 'queue.waitUntilReady() / await worker.close() (waits for active jobs) / worker.getNextJob(token) / the Worker\'s `name` option / getWaitingCount() / your own ioredis client',
-    why: 'These methods are gone from BullMQ\'s Queue.',
+    to: "queue.waitUntilReady() / await worker.close() (waits for active jobs) / worker.getNextJob(token) / the Worker's `name` option / getWaitingCount() / your own ioredis client",
+    why: "These methods are gone from BullMQ's Queue.",
   },
   close: {
     id: 'bull-queue-close',

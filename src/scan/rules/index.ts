@@ -11,7 +11,12 @@ export { NESTJS_RULES } from './nestjs.js';
 export { QUEUE_RULES } from './queues.js';
 export * from './types.js';
 
-export const RULES: readonly Rule[] = [...Object.values(BULL_RULES), ...Object.values(NESTJS_RULES), ...Object.values(IOREDIS_RULES), ...Object.values(QUEUE_RULES)];
+export const RULES: readonly Rule[] = [
+  ...Object.values(BULL_RULES),
+  ...Object.values(NESTJS_RULES),
+  ...Object.values(IOREDIS_RULES),
+  ...Object.values(QUEUE_RULES),
+];
 
 export function ruleById(id: string): Rule | undefined {
   return RULES.find((rule) => rule.id === id);

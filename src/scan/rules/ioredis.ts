@@ -22,7 +22,7 @@ export const IOREDIS_RULES = {
     severity: 'warning',
     change: 'decision',
     from: 'JSON.parse(await redis.get(key)) / redis.set(key, JSON.stringify(value))',
-    to: "@upstash/redis serialises objects and parses JSON on read (automaticDeserialization, on by default): drop the manual JSON, or set automaticDeserialization: false to get strings back as ioredis did",
+    to: '@upstash/redis serialises objects and parses JSON on read (automaticDeserialization, on by default): drop the manual JSON, or set automaticDeserialization: false to get strings back as ioredis did',
     adapter: `${REDIS} (set upstash.automaticDeserialization explicitly)`,
     why: 'With the default, a stored "1234" comes back as a number and "null" as null, and JSON.parse of an already parsed object throws.',
   },
@@ -54,7 +54,7 @@ export const IOREDIS_RULES = {
     severity: 'warning',
     change: 'decision',
     from: "redis.keys('prefix:*') / redis.scan(cursor, 'MATCH', p) / redis.scanStream()",
-    to: "keep the keys in a set or hash, or redis.scan(cursor, { match, count: 1000 }) in a loop (no scanStream in @upstash/redis)",
+    to: 'keep the keys in a set or hash, or redis.scan(cursor, { match, count: 1000 }) in a loop (no scanStream in @upstash/redis)',
     why: 'Every SCAN page is a billed request over HTTP and KEYS walks the whole keyspace.',
   },
   pubsub: {

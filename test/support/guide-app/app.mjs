@@ -37,16 +37,19 @@ queues.on('worker', () => void send({ type: 'workers', workers: queues.workers()
 let producer;
 if (role === 'worker') {
   for (const queue of names) {
-    queues.get(queue).process(async (job) => {
-      if (job.repeatTick !== undefined) {
-        await send({ type: 'tick', queue, name: job.name, side: job.side, tick: job.repeatTick, at: Date.now() });
-        return 'tick';
-      }
-      await send({ type: 'started', id: job.data.id, side: job.side });
-      await new Promise((resolve) => setTimeout(resolve, 20));
-      await send({ type: 'done', id: job.data.id, queue, side: job.side, at: Date.now() });
-      return 'done';
-    }, { concurrency: 4 });
+    queues.get(queue).process(
+      async (job) => {
+        if (job.repeatTick !== undefined) {
+          await send({ type: 'tick', queue, name: job.name, side: job.side, tick: job.repeatTick, at: Date.now() });
+          return 'tick';
+        }
+        await send({ type: 'started', id: job.data.id, side: job.side });
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        await send({ type: 'done', id: job.data.id, queue, side: job.side, at: Date.now() });
+        return 'done';
+      },
+      { concurrency: 4 },
+    );
   }
 }
 if (role === 'api') {
@@ -61,7 +64,10 @@ if (role === 'api') {
       const adding = queues
         .get(queue)
         .add('work', { id }, { jobId: id, attempts: 3, backoff: 100, removeOnComplete: 1000 })
-        .then((job) => send({ type: 'produced', id, queue, side: job.side }), (error) => send({ type: 'add-failed', message: error.message }));
+        .then(
+          (job) => send({ type: 'produced', id, queue, side: job.side }),
+          (error) => send({ type: 'add-failed', message: error.message }),
+        );
       inFlight.add(adding);
       void adding.finally(() => inFlight.delete(adding));
     }
