@@ -70,7 +70,7 @@ const status = () => {
 const t0 = performance.now();
 try {
   const api = spawn('api', { FLEET_ROLES: 'produce,schedule', FLEET_RATE: String(RATE) });
-  let workers = ['w1', 'w2', 'w3'].map((name) => spawn(name, { FLEET_ROLES: 'work', FLEET_RATE: '0' }));
+  const workers = ['w1', 'w2', 'w3'].map((name) => spawn(name, { FLEET_ROLES: 'work', FLEET_RATE: '0' }));
   await Promise.all(children.map((child) => child.ready));
   line(`fleet up: api at ${RATE} jobs/s, 3 workers`);
   await sleep(STEP_MS);

@@ -3,7 +3,7 @@
  * names its own alike. The cache and limiters' connections are opened by redis-migrate/redis (kv.ts),
  * named `redis-migrate:kv:fleet-<process>:<store>`.
  */
-import { Redis, type RedisOptions } from 'ioredis';
+import type { Redis, RedisOptions } from 'ioredis';
 import { endpointOptions as endpointOptionsOf, parseRedisUrl } from '../../src/redis/url.js';
 
 export function endpointOptions(url: string): RedisOptions {

@@ -9,7 +9,7 @@ import { bytesText, type Holding } from './budget.js';
 import { CommandParser, TooManyCommands, type BodyShape } from './command-parser.js';
 import { errorJson } from './encode.js';
 import type { Answer } from './executor.js';
-import { Invalid, type RedisCommand } from './request.js';
+import type { Invalid, RedisCommand } from './request.js';
 
 export interface BodyLimits {
   /** Largest body (413 above). */

@@ -22,7 +22,7 @@ export class TooManyCommands {
   constructor(readonly limit: number) {}
 }
 
-const enum State {
+enum State {
   BeforeBody,
   /** after the outer `[`: a value or `]` */
   BodyStart,
@@ -85,7 +85,7 @@ function unescape(raw: string): string | undefined {
   return out + raw.slice(from);
 }
 
-const BYTE_ESCAPES: Record<number, number> = { 0x22: 0x22, 0x5c: 0x5c, 0x2f: 0x2f, 0x62: 0x08, 0x66: 0x0c, 0x6e: 0x0a, 0x72: 0x0d, 0x74: 0x09 };
+const BYTE_ESCAPES: Record<number, number> = { 34: 0x22, 92: 0x5c, 47: 0x2f, 98: 0x08, 102: 0x0c, 110: 0x0a, 114: 0x0d, 116: 0x09 };
 
 function hexUnit(raw: Buffer, at: number): number | undefined {
   const hex = raw.toString('latin1', at, at + 4);

@@ -6,7 +6,7 @@ import { Queue, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { runCli } from '../support/cli.js';
 import { tempDir, writePlan } from '../support/plan-files.js';
-import { type RedisServer } from '../support/redis-server.js';
+import type { RedisServer } from '../support/redis-server.js';
 import { connectBullWorker, fillWithBull, fillWithBullmq, keyspace } from '../support/queue-fixtures.js';
 import { backdateHistory } from '../support/history.js';
 import { waitFor } from '../support/wait.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { stateKeys } from '../../src/state/keys.js';
 import { runCli } from '../support/cli.js';
 import { backdateHistory } from '../support/history.js';

@@ -64,8 +64,8 @@ describe('flags SDK', () => {
     const namespace = uniqueNamespace();
     const client = await sdk(namespace, { app: 'billing-api' });
     const list = String(await admin.client('LIST'));
-    expect(list).toMatch(new RegExp(`name=redis-migrate:sdk:billing-api:[0-9a-f]{6} `));
-    expect(list).toMatch(new RegExp(`name=redis-migrate:sdk:billing-api:[0-9a-f]{6}:sub `));
+    expect(list).toMatch(/name=redis-migrate:sdk:billing-api:[0-9a-f]{6} /);
+    expect(list).toMatch(/name=redis-migrate:sdk:billing-api:[0-9a-f]{6}:sub /);
     await client.close();
     const { instances } = await readInstances(admin, stateKeys(namespace));
     expect(instances).toHaveLength(0);

@@ -4,7 +4,7 @@
  */
 import { Ratelimit } from '@upstash/ratelimit';
 import { Redis as Upstash } from '@upstash/redis';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Bridge, RequestLogEntry } from '../../src/http/index.js';
 import { sha1 } from '../../src/http/scripts.js';

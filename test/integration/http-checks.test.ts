@@ -1,5 +1,5 @@
 /** Each HTTP check passing and failing, against a real redis-server and the bridge. */
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { httpChecks } from '../../src/checks/http/index.js';
 import { runChecks } from '../../src/checks/run-checks.js';
