@@ -8,9 +8,6 @@ import type { Finding } from './findings.js';
 import { RULES, type Rule, type Severity } from './rules/index.js';
 import type { UnparsedFile } from './scan.js';
 
-/** Where docs/scan.md is published; --docs-url overrides it (rule anchors are appended). */
-export const DEFAULT_DOCS_URL = 'https://github.com/redis-migrate/redis-migrate/blob/main/docs/scan.md';
-
 export interface SarifInput {
   findings: readonly Finding[];
   unparsed: readonly UnparsedFile[];
@@ -19,7 +16,11 @@ export interface SarifInput {
   /** Absolute path of the base, for originalUriBaseIds. */
   top: string;
   version: string;
-  docsUrl: string;
+  /**
+   * Where docs/scan.md is published (--docs-url), for the rules' help links (rule anchors are
+   * appended). Without it the links are left out: each rule still carries its whole help inline.
+   */
+  docsUrl?: string | undefined;
 }
 
 const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', note: 'note' };
@@ -60,7 +61,7 @@ export function sarifLog(input: SarifInput): Record<string, unknown> {
           driver: {
             name: 'redis-migrate',
             version: input.version,
-            informationUri: input.docsUrl,
+            ...(input.docsUrl ? { informationUri: input.docsUrl } : {}),
             rules: RULES.map((rule) => ({
               id: rule.id,
               name: ruleName(rule.id),
@@ -70,7 +71,7 @@ export function sarifLog(input: SarifInput): Record<string, unknown> {
                 text: `${rule.from} → ${rule.to}${rule.adapter ? ` (with redis-migrate: ${rule.adapter})` : ''}. ${rule.why}`,
                 markdown: helpMarkdown(rule),
               },
-              helpUri: `${input.docsUrl}#${rule.id}`,
+              ...(input.docsUrl ? { helpUri: `${input.docsUrl}#${rule.id}` } : {}),
               defaultConfiguration: { level: LEVEL[rule.severity] },
               properties: { tags: ['redis-migrate', rule.library, rule.change], precision: 'high' },
             })),

@@ -66,7 +66,7 @@ export async function scanApp(env: Environment, loaded: LoadedPlan, request: Sca
 
   let sarif: string | null = null;
   if (request.sarif) {
-    const { sarifLog, DEFAULT_DOCS_URL } = await import('../scan/sarif.js');
+    const { sarifLog } = await import('../scan/sarif.js');
     sarif = resolve(env.cwd, request.sarif);
     const log = sarifLog({
       findings: result.findings,
@@ -74,7 +74,7 @@ export async function scanApp(env: Environment, loaded: LoadedPlan, request: Sca
       rootFromTop: relative(result.top, result.root).split('\\').join('/'),
       top: result.top,
       version: VERSION,
-      docsUrl: request.docsUrl ?? env.env('REDIS_MIGRATE_DOCS_URL') ?? DEFAULT_DOCS_URL,
+      docsUrl: request.docsUrl ?? env.env('REDIS_MIGRATE_DOCS_URL'),
     });
     await writeFile(sarif, `${JSON.stringify(log, null, 2)}\n`, 'utf8');
   }

@@ -110,6 +110,17 @@ describe('SARIF', () => {
     }
     expect(run.invocations[0].toolExecutionNotifications[0].locations[0].physicalLocation.artifactLocation.uri).toBe('test/fixtures/scan/nest/x.ts');
   });
+
+  it('without --docs-url it links nowhere it cannot vouch for: no helpUri, the help inline', () => {
+    type Driver = { informationUri?: string; rules: { helpUri?: string; help: { text: string } }[] };
+    const log = sarifLog({ findings: [], unparsed: [], rootFromTop: '', top: '/repo', version: '0.1.0' }) as { runs: { tool: { driver: Driver } }[] };
+    const driver = log.runs[0]?.tool.driver as Driver;
+    expect(driver.informationUri).toBeUndefined();
+    for (const rule of driver.rules) {
+      expect(rule.helpUri).toBeUndefined();
+      expect(rule.help.text).toContain('→');
+    }
+  });
 });
 
 describe('code.legacy-usage rule', () => {
