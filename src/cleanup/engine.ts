@@ -87,7 +87,8 @@ interface Candidate {
  */
 function countBatch(tally: CleanupTally, candidates: readonly Candidate[], removed: number | null): void {
   for (const { legacy } of candidates) {
-    const byKind = (tally.byQueue[legacy.queue] ??= {});
+    const byKind = tally.byQueue[legacy.queue] ?? {};
+    tally.byQueue[legacy.queue] = byKind;
     byKind[legacy.kind] = (byKind[legacy.kind] ?? 0) + 1;
   }
   tally.keys += removed ?? candidates.length;
@@ -215,7 +216,8 @@ async function sampleMemory(client: Redis, candidates: Candidate[], samples: num
   picked.forEach(({ legacy }, i) => {
     const [error, bytes] = replies[i] ?? [];
     if (error || bytes === null) return;
-    const entry = (tally.memory[legacy.kind] ??= { sampled: 0, bytes: 0 });
+    const entry = tally.memory[legacy.kind] ?? { sampled: 0, bytes: 0 };
+    tally.memory[legacy.kind] = entry;
     entry.sampled++;
     entry.bytes += Number(bytes);
   });
