@@ -22,7 +22,7 @@ function parseSplit(text: string, shape: BodyShape) {
     results.push(asText(parser.write(bytes.subarray(0, cut)) ?? parser.write(bytes.subarray(cut)) ?? parser.end()));
   }
   const single = new CommandParser(shape, 1000);
-  let failure;
+  let failure: Invalid | TooManyCommands | undefined;
   for (const byte of bytes) failure ??= single.write(Buffer.from([byte]));
   results.push(asText(failure ?? single.end()));
   return results;
