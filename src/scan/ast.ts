@@ -99,7 +99,7 @@ export function literalString(node: AnyNode | null | undefined): string | null {
 /** `require('x')` → 'x'. */
 export function requireSpecifier(node: AnyNode | null | undefined): string | null {
   const value = unwrap(node);
-  if (!value || value.type !== 'CallExpression' || value.callee.type !== 'Identifier' || value.callee.name !== 'require') return null;
+  if (value?.type !== 'CallExpression' || value.callee.type !== 'Identifier' || value.callee.name !== 'require') return null;
   return literalString(value.arguments[0]);
 }
 
