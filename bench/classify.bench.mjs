@@ -16,7 +16,7 @@ for (let i = 0; lines.length < 10_000; i++) {
   // 40 app hosts, so the per-host attribution has work to do.
   lines.push(template.replace(/^id=\d+/, `id=${i + 1}`).replace(/addr=127\.0\.0\.1:/, `addr=10.0.${Math.floor(i / templates.length) % 40}.1:`));
 }
-const text = lines.join('\n') + '\n';
+const text = `${lines.join('\n')}\n`;
 const plan = defaultPlan();
 const ctx = classifyContextFromPlan(plan);
 const tiers = plan.tiers.map((tier) => tier.name);

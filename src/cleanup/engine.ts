@@ -87,7 +87,8 @@ interface Candidate {
  */
 function countBatch(tally: CleanupTally, candidates: readonly Candidate[], removed: number | null): void {
   for (const { legacy } of candidates) {
-    const byKind = (tally.byQueue[legacy.queue] ??= {});
+    const byKind = tally.byQueue[legacy.queue] ?? {};
+    tally.byQueue[legacy.queue] = byKind;
     byKind[legacy.kind] = (byKind[legacy.kind] ?? 0) + 1;
   }
   tally.keys += removed ?? candidates.length;
@@ -123,20 +124,20 @@ function sortKeys(keys: string[], scope: LegacyScope, tally: CleanupTally): Cand
 
 /** Keep only candidates whose TYPE (and meta fields) prove them Bull's; one pipeline per batch. */
 async function verify(client: Redis, candidates: Candidate[], tally: CleanupTally): Promise<Candidate[]> {
-  const checks = candidates.filter((candidate) => candidate.legacy.verify);
+  const checks = candidates.flatMap(({ key, legacy }) => (legacy.verify ? [{ key, verify: legacy.verify }] : []));
   if (checks.length === 0) return candidates;
   const pipeline = client.pipeline();
-  for (const { key, legacy } of checks) {
+  for (const { key, verify } of checks) {
     pipeline.type(key);
-    if (legacy.verify?.bullMeta) pipeline.hkeys(key);
+    if (verify.bullMeta) pipeline.hkeys(key);
   }
   const replies = (await pipeline.exec()) ?? [];
   const failed = new Set<string>();
   let index = 0;
-  for (const { key, legacy } of checks) {
+  for (const { key, verify } of checks) {
     const [typeError, type] = replies[index++] ?? [];
-    let ok = !typeError && (legacy.verify?.types as readonly string[]).includes(String(type));
-    if (legacy.verify?.bullMeta) {
+    let ok = !typeError && (verify.types as readonly string[]).includes(String(type));
+    if (verify.bullMeta) {
       const [fieldsError, fields] = replies[index++] ?? [];
       ok = ok && !fieldsError && isBullMeta(fields as string[]);
     }
@@ -215,7 +216,8 @@ async function sampleMemory(client: Redis, candidates: Candidate[], samples: num
   picked.forEach(({ legacy }, i) => {
     const [error, bytes] = replies[i] ?? [];
     if (error || bytes === null) return;
-    const entry = (tally.memory[legacy.kind] ??= { sampled: 0, bytes: 0 });
+    const entry = tally.memory[legacy.kind] ?? { sampled: 0, bytes: 0 };
+    tally.memory[legacy.kind] = entry;
     entry.sampled++;
     entry.bytes += Number(bytes);
   });

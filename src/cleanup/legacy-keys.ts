@@ -109,9 +109,15 @@ function sharedVerdict(queue: string, kind: LegacyKeyKind): LegacyKey {
   let byKind = shared.get(queue);
   if (!byKind) {
     if (shared.size > 10_000) shared.clear();
-    shared.set(queue, (byKind = {}));
+    byKind = {};
+    shared.set(queue, byKind);
   }
-  return (byKind[kind] ??= Object.freeze({ verdict: 'legacy', queue, kind }) as LegacyKey);
+  let verdict = byKind[kind];
+  if (!verdict) {
+    verdict = Object.freeze({ verdict: 'legacy', queue, kind }) as LegacyKey;
+    byKind[kind] = verdict;
+  }
+  return verdict;
 }
 
 /** Bull's counter ids: `<digits>`, `<digits>:lock`, `<digits>:logs` (the bulk of any legacy keyspace). */

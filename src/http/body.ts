@@ -63,8 +63,8 @@ export function readBody(
   done: (body: Body) => void,
 ): void {
   const declared = req.headers['content-length'] === undefined ? undefined : Number(req.headers['content-length']);
-  if (declared !== undefined && declared > limits.maxRequestBytes) return done({ refused: tooLarge(limits) });
-  if (declared !== undefined && !holding.take(declared)) return done({ refused: busy(budgetBytes) });
+  if (declared !== undefined && declared > limits.maxRequestBytes) return void done({ refused: tooLarge(limits) });
+  if (declared !== undefined && !holding.take(declared)) return void done({ refused: busy(budgetBytes) });
 
   const parser = shape === undefined ? undefined : new CommandParser(shape, limits.maxPipelineCommands);
   const text: Buffer[] = [];

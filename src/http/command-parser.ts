@@ -64,7 +64,7 @@ function isLetter(byte: number): boolean {
 const ESCAPES: Record<string, string> = { '"': '"', '\\': '\\', '/': '/', b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
 
 /** The text of a JSON string's inside with its escapes resolved, or undefined when one is malformed. */
-function unescape(raw: string): string | undefined {
+function unescapeText(raw: string): string | undefined {
   let out = '';
   let from = 0;
   for (let i = raw.indexOf('\\'); i !== -1; i = raw.indexOf('\\', from)) {
@@ -92,7 +92,7 @@ function hexUnit(raw: Buffer, at: number): number | undefined {
   return /^[0-9a-fA-F]{4}$/.test(hex) ? Number.parseInt(hex, 16) : undefined;
 }
 
-/** `unescape` on bytes, for long strings: the UTF-8 of the resolved text (never longer than `raw`). */
+/** `unescapeText` on bytes, for long strings: the UTF-8 of the resolved text (never longer than `raw`). */
 function unescapeBytes(raw: Buffer): Buffer | undefined {
   const out = Buffer.allocUnsafe(raw.length);
   let length = 0;
@@ -338,7 +338,7 @@ export class CommandParser {
     let value: Arg | undefined;
     if (isName || to - from < SHORT_STRING) {
       const raw = bytes.toString('utf8', from, to);
-      value = escaped ? unescape(raw) : raw;
+      value = escaped ? unescapeText(raw) : raw;
     } else {
       value = escaped ? unescapeBytes(bytes.subarray(from, to)) : bytes.subarray(from, to);
     }

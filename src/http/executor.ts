@@ -117,8 +117,12 @@ export class Executor {
       }
       pending.push(
         this.send(client, command).then(
-          (result) => void (items[i] = resultJson(result, base64)),
-          (error: unknown) => void (items[i] = errorJson(errorText(error))),
+          (result) => {
+            items[i] = resultJson(result, base64);
+          },
+          (error: unknown) => {
+            items[i] = errorJson(errorText(error));
+          },
         ),
       );
     }

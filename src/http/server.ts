@@ -124,10 +124,10 @@ export class HttpFrontend {
       });
     };
     // Answered from the headers alone; the connection closes, so no body is read.
-    if (!this.authorized(req.headers.authorization)) return finish({ status: 401, body: UNAUTHORIZED, close: true });
+    if (!this.authorized(req.headers.authorization)) return void finish({ status: 401, body: UNAUTHORIZED, close: true });
     const method = req.method;
-    if (method !== 'POST' && method !== 'GET') return finish({ status: 405, body: errorJson('Method Not Allowed: use POST'), close: true });
-    if (Number(req.headers['content-length'] ?? 0) > this.options.limits.maxRequestBytes) return finish(tooLarge(this.options.limits));
+    if (method !== 'POST' && method !== 'GET') return void finish({ status: 405, body: errorJson('Method Not Allowed: use POST'), close: true });
+    if (Number(req.headers['content-length'] ?? 0) > this.options.limits.maxRequestBytes) return void finish(tooLarge(this.options.limits));
     const encoding = req.headers['upstash-encoding'];
     const base64 = typeof encoding === 'string' && encoding.toLowerCase() === 'base64';
 
@@ -140,7 +140,7 @@ export class HttpFrontend {
     if (method === 'GET' && !isSingle && !isPipeline && !isTransaction) {
       return void this.run(commandFromPath(path, undefined), base64).then(finish, (error: unknown) => finish(internal(error)));
     }
-    if (method === 'GET') return finish({ status: 405, body: errorJson('Method Not Allowed: use POST'), close: true });
+    if (method === 'GET') return void finish({ status: 405, body: errorJson('Method Not Allowed: use POST'), close: true });
 
     const shape = isPipeline || isTransaction ? 'commands' : isSingle ? 'command' : undefined;
     const { limits, budget } = this.options;

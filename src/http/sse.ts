@@ -151,7 +151,7 @@ export class SubscriptionHub {
     res.writeHead(200, { ...headers, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache', Connection: 'keep-alive' });
     const early = stream.early ?? [];
     stream.early = undefined;
-    names.forEach((name, i) => this.write(stream, `data: ${kind},${sseText(name)},${i + 1}\n\n`));
+    for (const [i, name] of names.entries()) this.write(stream, `data: ${kind},${sseText(name)},${i + 1}\n\n`);
     for (const event of early) this.write(stream, event);
   }
 

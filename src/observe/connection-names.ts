@@ -27,7 +27,7 @@ export function strictBase64(text: string): string | null {
   if (decoded.toString('base64') !== text) return null;
   const value = decoded.toString('utf8');
   // Control characters or replacement characters mean it was not a queue name.
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point: a decoded name with one is refused
   if (/[\u0000-\u001f\u007f\ufffd]/.test(value)) return null;
   return value;
 }

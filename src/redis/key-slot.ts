@@ -39,7 +39,10 @@ export function groupBySlot(keys: readonly string[]): string[][] {
   for (const key of keys) {
     const slot = keySlot(key);
     let group = groups.get(slot);
-    if (!group) groups.set(slot, (group = []));
+    if (!group) {
+      group = [];
+      groups.set(slot, group);
+    }
     group.push(key);
   }
   return [...groups.values()];

@@ -1,7 +1,7 @@
 /** Small helpers over Babel's AST, kept loose on purpose: the walker reads many node shapes. */
 import type { Node } from '@babel/types';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the walker reads fields of many node shapes by name; Babel's union would need a narrowing at each read
 export type AnyNode = Node & { [key: string]: any };
 
 const SKIP_KEYS = new Set([
@@ -99,7 +99,7 @@ export function literalString(node: AnyNode | null | undefined): string | null {
 /** `require('x')` → 'x'. */
 export function requireSpecifier(node: AnyNode | null | undefined): string | null {
   const value = unwrap(node);
-  if (!value || value.type !== 'CallExpression' || value.callee.type !== 'Identifier' || value.callee.name !== 'require') return null;
+  if (value?.type !== 'CallExpression' || value.callee.type !== 'Identifier' || value.callee.name !== 'require') return null;
   return literalString(value.arguments[0]);
 }
 

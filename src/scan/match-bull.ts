@@ -218,9 +218,9 @@ export class BullMatcher {
         // From the decorator to the class header: the line that gains `extends WorkerHost`.
         const header = (cls.node as AnyNode).body?.loc?.start.line;
         this.emit(NESTJS_RULES.processor, decorator, { queue: processor, ...(header ? { endLine: header } : {}) });
-        const constructor = cls.methods.get('constructor');
-        if (constructor && !cls.superClass) {
-          this.emit(NESTJS_RULES.processor, constructor.node as AnyNode, {
+        const ctor = cls.methods.get('constructor');
+        if (ctor && !cls.superClass) {
+          this.emit(NESTJS_RULES.processor, ctor.node as AnyNode, {
             queue: processor,
             api: 'constructor(...) { }',
             replacement: 'constructor(...) { super(); } (a WorkerHost subclass must call super())',

@@ -105,7 +105,7 @@ export class RedisMatcher {
 
 function isJson(node: AnyNode | null | undefined, method: 'parse' | 'stringify'): boolean {
   const value = unwrap(node);
-  if (!value || value.type !== 'CallExpression') return false;
+  if (value?.type !== 'CallExpression') return false;
   const callee = unwrap(value.callee);
   return callee?.type === 'MemberExpression' && callee.object.type === 'Identifier' && callee.object.name === 'JSON' && memberName(callee) === method;
 }

@@ -178,7 +178,7 @@ export function scanFile(file: FileModel, inference: Inference, text: string, sy
     } else if (receiver === KIND.ioredis || receiver === KIND.ioredisBatch) {
       redis.ioredisCall(node, method, receiver);
       const key = stringPrefix(node.arguments[0], file, inference);
-      if (key && key.text) redisKeys.push({ file: file.path, line: position(node).line, method, key: key.text, exact: key.exact });
+      if (key?.text) redisKeys.push({ file: file.path, line: position(node).line, method, key: key.text, exact: key.exact });
     } else if (receiver === KIND.upstash) {
       redis.upstashCall(node, method, receiver);
     } else if (namedOf(receiver, 'nestbull:') === 'BullModule') {

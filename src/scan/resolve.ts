@@ -19,7 +19,7 @@ export function tsconfigAliases(text: string): PathAlias[] {
   let config: { compilerOptions?: { baseUrl?: string; paths?: Record<string, string[]> } };
   try {
     const json = text
-      .replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (match, string: string | undefined) => string ?? '')
+      .replace(/("(?:[^"\\]|\\.)*")|\/\/[^\n]*|\/\*[\s\S]*?\*\//g, (_match, string: string | undefined) => string ?? '')
       .replace(/,(\s*[}\]])/g, '$1');
     config = JSON.parse(json);
   } catch {

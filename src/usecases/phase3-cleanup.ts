@@ -58,7 +58,7 @@ const NO_PROGRESS: Progress = { update: () => undefined, finish: () => undefined
 
 /** Resume the interrupted run only if it is the same job: same queues, same backup file. */
 function resumable(previous: CleanupProgress | null, targets: string[], options: CleanupRequest): CleanupProgress | null {
-  if (!previous || previous.status !== 'running' || options.restart) return null;
+  if (previous?.status !== 'running' || options.restart) return null;
   if (!sameQueues(previous.queues, targets)) return null;
   if (previous.backup && previous.backup !== (options.backup ?? null)) {
     throw new UsageError('cleanup.resume-backup', `the interrupted cleanup was writing its backup to ${previous.backup}`, {

@@ -28,7 +28,9 @@ describe('each phase shows the gate that runs', () => {
     expect(phase2.exitCode, failing(phase2.result())).toBe(0);
     expect([...ids(phase2.result()), 'gate.soak'].sort()).toEqual([...gates.phase2].sort());
     expect(phase2.result().gate).toMatchObject({ previous: null, open: true });
-    preflights.forEach((preflight, index) => expect(ids(preflight.result()), `preflight --phase ${index + 1}`).toEqual(gates[`phase${index + 1}`]));
+    for (const [index, preflight] of preflights.entries()) {
+      expect(ids(preflight.result()), `preflight --phase ${index + 1}`).toEqual(gates[`phase${index + 1}`]);
+    }
 
     // What the issue saw: phase 1 lists its HTTP checks, phase 3 no phase-2-only check, phase 2 the TLS and drift checks.
     expect(gates.phase1).toEqual(expect.arrayContaining(['http.configured', 'redis.reachable']));

@@ -5,7 +5,7 @@ import type { Redis } from 'ioredis';
 import { execa } from 'execa';
 import { BIN } from '../support/cli.js';
 import type { RedisServer } from '../support/redis-server.js';
-import { fillWithBull, keyspace } from '../support/queue-fixtures.js';
+import { fillWithBull } from '../support/queue-fixtures.js';
 import { waitFor } from '../support/wait.js';
 import { stateKeys } from '../../src/state/keys.js';
 import { MIGRATED, NS, usePhase3Keyspace } from '../support/phase3-keyspace.js';

@@ -18,9 +18,8 @@ const { cli, plantAppKeys, flipFirstTier, migrationReady } = world;
 let server: RedisServer;
 let admin: Redis;
 let dir: string;
-let config: string;
 beforeAll(() => {
-  ({ server, admin, dir, config } = world);
+  ({ server, admin, dir } = world);
 });
 
 describe('phase3 cleanup on a mixed keyspace', () => {

@@ -49,12 +49,7 @@ describe('phase3 verify', () => {
     await fillWithBull({ port: server.port, queue: 'mail' });
     await fillWithBull({ port: server.port, queue: 'sync' });
     const worker = await connectBullWorker(server.port, 'sync');
-    let early;
-    try {
-      early = await cli(['phase3', 'verify', '--window', '1s']);
-    } finally {
-      await worker.close();
-    }
+    const early = await cli(['phase3', 'verify', '--window', '1s']).finally(() => worker.close());
     expect(early.exitCode).toBe(3);
     const first = early.result();
     expect(first.missing).toEqual([

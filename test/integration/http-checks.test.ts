@@ -8,7 +8,7 @@ import type { Bridge } from '../../src/http/index.js';
 import { defaultPlan } from '../../src/plan/default-plan.js';
 import type { PlanHttp } from '../../src/plan/schema.js';
 import { stateKeys } from '../../src/state/keys.js';
-import { startProxy, startTestBridge, TEST_TOKEN, withoutEncoding, type Proxy } from '../support/http.js';
+import { startProxy, startTestBridge, TEST_TOKEN, withoutEncoding, type EditingProxy } from '../support/http.js';
 import { freePort, startRedis, type RedisServer } from '../support/redis-server.js';
 
 process.env.UPSTASH_DISABLE_TELEMETRY = '1';
@@ -17,8 +17,8 @@ let server: RedisServer;
 let other: RedisServer;
 let bridge: Bridge;
 let otherBridge: Bridge;
-let noEncoding: Proxy;
-let flagKeeping: Proxy;
+let noEncoding: EditingProxy;
+let flagKeeping: EditingProxy;
 let freshBridge: Bridge;
 let tcp: Redis;
 

@@ -87,7 +87,13 @@ async function settle(w: ReturnType<typeof world>, expected: number): Promise<Co
   let last: ConnectionSummary | undefined;
   const steady = (s: ConnectionSummary) => s.app === expected && s.byRole['legacy-worker'] === s.byRole['legacy-events'];
   try {
-    await waitFor(async () => steady((last = await w.measure())), { timeoutMs: 15_000, what: `${expected} connections` });
+    await waitFor(
+      async () => {
+        last = await w.measure();
+        return steady(last);
+      },
+      { timeoutMs: 15_000, what: `${expected} connections` },
+    );
   } catch {
     // Fall through to the assertion, which shows what was measured.
   }

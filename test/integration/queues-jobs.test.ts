@@ -31,7 +31,12 @@ describe('one job shape and one event stream on both sides', () => {
     const flags = await world.flags();
     const backoffCalls: [number, string][] = [];
     const queues = world.queues(flags, {
-      backoffStrategies: { linear: (attemptsMade, error) => (backoffCalls.push([attemptsMade, error.message]), 20 * attemptsMade) },
+      backoffStrategies: {
+        linear: (attemptsMade, error) => {
+          backoffCalls.push([attemptsMade, error.message]);
+          return 20 * attemptsMade;
+        },
+      },
     });
     const q = queues.get<Record<string, unknown>, string>('webhook-health-check');
     const seen: { side: Side; shape: ReturnType<typeof shape> }[] = [];

@@ -51,7 +51,8 @@ const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function loop(name, request, pauseMs) {
   if (!wanted.has(name)) return;
-  const counts = (results[name] ??= {});
+  results[name] ??= {};
+  const counts = results[name];
   while (Date.now() < deadline) {
     const status = await request();
     counts[status] = (counts[status] ?? 0) + 1;

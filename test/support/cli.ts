@@ -10,7 +10,7 @@ export interface CliErrorBody {
   code: string;
   message: string;
   fix: string | null;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: parsed JSON, read by path in assertions (a wrong path fails the assertion)
   details: Record<string, any>;
 }
 
@@ -20,10 +20,10 @@ export interface CliRun {
   stderr: string;
   durationMs: number;
   /** The whole --json document: the envelope `{ ok, command, schemaVersion, result | error }`. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: parsed JSON, read by path in assertions (a wrong path fails the assertion)
   json(): any;
   /** The envelope's `result`; throws, naming the error and the exit code, when the document is an error. */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // biome-ignore lint/suspicious/noExplicitAny: parsed JSON, read by path in assertions (a wrong path fails the assertion)
   result(): any;
   /** The envelope's `error`; throws when the document is a result. */
   error(): CliErrorBody;

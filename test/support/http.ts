@@ -13,7 +13,7 @@ export function startTestBridge(redisUrl: string, options: Partial<BridgeOptions
   return startBridge({ redisUrl, token: TEST_TOKEN, port: 0, timeoutMs: 5000, ...options });
 }
 
-export interface Proxy {
+export interface EditingProxy {
   url: string;
   close(): Promise<void>;
 }
@@ -22,7 +22,7 @@ export interface Proxy {
 export async function startProxy(
   target: string,
   edit: { headers?: (headers: Record<string, string>) => Record<string, string>; body?: (body: string) => string },
-): Promise<Proxy> {
+): Promise<EditingProxy> {
   const upstream = new URL(target);
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -72,6 +72,7 @@ export async function post(url: string, body: unknown, headers: Record<string, s
   } catch {
     json = undefined;
   }
+  // biome-ignore lint/suspicious/noExplicitAny: the bridge's parsed answer, read by path in assertions (a wrong path fails the assertion)
   return { status: response.status, json: json as any, text, headers: response.headers };
 }
 

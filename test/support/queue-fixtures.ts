@@ -90,7 +90,7 @@ export async function fillWithBullmq(port: number, prefix: string, names: string
   const queues = names.map((name) => new Queue(name, { connection, prefix }));
   let done = 0;
   const workers = names.map((name) => new Worker(name, async () => 'ok', { connection, prefix }));
-  workers.forEach((worker) => worker.on('completed', () => done++));
+  for (const worker of workers) worker.on('completed', () => done++);
   try {
     for (const queue of queues) {
       await queue.add('sync', { n: 1 });
@@ -118,7 +118,7 @@ export async function keyspace(client: Redis): Promise<Map<string, string>> {
     const [next, keys] = await client.scan(cursor, 'COUNT', 1000);
     cursor = next;
     const types = await Promise.all(keys.map((key) => client.type(key)));
-    keys.forEach((key, i) => out.set(key, types[i] as string));
+    for (const [i, key] of keys.entries()) out.set(key, types[i] as string);
   } while (cursor !== '0');
   return out;
 }

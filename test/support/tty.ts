@@ -28,7 +28,7 @@ export async function runInTty(args: string[], answers: TtyAnswer[], options: { 
   child.stdout.on('data', (chunk: Buffer) => {
     output += chunk.toString('utf8');
     const next = pending[0];
-    if (next && next.when.test(stripVTControlCharacters(output.slice(scanned)))) {
+    if (next?.when.test(stripVTControlCharacters(output.slice(scanned)))) {
       scanned = output.length;
       pending.shift();
       // A short pause lets the prompt finish switching the terminal to raw mode.

@@ -122,7 +122,7 @@ describe('backup verification', () => {
   });
 
   it('a format 1 file (no checkpoints) needs --allow-unverified; its keys are still checked', () => {
-    const v1 = encodeHeader({ ...header, version: 1, run: undefined }) + batches.flat().map(encodeEntry).join('') + '{"k":"bull:sync:9","p":"AA';
+    const v1 = `${encodeHeader({ ...header, version: 1, run: undefined })}${batches.flat().map(encodeEntry).join('')}{"k":"bull:sync:9","p":"AA`;
     const { scan, entries } = verify(v1);
     expect(entries).toHaveLength(4);
     expect(scan).toMatchObject({ unverified: true, unsealed: 1 });

@@ -102,7 +102,7 @@ function leafCommands(command: Command, prefix: string[] = []): { name: string; 
 }
 
 const program = buildProgram({ stdout: process.stdout, stderr: process.stderr, env: {}, interactive: false, cwd: ROOT }, { exitCode: 0 });
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 describe('docs', () => {
   it('every relative link in the README, docs/, runbooks/, BENCHMARKS.md and the fleet README resolves, anchors too', () => {
@@ -151,7 +151,7 @@ describe('docs', () => {
     const leaves = leafCommands(program);
     expect(leaves.length).toBeGreaterThan(20);
     for (const { name, command } of leaves) {
-      const text = section(commands, new RegExp(`^\`${escape(name)}\`$`));
+      const text = section(commands, new RegExp(`^\`${escapeRegExp(name)}\`$`));
       expect(text, `no "## \`${name}\`" heading in docs/commands.md`).not.toBeNull();
       for (const option of command.options) expect(text, `${name} ${option.long}`).toContain(option.long!);
     }
@@ -161,7 +161,7 @@ describe('docs', () => {
 
   it('every check of the registry has its row in docs/checks.md', () => {
     const checks = read('docs/checks.md');
-    for (const check of CHECKS) expect(checks, check.id).toMatch(new RegExp(`^\\| \`${escape(check.id)}\` \\|`, 'm'));
+    for (const check of CHECKS) expect(checks, check.id).toMatch(new RegExp(`^\\| \`${escapeRegExp(check.id)}\` \\|`, 'm'));
   });
 
   it('the plan file reference is a valid plan', () => {

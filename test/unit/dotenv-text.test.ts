@@ -36,6 +36,7 @@ describe('dotenv values and the shell', () => {
     `x\`touch ${marker}\``,
     `non-critical,x;touch ${marker}`,
     `a && touch ${marker} #`,
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell expansion, written literally: the value must reach .env untouched
     '$HOME ${PATH} !! * ? [a] ~ \\ " end',
     'tab\there',
   ];

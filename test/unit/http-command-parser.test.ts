@@ -22,7 +22,7 @@ function parseSplit(text: string, shape: BodyShape) {
     results.push(asText(parser.write(bytes.subarray(0, cut)) ?? parser.write(bytes.subarray(cut)) ?? parser.end()));
   }
   const single = new CommandParser(shape, 1000);
-  let failure;
+  let failure: Invalid | TooManyCommands | undefined;
   for (const byte of bytes) failure ??= single.write(Buffer.from([byte]));
   results.push(asText(failure ?? single.end()));
   return results;
@@ -72,7 +72,7 @@ describe('command bodies', () => {
     const args = command?.args.slice(1) ?? [];
     expect(args).toHaveLength(sources.length);
     expect(args.every((arg) => Buffer.isBuffer(arg))).toBe(true);
-    args.forEach((arg, i) => expect((arg as Buffer).equals(expected[i] as Buffer)).toBe(true));
+    for (const [i, arg] of args.entries()) expect((arg as Buffer).equals(expected[i] as Buffer)).toBe(true);
     // Short ones stay strings.
     expect(command?.args[0]).toBe('k');
     for (const result of parseSplit(body, 'command')) expect(result).toEqual([{ name: 'SET', args: ['k', ...expected.map((value) => value.toString())] }]);

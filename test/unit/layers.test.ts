@@ -32,6 +32,7 @@ describe('the import graph is read correctly', () => {
       "// import { g } from './g.js';",
       "/* await import('./h.js') */",
       'const text = "import { i } from \'./i.js\'";',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: source text with a template literal in it, for the import scanner to read
       "const template = `import('./j.js') ${await import('./k.js')}`;",
       "const pattern = /import\\('\\.\\/l\\.js'\\)/;",
       'const url = import.meta.url;',

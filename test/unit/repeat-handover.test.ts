@@ -114,7 +114,13 @@ describe('repeatable hand-over', () => {
   });
 
   it.each([
-    ['re-adds the repeatable and its tick', (side: RacingSide) => ((side.scheduled = 6 * PERIOD), side.jobs.add(6 * PERIOD))],
+    [
+      're-adds the repeatable and its tick',
+      (side: RacingSide) => {
+        side.scheduled = 6 * PERIOD;
+        side.jobs.add(6 * PERIOD);
+      },
+    ],
     ["adds the tick's job after the removal (Bull adds the two in separate steps)", (side: RacingSide) => side.jobs.add(6 * PERIOD)],
   ])('takes over the tick a Bull pick-up in flight still schedules: it %s', async (_label, race) => {
     const bull = new RacingSide(race);

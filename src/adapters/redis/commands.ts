@@ -108,6 +108,7 @@ function scriptWords(name: 'eval' | 'evalsha', script: string, keys: string[], a
 
 /** The words of one call, before they become strings. */
 function words(command: SupportedCommand, args: readonly unknown[]): Words {
+  // biome-ignore lint/suspicious/noExplicitAny: each public method's signature types these arguments; this switch only re-reads them by position
   const a = args as any[];
   switch (command) {
     case 'set':

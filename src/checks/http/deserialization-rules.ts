@@ -43,7 +43,8 @@ export function summarize(samples: readonly SampledKey[]): DeserializationSummar
   const examples: Partial<Record<ChangeKind, string[]>> = {};
   for (const { key, kind } of samples) {
     counts[kind] = (counts[kind] ?? 0) + 1;
-    const list = (examples[kind] ??= []);
+    const list = examples[kind] ?? [];
+    examples[kind] = list;
     if (list.length < 3) list.push(key);
   }
   const typeChanges = TYPE_CHANGES.reduce((sum, kind) => sum + (counts[kind] ?? 0), 0);

@@ -11,7 +11,7 @@ export function render(report: ConnectionsReport): string {
   const lines: string[] = [];
   const where = report.cluster ? `Redis Cluster (${report.nodes.length} nodes) via ${report.redis}` : report.redis;
   lines.push(heading(`Connections on ${where}`) + chalk.dim(`  ${timestamp(report.at)}`));
-  lines.push(`  ${report.app} app connections` + (report.total !== report.app ? chalk.dim(` (+${report.total - report.app} of redis-migrate)`) : ''));
+  lines.push(`  ${report.app} app connections${report.total !== report.app ? chalk.dim(` (+${report.total - report.app} of redis-migrate)`) : ''}`);
   lines.push(
     `  step ${report.step.id}: the plan predicts ${report.step.predicted}` +
       (report.step.peak !== report.step.predicted ? ` (peak ${report.step.peak} while the tier drains)` : ''),

@@ -27,7 +27,7 @@ export function render(report: PlanReport | PrometheusRulesReport): string {
   ];
   for (const phase of report.phases) {
     lines.push(heading(`${phase.id}: ${phase.title}`));
-    phase.steps.forEach((step, index) => lines.push(`  ${index + 1}. ${step.id}: ${step.does}`));
+    for (const [index, step] of phase.steps.entries()) lines.push(`  ${index + 1}. ${step.id}: ${step.does}`);
     lines.push(chalk.dim(`  checks, run by ${phase.checksRunBy}: ${phase.checks.join(', ')}`));
     lines.push('');
   }

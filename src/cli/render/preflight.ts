@@ -24,7 +24,7 @@ export function render(report: PreflightReport): string {
     for (const check of fixes) lines.push(`  ${colour(check.status, check.id)}: ${check.fix}`);
   }
   const s = report.summary;
-  lines.push('', `${s.pass} passed, ${s.warn} warned, ${s.fail} failed, ${s.skip} skipped` + (report.junit ? chalk.dim(`  (JUnit: ${report.junit})`) : ''));
+  lines.push('', `${s.pass} passed, ${s.warn} warned, ${s.fail} failed, ${s.skip} skipped${report.junit ? chalk.dim(`  (JUnit: ${report.junit})`) : ''}`);
   lines.push(
     report.ok ? chalk.green('Preflight passed.') : chalk.red(`Preflight failed${report.strict && s.fail === 0 ? ' (warnings count under --strict)' : ''}.`),
   );

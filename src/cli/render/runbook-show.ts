@@ -54,7 +54,7 @@ export function render(report: RunbookShowReport): string {
           value !== undefined
             ? chalk.cyan(value)
             : variable.default === null
-              ? chalk.red('required: --var ' + variable.name + '=...')
+              ? chalk.red(`required: --var ${variable.name}=...`)
               : chalk.dim(`default ${variable.default}`);
         lines.push(`  ${variable.name} = ${shown}${variable.description ? chalk.dim(`  ${variable.description}`) : ''}`);
       }

@@ -9,7 +9,7 @@ export function render(report: QueueVerifyReport): string {
     for (const check of queue.checks) lines.push(`        ${check.ok ? chalk.green('✓') : chalk.red('✗')} ${check.name}: ${check.detail}`);
   }
   const { keysRemoved, keysLeft } = report.cleanup;
-  lines.push('', `  cleanup: ${keysRemoved} key(s) removed` + (keysLeft ? chalk.red(`, ${keysLeft} left under ${report.prefix}`) : ', nothing left'));
+  lines.push('', `  cleanup: ${keysRemoved} key(s) removed${keysLeft ? chalk.red(`, ${keysLeft} left under ${report.prefix}`) : ', nothing left'}`);
   const failed = report.queues.filter((queue) => !queue.ok).length;
   lines.push(report.ok ? chalk.green(`  all ${report.queues.length} queue(s) pass`) : chalk.red(`  ${failed} of ${report.queues.length} queue(s) failed`));
   return lines.join('\n');
