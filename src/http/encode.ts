@@ -1,6 +1,8 @@
 /**
  * Redis replies → the JSON text Upstash answers with (pure). Replies arrive as Buffers (binary
- * safe, from `callBuffer`), integers, null, nested arrays, and errors nested in arrays.
+ * safe, from `callBuffer`), integers (as decimal strings: the pool reads them with ioredis's
+ * `stringNumbers`, so a counter beyond 2^53 keeps its digits), null, nested arrays, and errors
+ * nested in arrays. Every other string is text (the bridge's own replies).
  *
  * With `Upstash-Encoding: base64` every string is base64, nested ones included: the client decodes
  * every string in an array, so a raw nested "OK" would come back as "8". A top-level status "OK" is
@@ -10,6 +12,8 @@
  * The JSON is written directly: base64 needs no escaping, and skipping an intermediate object tree
  * matters on the hot path.
  */
+
+const INTEGER = /^-?(?:0|[1-9]\d*)$/;
 
 function stringJson(text: string, base64: boolean): string {
   return base64 ? `"${Buffer.from(text, 'utf8').toString('base64')}"` : JSON.stringify(text);
@@ -23,7 +27,7 @@ export function encodeValue(value: unknown, base64: boolean): string {
     case 'number':
       return Number.isFinite(value) ? String(value) : stringJson(String(value), base64);
     case 'string':
-      return stringJson(value, base64);
+      return INTEGER.test(value) ? value : stringJson(value, base64);
     case 'bigint':
       return String(value);
     case 'boolean':

@@ -177,6 +177,8 @@ function connect(options: PoolOptions, role: string): Promise<Redis> {
     reconnect: true,
     failFast: true,
     cluster: false,
+    // Integers beyond 2^53 (INCRBY, a Lua counter) keep their digits: encode.ts writes them as sent.
+    stringNumbers: true,
     ...(options.commandTimeoutMs === undefined ? {} : { commandTimeoutMs: options.commandTimeoutMs }),
   });
 }

@@ -153,7 +153,7 @@ export class ScriptTable {
     if (sub === 'LOAD' && second !== undefined) {
       const original = second;
       const sha = sha1(original);
-      return { command: { name: 'SCRIPT', args: [args[0] as string | Buffer, this.rewrite(original)] }, reply: () => sha };
+      return { command: { name: 'SCRIPT', args: [args[0] as string | Buffer, this.rewrite(original)] }, reply: () => Buffer.from(sha) };
     }
     if (sub === 'EXISTS') {
       const shas = args.slice(1).map((sha) => argText(sha)?.toLowerCase());

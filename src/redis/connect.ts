@@ -33,6 +33,8 @@ export interface OpenRedisOptions {
   failFast?: boolean;
   /** Per-command timeout; defaults to `timeoutMs`. `0` turns it off (no timer per command). */
   commandTimeoutMs?: number;
+  /** Integer replies as decimal strings: exact beyond 2^53 (serve-http passes them on as written). */
+  stringNumbers?: boolean;
 }
 
 export function isAuthError(message: string): boolean {
@@ -94,6 +96,7 @@ export function redisOptions(endpoint: RedisEndpoint, options: OpenRedisOptions)
     maxRetriesPerRequest: options.queues || (options.reconnect && !options.failFast) ? null : 0,
     enableOfflineQueue: Boolean(options.queues) || (Boolean(options.reconnect) && !options.failFast),
     retryStrategy: options.reconnect ? (times: number) => Math.min(times * 200, 2000) : () => null,
+    ...(options.stringNumbers ? { stringNumbers: true } : {}),
   };
 }
 

@@ -150,7 +150,8 @@ describe('shebang rewriting', () => {
     const original = '#!lua flags=allow-key-locking\nreturn 2';
     const load = table.prepare({ name: 'SCRIPT', args: ['load', original] });
     expect(load.command).toEqual({ name: 'SCRIPT', args: ['load', '--guard-- \nreturn 2'] });
-    expect(load.reply?.(Buffer.from(sha1('\nreturn 2')))).toBe(sha1(original));
+    // A Buffer, as Redis's own bulk reply is: every JS string the bridge writes as JSON is an integer reply.
+    expect(String(load.reply?.(Buffer.from(sha1('\nreturn 2'))))).toBe(sha1(original));
     // Redis may have 'ffff' cached (loaded over TCP, unguarded): EVALSHA would not run it, so 0.
     const exists = table.prepare({ name: 'SCRIPT', args: ['EXISTS', sha1(original), 'ffff'] });
     expect(exists.reply?.([0, 1])).toEqual([1, 0]);
