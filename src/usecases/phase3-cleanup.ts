@@ -161,6 +161,9 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
     step('lock');
     lock = await acquireLock(client, keys, { owner: env.actor, command, host: env.host, ttlMs: parseDuration(plan.lock.ttl) ?? 30_000 });
     const runId = resume?.run ?? randomUUID();
+    // Every audit entry of this run: the same kind, actor and command; the reason where the run acts on it.
+    const audit = (details: Record<string, unknown>, reason?: string) =>
+      appendAudit(client, keys, { kind: 'cleanup', actor: env.actor, command, ...(reason === undefined ? {} : { reason }), details });
     const startedAt = await serverTimeMs(client);
     const tally = resume ? resume.tally : emptyTally();
     if (options.backup) {
@@ -184,12 +187,8 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
       await recordBaseline(client, keys, 'phase3', await baselineMeasurements(client, plan));
       await startCleanupRun(client, keys, { run: runId, queues: targets, startedAt, actor: env.actor, backup: options.backup ?? null, forced });
     }
-    await appendAudit(client, keys, {
-      kind: 'cleanup',
-      actor: env.actor,
-      command,
-      reason: options.reason,
-      details: {
+    await audit(
+      {
         event: resume ? 'resumed' : 'started',
         run: runId,
         queues: targets,
@@ -197,7 +196,8 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
         summary: `${resume ? 'resumed' : 'started'}: ${targets.length} queue(s)${forced ? ', forced past blockers' : ''}`,
         ...(forced ? { forced: blockers.map(({ code, counts }) => ({ code, counts })) } : {}),
       },
-    });
+      options.reason,
+    );
 
     step('delete');
     const guard = makeGuard({ client, keys, plan, targets, forced, lock, version: state.version });
@@ -234,17 +234,12 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
       await lastSave;
     } catch (error) {
       progress.finish();
-      await appendAudit(client, keys, {
-        kind: 'cleanup',
-        actor: env.actor,
-        command,
-        details: {
-          event: 'stopped',
-          run: runId,
-          deleted: tally.keys,
-          error: redact((error as Error).message),
-          summary: `stopped after ${tally.keys} keys: ${redact((error as Error).message)}`,
-        },
+      await audit({
+        event: 'stopped',
+        run: runId,
+        deleted: tally.keys,
+        error: redact((error as Error).message),
+        summary: `stopped after ${tally.keys} keys: ${redact((error as Error).message)}`,
       }).catch(() => undefined);
       throw error;
     }
@@ -259,12 +254,7 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
       nodes: nodes.length,
     };
     if (!finished) {
-      await appendAudit(client, keys, {
-        kind: 'cleanup',
-        actor: env.actor,
-        command,
-        details: { event: 'interrupted', run: runId, deleted: tally.keys, summary: `interrupted after ${tally.keys} keys` },
-      });
+      await audit({ event: 'interrupted', run: runId, deleted: tally.keys, summary: `interrupted after ${tally.keys} keys` });
       throw new AbortedError(`cleanup interrupted after ${tally.keys} keys; run the same command again to finish`, {
         fix: 'the progress is saved in the migration state; a re-run resumes where this one stopped',
         details: { deleted: tally.keys, run: runId },
@@ -273,12 +263,8 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
     // The end record first: a finished run's backup without one was cut.
     await backup?.finish();
     await finishCleanupRun(client, keys, startedAt + durationMs);
-    await appendAudit(client, keys, {
-      kind: 'cleanup',
-      actor: env.actor,
-      command,
-      reason: options.reason,
-      details: {
+    await audit(
+      {
         event: 'finished',
         run: runId,
         deleted: tally.keys,
@@ -287,7 +273,8 @@ export async function cleanLegacyKeys(env: Environment, loaded: LoadedPlan, opti
         durationMs,
         summary: `finished: ${tally.keys} legacy keys deleted`,
       },
-    });
+      options.reason,
+    );
     return cleanupReport({ ...base, tally, run: runInfo });
   } finally {
     removeInterrupt();
